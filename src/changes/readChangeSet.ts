@@ -1,0 +1,42 @@
+import fs from 'node:fs';
+
+import type { Project } from '../project/findProject.js';
+import type { Session } from '../store/types.js';
+import { type ChangeSet, gitChangeSet, unionSorted } from './changeSet.js';
+import { dirChangeSet, makeIgnoreMatcher } from './snapshot.js';
+
+const EMPTY: ChangeSet = { committed: [], staged: [], unstaged: [], untracked: [], all: [] };
+
+/** A session's change set, whatever kind of project; empty when its directory is gone. */
+export async function readChangeSet(
+  project: Project,
+  session: Session,
+  base: string,
+  ignore: readonly string[],
+): Promise<ChangeSet> {
+  if (!fs.existsSync(session.path)) return EMPTY;
+  if (project.kind === 'git') {
+    const set = await gitChangeSet(session.path, base);
+    return ignore.length ? withoutIgnored(set, ignore) : set;
+  }
+  if (!session.snapshot) return EMPTY;
+  return dirChangeSet(project.stateDir, session.snapshot, session.path, ignore);
+}
+
+/** Drops paths matching the config's `ignore` globs: never watched nor reported. */
+export function withoutIgnored(set: ChangeSet, ignore: readonly string[]): ChangeSet {
+  const ignored = makeIgnoreMatcher(ignore);
+  const keep = (list: string[]) => list.filter((p) => !ignored(p));
+  const committed = keep(set.committed);
+  const staged = keep(set.staged);
+  const unstaged = keep(set.unstaged);
+  const untracked = keep(set.untracked);
+  return {
+    ...set,
+    committed,
+    staged,
+    unstaged,
+    untracked,
+    all: unionSorted(committed, staged, unstaged, untracked),
+  };
+}

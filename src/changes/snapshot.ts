@@ -1,0 +1,147 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+
+import picomatch from 'picomatch';
+
+import { POINTER_FILE } from '../project/findProject.js';
+import { atomicWrite } from '../store/atomicWrite.js';
+import type { ChangeSet } from './changeSet.js';
+import { unionSorted } from './changeSet.js';
+
+/**
+ * Plain directories (no git): a session's change set is measured against a snapshot of its tree
+ * taken when it was registered. The snapshot keeps each file's content (for hunk overlap) and a
+ * manifest of size, mtime and hash (so that comparing is mostly stat calls).
+ */
+
+interface ManifestEntry {
+  size: number;
+  mtimeMs: number;
+  hash: string;
+}
+type Manifest = Record<string, ManifestEntry>;
+
+const ALWAYS_SKIPPED = new Set(['.git', POINTER_FILE, 'node_modules']);
+
+export function makeIgnoreMatcher(globs: readonly string[]): (relPath: string) => boolean {
+  if (!globs.length) return () => false;
+  const match = picomatch(globs as string[], { dot: true });
+  return (rel) => match(rel) || match(rel + '/');
+}
+
+/** Every file below `root` (repo-relative, '/'-separated), skipping .git, .qlock and ignored paths. */
+export function listFiles(root: string, ignore: readonly string[] = []): string[] {
+  const ignored = makeIgnoreMatcher(ignore);
+  const out: string[] = [];
+  const walk = (dir: string, rel: string) => {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      if (ALWAYS_SKIPPED.has(entry.name)) continue;
+      const childRel = rel ? `${rel}/${entry.name}` : entry.name;
+      if (ignored(childRel)) continue;
+      if (entry.isDirectory()) walk(path.join(dir, entry.name), childRel);
+      else if (entry.isFile() || entry.isSymbolicLink()) out.push(childRel);
+    }
+  };
+  walk(root, '');
+  return out.sort();
+}
+
+function hashFile(file: string): string {
+  return crypto.createHash('sha1').update(fs.readFileSync(file)).digest('hex');
+}
+
+export function snapshotDir(stateDir: string, name: string): string {
+  return path.join(stateDir, 'snapshots', name);
+}
+
+/**
+ * Copies the session's tree into `snapshots/<dirName>` of the state dir and writes its manifest.
+ * Callers snapshot into a pending name outside the mutex, then rename it into place inside.
+ */
+export function takeSnapshot(
+  stateDir: string,
+  dirName: string,
+  root: string,
+  ignore: readonly string[],
+): string {
+  const dir = snapshotDir(stateDir, dirName);
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(path.join(dir, 'files'), { recursive: true });
+  const manifest: Manifest = {};
+  for (const rel of listFiles(root, ignore)) {
+    const source = path.join(root, rel);
+    let stat: fs.Stats;
+    try {
+      stat = fs.statSync(source);
+    } catch {
+      continue;
+    }
+    if (!stat.isFile()) continue;
+    const copy = path.join(dir, 'files', rel);
+    fs.mkdirSync(path.dirname(copy), { recursive: true });
+    fs.copyFileSync(source, copy);
+    manifest[rel] = { size: stat.size, mtimeMs: stat.mtimeMs, hash: hashFile(copy) };
+  }
+  atomicWrite(path.join(dir, 'manifest.json'), JSON.stringify(manifest));
+  return path.relative(stateDir, dir);
+}
+
+/** The content a snapshot holds for a file, or undefined if the file did not exist then. */
+export function snapshotContent(
+  stateDir: string,
+  snapshot: string,
+  rel: string,
+): Buffer | undefined {
+  try {
+    return fs.readFileSync(path.join(stateDir, snapshot, 'files', rel));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Compares a plain-directory session with its snapshot: modified/deleted → unstaged, new → untracked. */
+export function dirChangeSet(
+  stateDir: string,
+  snapshot: string,
+  root: string,
+  ignore: readonly string[],
+): ChangeSet {
+  let manifest: Manifest = {};
+  try {
+    manifest = JSON.parse(
+      fs.readFileSync(path.join(stateDir, snapshot, 'manifest.json'), 'utf8'),
+    ) as Manifest;
+  } catch {
+    manifest = {};
+  }
+  const unstaged: string[] = [];
+  const untracked: string[] = [];
+  const present = new Set<string>();
+  for (const rel of listFiles(root, ignore)) {
+    present.add(rel);
+    const before = manifest[rel];
+    if (!before) {
+      untracked.push(rel);
+      continue;
+    }
+    let stat: fs.Stats;
+    try {
+      stat = fs.statSync(path.join(root, rel));
+    } catch {
+      continue;
+    }
+    if (stat.size === before.size && stat.mtimeMs === before.mtimeMs) continue;
+    if (stat.size !== before.size || hashFile(path.join(root, rel)) !== before.hash)
+      unstaged.push(rel);
+  }
+  for (const rel of Object.keys(manifest)) if (!present.has(rel)) unstaged.push(rel);
+  unstaged.sort();
+  return { committed: [], staged: [], unstaged, untracked, all: unionSorted(unstaged, untracked) };
+}

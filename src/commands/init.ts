@@ -1,0 +1,94 @@
+import fs from 'node:fs';
+import path from 'node:path';
+
+import type { Context } from '../context.js';
+import { QlockError } from '../errors.js';
+import { defaultBranch, resolveCommit } from '../git/repo.js';
+import { findProject, type Project, realpathOrSelf } from '../project/findProject.js';
+import { loadConfig } from '../project/loadConfig.js';
+import { ensureStateDir, updateRegistry } from '../store/registry.js';
+import { messages } from '../ui/messages.js';
+
+export interface InitOptions {
+  hooks?: boolean;
+  agent?: string[];
+}
+
+export interface InitResult {
+  root: string;
+  stateDir: string;
+  git: boolean;
+  base?: string;
+  created: boolean;
+  hooks?: unknown;
+  agents?: unknown[];
+}
+
+/**
+ * Sets a project up: state dir, the base recorded, git hooks (unless --no-hooks), optional agent
+ * hooks. Idempotent. Registers no session: the main worktree becomes one only through `join`.
+ */
+export async function init(options: InitOptions, ctx: Context): Promise<InitResult> {
+  let project: Project | undefined = findProject(ctx.cwd);
+  if (project?.kind === 'dir' && project.worktreeRoot !== project.root) {
+    throw new QlockError(
+      `${ctx.cwd} is a session copy of the project at ${project.root}; run \`qlock init\` there.`,
+    );
+  }
+  if (!project) {
+    const root = realpathOrSelf(ctx.cwd);
+    project = { kind: 'dir', root, stateDir: path.join(root, '.qlock'), worktreeRoot: root };
+  }
+  const created = !fs.existsSync(project.stateDir);
+  ensureStateDir(project.stateDir);
+  const { config } = await loadConfig(project.root, project.stateDir);
+
+  let base: string | undefined;
+  if (project.kind === 'git') {
+    base = config.base ?? (await defaultBranch(project.root));
+    if (config.base && !(await resolveCommit(project.root, config.base))) {
+      throw new QlockError(messages.unknownBase(config.base));
+    }
+  }
+  await updateRegistry(project.stateDir, ({ registry }) => {
+    if (base && !registry.base) registry.base = base;
+  });
+
+  const result: InitResult = {
+    root: project.root,
+    stateDir: project.stateDir,
+    git: project.kind === 'git',
+    created,
+    ...(base ? { base } : {}),
+  };
+  if (project.kind === 'git' && options.hooks !== false) {
+    const { installHooks } = await import('../hooks/installHooks.js');
+    result.hooks = await installHooks(project);
+  }
+  if (options.agent?.length) {
+    const { installAgentForInit } = await import('../agents/installAgent.js');
+    result.agents = [];
+    for (const agent of options.agent)
+      result.agents.push(await installAgentForInit(agent, project, ctx));
+  }
+  return result;
+}
+
+export function renderInit(result: InitResult): string {
+  const lines = [messages.initDone(result.root, result.stateDir)];
+  if (result.git) {
+    lines.push(`Base branch: ${result.base}.`);
+    if (result.hooks) lines.push('Git hooks installed (see `qlock hooks status`).');
+  }
+  lines.push(
+    '',
+    'Next steps:',
+    result.git
+      ? '  qlock new feature-a        # a worktree + branch for one AI session'
+      : '  qlock new feature-a --copy # a copy of this tree for one AI session',
+    '  qlock join main            # register this directory as a session too (optional)',
+    '  qlock status               # who works where, on what, and what collides',
+    '  qlock lock src/file.ts     # claim a file before a big change',
+  );
+  return lines.join('\n');
+}

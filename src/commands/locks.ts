@@ -1,0 +1,11 @@
+// Placeholder until this command's issue lands; replaced by the real module.
+import { QlockError } from '../errors.js';
+export async function locks(
+  _o: unknown,
+  _c?: unknown,
+): Promise<{ exitCode?: number; script?: string }> {
+  throw new QlockError('not available yet');
+}
+export function renderLocks(_r: unknown): string {
+  return '';
+}

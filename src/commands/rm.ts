@@ -1,0 +1,108 @@
+import fs from 'node:fs';
+import path from 'node:path';
+
+import { readChangeSet } from '../changes/readChangeSet.js';
+import type { Context } from '../context.js';
+import { QlockError } from '../errors.js';
+import { git } from '../git/exec.js';
+import { openWorkspace, type Workspace } from '../project/openWorkspace.js';
+import { requireSession } from '../sessions/resolveSession.js';
+import { readRegistry, updateRegistry } from '../store/registry.js';
+import type { Session } from '../store/types.js';
+import { messages } from '../ui/messages.js';
+
+export interface RmOptions {
+  name: string;
+  force?: boolean;
+  keepWorktree?: boolean;
+}
+
+export interface RmResult {
+  name: string;
+  path: string;
+  removedDirectory: boolean;
+  releasedLocks: string[];
+  notes: string[];
+}
+
+/** What would be lost by deleting the session's directory; empty when nothing would. */
+async function unsavedWork(ws: Workspace, session: Session): Promise<string[]> {
+  if (!fs.existsSync(session.path)) return [];
+  const changes = await readChangeSet(ws.project, session, session.base, []);
+  const problems: string[] = [];
+  const uncommitted = new Set([...changes.staged, ...changes.unstaged, ...changes.untracked]);
+  if (uncommitted.size) problems.push(`${uncommitted.size} file(s) with uncommitted changes`);
+  if (ws.project.kind === 'git') {
+    const { stdout } = await git(['rev-list', '--count', `${session.base}..HEAD`], {
+      cwd: session.path,
+      okCodes: [0, 128],
+    });
+    const ahead = Number(stdout.trim() || 0);
+    if (ahead > 0) problems.push(`${ahead} commit(s) not in ${session.base}`);
+  }
+  return problems;
+}
+
+/**
+ * Unregisters a session, releases its locks and removes its directory. Refuses while that would
+ * lose work (uncommitted changes, commits not in base) unless --force. Never deletes the main
+ * worktree or a directory that was only joined; never deletes the session's branch.
+ */
+export async function rm(options: RmOptions, ctx: Context): Promise<RmResult> {
+  const ws = await openWorkspace(ctx);
+  const { project } = ws;
+  const session = requireSession(readRegistry(project.stateDir), options.name);
+  const notes: string[] = [];
+  const isMain = project.kind === 'git' && session.path === project.root;
+  const deletable =
+    !options.keepWorktree && !isMain && session.kind !== 'dir' && fs.existsSync(session.path);
+
+  if (deletable && !options.force) {
+    const problems = await unsavedWork(ws, session);
+    if (problems.length) throw new QlockError(messages.rmDirty(session.name, problems));
+  }
+  let removedDirectory = false;
+  if (deletable) {
+    if (session.kind === 'worktree' || session.kind === 'clone') {
+      const args = ['worktree', 'remove', ...(options.force ? ['--force'] : []), session.path];
+      await git(args, { cwd: project.root });
+      if (session.branch)
+        notes.push(
+          `Branch ${session.branch} is kept; delete it with \`git branch -D ${session.branch}\`.`,
+        );
+    } else {
+      fs.rmSync(session.path, { recursive: true, force: true });
+    }
+    removedDirectory = true;
+  } else if (isMain && !options.keepWorktree) {
+    notes.push(messages.rmMainWorktree(session.name));
+  }
+  if (project.kind === 'git' && !fs.existsSync(session.path)) {
+    await git(['worktree', 'prune'], { cwd: project.root, okCodes: [0, 128] });
+  }
+
+  const releasedLocks = await updateRegistry(project.stateDir, ({ registry, emit }) => {
+    const released = registry.locks.filter((l) => l.session === session.name).map((l) => l.path);
+    registry.locks = registry.locks.filter((l) => l.session !== session.name);
+    delete registry.sessions[session.name];
+    emit({
+      kind: 'session-left',
+      from: session.name,
+      message: `Session "${session.name}" was removed.`,
+    });
+    return released;
+  });
+  if (session.snapshot)
+    fs.rmSync(path.join(project.stateDir, session.snapshot), { recursive: true, force: true });
+  return { name: session.name, path: session.path, removedDirectory, releasedLocks, notes };
+}
+
+export function renderRm(result: RmResult): string {
+  const lines = [
+    `Removed session "${result.name}"${result.removedDirectory ? ` and its directory ${result.path}` : ` (directory ${result.path} kept)`}.`,
+  ];
+  if (result.releasedLocks.length)
+    lines.push(`Released locks: ${result.releasedLocks.join(', ')}.`);
+  lines.push(...result.notes);
+  return lines.join('\n');
+}

@@ -1,0 +1,75 @@
+import type { Context } from '../context.js';
+import { openWorkspace } from '../project/openWorkspace.js';
+import { requireSession } from '../sessions/resolveSession.js';
+import { collectStatus, type StatusResult } from '../status/collectStatus.js';
+import { readRegistry } from '../store/registry.js';
+import { c } from '../ui/color.js';
+import { formatAge } from '../util/duration.js';
+
+export interface StatusOptions {
+  name?: string;
+  verbose?: boolean;
+}
+
+export async function status(options: StatusOptions, ctx: Context): Promise<StatusResult> {
+  const ws = await openWorkspace(ctx);
+  if (options.name) requireSession(readRegistry(ws.project.stateDir), options.name);
+  const result = await collectStatus(ws, ctx);
+  if (options.name) {
+    result.sessions = result.sessions.filter((s) => s.name === options.name);
+  }
+  return result;
+}
+
+const STATE_COLOR = { active: c.green, idle: c.dim, stale: c.yellow, missing: c.red } as const;
+
+export function renderStatus(result: StatusResult, options: StatusOptions, now: Date): string {
+  const lines: string[] = [];
+  const p = result.project;
+  lines.push(
+    c.bold(`qlock: ${p.root}`) + c.dim(p.git ? `  (base ${p.base})` : '  (plain directory)'),
+  );
+  if (!result.sessions.length) {
+    lines.push(
+      'No sessions yet. Create one with `qlock new NAME`, or register this directory with `qlock join`.',
+    );
+    return lines.join('\n');
+  }
+  for (const s of result.sessions) {
+    const age = formatAge(now.getTime() - Date.parse(s.lastSeen));
+    const where = s.branch ? `${s.branch}` : '';
+    const ab = p.git ? ` ↑${s.ahead} ↓${s.behind}` : '';
+    lines.push('');
+    lines.push(
+      `${c.bold(s.name)}  ${STATE_COLOR[s.state](s.state)}  ${where}${ab}  ${c.dim(`seen ${age} ago`)}`,
+    );
+    lines.push(c.dim(`  ${s.path}`));
+    const ch = s.changes;
+    const counts = [
+      ch.committed.length && `${ch.committed.length} committed`,
+      ch.staged.length && `${ch.staged.length} staged`,
+      ch.unstaged.length && `${ch.unstaged.length} modified`,
+      ch.untracked.length && `${ch.untracked.length} untracked`,
+    ].filter(Boolean);
+    lines.push(`  changes: ${counts.length ? counts.join(', ') : 'none'}`);
+    if (s.changed.length && (options.verbose || s.changed.length <= 8)) {
+      for (const f of s.changed) lines.push(`    ${f}`);
+    } else if (s.changed.length) {
+      for (const f of s.changed.slice(0, 5)) lines.push(`    ${f}`);
+      lines.push(c.dim(`    … ${s.changed.length - 5} more (--verbose)`));
+    }
+    const locks = result.locks.filter((l) => l.session === s.name);
+    if (locks.length) {
+      lines.push(
+        `  locks: ${locks.map((l) => (l.stale ? `${l.path} ${c.yellow('(stale)')}` : l.path)).join(', ')}`,
+      );
+    }
+    if (s.conflicts) lines.push(`  ${c.red(`conflicts: ${s.conflicts} predicted`)}`);
+    if (s.unread) lines.push(`  inbox: ${s.unread} unread`);
+    for (const a of s.attention) {
+      if (a.kind === 'unread') continue;
+      lines.push(`  ${c.yellow('!')} ${a.message}`);
+    }
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,89 @@
+import fs from 'node:fs';
+
+import { StateError } from '../errors.js';
+import { leftoverTempFiles } from '../store/atomicWrite.js';
+import { atomicWrite } from '../store/atomicWrite.js';
+import { withMutex } from '../store/mutex.js';
+import { parseRegistry, readRegistry, registryPath } from '../store/registry.js';
+import { emptyRegistry } from '../store/types.js';
+import type { Check, Finding } from './types.js';
+
+/** A backup name that never overwrites an earlier backup. */
+function backupName(file: string, now: Date): string {
+  return `${file}.corrupt-${now.toISOString().replace(/[:.]/g, '-')}`;
+}
+
+/**
+ * Restores a corrupt registry: the damaged file is kept as a backup, then the last good version
+ * (registry.json.prev) is restored if it parses; otherwise an empty registry is written and the
+ * user is told that sessions must be joined again (the backup keeps what could be recovered).
+ */
+export async function repairRegistry(stateDir: string, now: Date): Promise<string> {
+  const file = registryPath(stateDir);
+  return withMutex(stateDir, () => {
+    try {
+      readRegistry(stateDir);
+      return 'the registry is readable again; nothing to do';
+    } catch {
+      // still corrupt: repair below
+    }
+    const backup = backupName(file, now);
+    fs.copyFileSync(file, backup);
+    let restored = false;
+    try {
+      const prev = fs.readFileSync(`${file}.prev`, 'utf8');
+      parseRegistry(prev, `${file}.prev`);
+      atomicWrite(file, prev);
+      restored = true;
+    } catch {
+      atomicWrite(file, JSON.stringify(emptyRegistry(), null, 2) + '\n');
+    }
+    return restored
+      ? `restored the last good registry (damaged file kept as ${backup})`
+      : `no good previous version: started an empty registry (damaged file kept as ${backup}); register sessions again with \`qlock join\``;
+  });
+}
+
+export const checkState: Check = async (ws, ctx) => {
+  const { stateDir } = ws.project;
+  const findings: Finding[] = [];
+  if (!fs.existsSync(stateDir)) {
+    findings.push({
+      check: 'state',
+      ok: true,
+      message: `no state yet (${stateDir} is created on first use)`,
+    });
+    return findings;
+  }
+  try {
+    const registry = readRegistry(stateDir);
+    findings.push({
+      check: 'state',
+      ok: true,
+      message: `registry readable: ${Object.keys(registry.sessions).length} session(s), ${registry.locks.length} lock(s)`,
+    });
+  } catch (error) {
+    const file = error instanceof StateError ? error.file : registryPath(stateDir);
+    findings.push({
+      check: 'state',
+      ok: false,
+      message: `${file} is corrupt: ${(error as Error).message.split('\n')[0]}`,
+      fix: 'qlock doctor --fix (keeps a backup, restores the last good version)',
+      apply: () => repairRegistry(stateDir, ctx.now()),
+    });
+  }
+  const temps = leftoverTempFiles(stateDir);
+  if (temps.length) {
+    findings.push({
+      check: 'state',
+      ok: false,
+      message: `${temps.length} temp file(s) left by killed qlock processes`,
+      fix: 'qlock gc (or qlock doctor --fix)',
+      apply: async () => {
+        for (const f of temps) fs.rmSync(f, { force: true });
+        return `removed ${temps.length} temp file(s)`;
+      },
+    });
+  }
+  return findings;
+};

@@ -1,0 +1,15 @@
+import type { Context } from '../context.js';
+import type { Workspace } from '../project/openWorkspace.js';
+
+/** One finding of `qlock doctor`: what is wrong, how to fix it, and whether --fix may do it. */
+export interface Finding {
+  check: string;
+  ok: boolean;
+  message: string;
+  fix?: string;
+  /** Set when --fix can apply the fix safely; returns what it did. */
+  apply?: () => Promise<string>;
+  fixed?: string;
+}
+
+export type Check = (ws: Workspace, ctx: Context) => Promise<Finding[]>;

@@ -1,0 +1,135 @@
+import { spawn, spawnSync } from 'node:child_process';
+
+import { GitError } from '../errors.js';
+import { createDebug } from '../ui/debug.js';
+
+const debug = createDebug('git');
+
+/**
+ * Every git call goes through here, with an explicit cwd and a clean environment.
+ *
+ * We spawn git directly rather than through simple-git on the hot paths: simple-git resolves a
+ * non-zero exit with an empty stderr as success (merge-tree reports conflicts that way), costs
+ * ~26 ms to import, and filters or rejects environments (see reference/libs-and-git.md §1.3).
+ */
+
+/**
+ * Variables git sets for a hook (`git rev-parse --local-env-vars`). A git call aimed at another
+ * worktree with these set silently reads the hook's repository, index and branch instead.
+ */
+export const LOCAL_GIT_ENV_VARS = [
+  'GIT_ALTERNATE_OBJECT_DIRECTORIES',
+  'GIT_CONFIG',
+  'GIT_CONFIG_PARAMETERS',
+  'GIT_CONFIG_COUNT',
+  'GIT_OBJECT_DIRECTORY',
+  'GIT_DIR',
+  'GIT_WORK_TREE',
+  'GIT_IMPLICIT_WORK_TREE',
+  'GIT_GRAFT_FILE',
+  'GIT_INDEX_FILE',
+  'GIT_NO_REPLACE_OBJECTS',
+  'GIT_REPLACE_REF_BASE',
+  'GIT_PREFIX',
+  'GIT_SHALLOW_FILE',
+  'GIT_COMMON_DIR',
+  'GIT_LITERAL_PATHSPECS',
+  'GIT_GLOB_PATHSPECS',
+  'GIT_NOGLOB_PATHSPECS',
+  'GIT_ICASE_PATHSPECS',
+];
+
+/** The process environment without git's per-repository variables, for calls about any worktree. */
+export function cleanGitEnv(base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...base };
+  for (const key of LOCAL_GIT_ENV_VARS) delete env[key];
+  // Machine-readable messages; never take optional locks (index refresh) in someone else's tree.
+  env.LC_ALL = 'C';
+  env.GIT_OPTIONAL_LOCKS = '0';
+  env.GIT_TERMINAL_PROMPT = '0';
+  return env;
+}
+
+/** Flags that must not vary with the user's configuration. */
+const FIXED_FLAGS = [
+  '-c',
+  'submodule.recurse=false',
+  '-c',
+  'core.quotePath=false',
+  '-c',
+  'color.ui=false',
+];
+
+export interface GitOptions {
+  cwd: string;
+  /** Environment to use; defaults to cleanGitEnv(). Pass the hook's env only on purpose. */
+  env?: NodeJS.ProcessEnv;
+  /** Exit codes that are answers rather than failures (merge-tree: 1 = conflicts). */
+  okCodes?: readonly number[];
+  input?: string;
+}
+
+export interface GitResult {
+  stdout: string;
+  stderr: string;
+  code: number;
+}
+
+export function git(args: readonly string[], options: GitOptions): Promise<GitResult> {
+  const started = performance.now();
+  const okCodes = options.okCodes ?? [0];
+  const fullArgs = [...FIXED_FLAGS, ...args];
+  return new Promise((resolve, reject) => {
+    const child = spawn('git', fullArgs, {
+      cwd: options.cwd,
+      env: options.env ?? cleanGitEnv(),
+      stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+    });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout!.on('data', (d: Buffer) => out.push(d));
+    child.stderr!.on('data', (d: Buffer) => err.push(d));
+    child.on('error', (error) => reject(new GitError(args, null, error.message, options.cwd)));
+    child.on('close', (code) => {
+      const result = {
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8'),
+        code: code ?? -1,
+      };
+      debug(
+        `${args.slice(0, 3).join(' ')} (${options.cwd}) → ${result.code} ${Math.round(performance.now() - started)}ms`,
+      );
+      if (okCodes.includes(result.code)) resolve(result);
+      else reject(new GitError(args, result.code, result.stderr, options.cwd));
+    });
+    if (options.input !== undefined && child.stdin) child.stdin.end(options.input);
+  });
+}
+
+/** Synchronous variant for the few places that must not be async (exit handlers, tiny hot paths). */
+export function gitSync(args: readonly string[], options: GitOptions): GitResult {
+  const okCodes = options.okCodes ?? [0];
+  const result = spawnSync('git', [...FIXED_FLAGS, ...args], {
+    cwd: options.cwd,
+    env: options.env ?? cleanGitEnv(),
+    input: options.input,
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  if (result.error) throw new GitError(args, null, result.error.message, options.cwd);
+  const out = { stdout: result.stdout, stderr: result.stderr, code: result.status ?? -1 };
+  if (!okCodes.includes(out.code)) throw new GitError(args, out.code, out.stderr, options.cwd);
+  return out;
+}
+
+/** Trimmed stdout of a git call that must succeed. */
+export async function gitOut(args: readonly string[], options: GitOptions): Promise<string> {
+  return (await git(args, options)).stdout.trim();
+}
+
+/** Splits NUL-separated output (-z), dropping the empty tail. */
+export function splitZ(output: string): string[] {
+  const parts = output.split('\0');
+  if (parts.length && parts[parts.length - 1] === '') parts.pop();
+  return parts;
+}

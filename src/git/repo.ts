@@ -1,0 +1,112 @@
+import { git, gitOut, splitZ } from './exec.js';
+
+/** One function per question about a repository; every one takes the cwd explicitly. */
+
+export async function currentBranch(cwd: string): Promise<string | undefined> {
+  const { stdout, code } = await git(['symbolic-ref', '--quiet', '--short', 'HEAD'], {
+    cwd,
+    okCodes: [0, 1],
+  });
+  return code === 0 ? stdout.trim() : undefined;
+}
+
+/** The commit a ref names, or undefined when it does not exist. */
+export async function resolveCommit(cwd: string, ref: string): Promise<string | undefined> {
+  const { stdout, code } = await git(
+    ['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`],
+    {
+      cwd,
+      okCodes: [0, 1, 128],
+    },
+  );
+  return code === 0 ? stdout.trim() : undefined;
+}
+
+export async function branchExists(cwd: string, branch: string): Promise<boolean> {
+  const { code } = await git(['show-ref', '--verify', '--quiet', `refs/heads/${branch}`], {
+    cwd,
+    okCodes: [0, 1],
+  });
+  return code === 0;
+}
+
+/** The repository's default branch: origin's HEAD, else main, else master, else the current one. */
+export async function defaultBranch(cwd: string): Promise<string> {
+  const { stdout, code } = await git(
+    ['symbolic-ref', '--quiet', '--short', 'refs/remotes/origin/HEAD'],
+    {
+      cwd,
+      okCodes: [0, 1, 128],
+    },
+  );
+  if (code === 0 && stdout.trim()) {
+    const name = stdout.trim().replace(/^origin\//, '');
+    if (await branchExists(cwd, name)) return name;
+  }
+  for (const name of ['main', 'master']) if (await branchExists(cwd, name)) return name;
+  return (await currentBranch(cwd)) ?? 'main';
+}
+
+export interface WorktreeEntry {
+  path: string;
+  head?: string;
+  branch?: string;
+  bare: boolean;
+  detached: boolean;
+  locked?: string;
+  prunable?: string;
+}
+
+/** `git worktree list --porcelain -z`: paths may contain newlines, so -z. */
+export async function listWorktrees(cwd: string): Promise<WorktreeEntry[]> {
+  const { stdout } = await git(['worktree', 'list', '--porcelain', '-z'], { cwd });
+  const entries: WorktreeEntry[] = [];
+  let current: WorktreeEntry | undefined;
+  for (const field of splitZ(stdout)) {
+    if (field === '') {
+      current = undefined;
+      continue;
+    }
+    const space = field.indexOf(' ');
+    const key = space < 0 ? field : field.slice(0, space);
+    const value = space < 0 ? '' : field.slice(space + 1);
+    if (key === 'worktree') {
+      current = { path: value, bare: false, detached: false };
+      entries.push(current);
+    } else if (current) {
+      if (key === 'HEAD') current.head = value;
+      else if (key === 'branch') current.branch = value.replace(/^refs\/heads\//, '');
+      else if (key === 'bare') current.bare = true;
+      else if (key === 'detached') current.detached = true;
+      else if (key === 'locked') current.locked = value;
+      else if (key === 'prunable') current.prunable = value;
+    }
+  }
+  return entries;
+}
+
+export async function mergeBase(cwd: string, a: string, b: string): Promise<string | undefined> {
+  const { stdout, code } = await git(['merge-base', a, b], { cwd, okCodes: [0, 1, 128] });
+  return code === 0 ? stdout.trim() : undefined;
+}
+
+/** Commits HEAD has that base lacks (ahead) and the reverse (behind). */
+export async function aheadBehind(
+  cwd: string,
+  base: string,
+  head = 'HEAD',
+): Promise<{ ahead: number; behind: number }> {
+  const { stdout, code } = await git(['rev-list', '--left-right', '--count', `${base}...${head}`], {
+    cwd,
+    okCodes: [0, 128],
+  });
+  if (code !== 0) return { ahead: 0, behind: 0 };
+  const [behind, ahead] = stdout.trim().split(/\s+/).map(Number);
+  return { ahead: ahead ?? 0, behind: behind ?? 0 };
+}
+
+export async function gitVersion(cwd: string): Promise<[number, number, number]> {
+  const out = await gitOut(['version'], { cwd });
+  const match = /(\d+)\.(\d+)(?:\.(\d+))?/.exec(out);
+  return match ? [Number(match[1]), Number(match[2]), Number(match[3] ?? 0)] : [0, 0, 0];
+}

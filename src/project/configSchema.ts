@@ -1,0 +1,71 @@
+import { z } from 'zod';
+
+/**
+ * Every configuration key, its type and its default. `.qsessionrc.example` documents the same keys;
+ * test/unit/configExample.test.ts keeps the two in step.
+ */
+
+const duration = z
+  .string()
+  .regex(/^\d+(\.\d+)?\s*(ms|s|m|h|d)?$/, 'expected a duration such as "30m", "2h" or "1d"');
+const policy = z.enum(['block', 'warn', 'off']);
+
+export const configSchema = z
+  .object({
+    base: z.string().min(1).optional(),
+    worktreeDir: z
+      .string()
+      .min(1)
+      .refine(
+        (v) => v.includes('{name}'),
+        'must contain {name}, so that sessions get their own directory',
+      )
+      .default('../{repo}-{name}'),
+    branchPrefix: z
+      .string()
+      .regex(/^[A-Za-z0-9._/-]*$/, 'letters, digits, ".", "_", "-" and "/" only')
+      .default('qlock/'),
+    maxSessions: z.number().int().min(1).max(1000).default(10),
+    staleAfter: duration.default('2h'),
+    idleAfter: duration.default('15m'),
+    lockTtl: duration.nullable().default(null),
+    onLocked: policy.default('block'),
+    onOverlap: policy.default('warn'),
+    onConflict: policy.default('warn'),
+    failClosed: z.boolean().default(false),
+    autoJoin: z.boolean().default(true),
+    autoLock: z.boolean().default(false),
+    ignore: z.array(z.string()).default([]),
+    watch: z
+      .object({
+        usePolling: z.boolean().default(false),
+        interval: z.number().int().min(50).default(1000),
+        debounce: z.number().int().min(0).default(100),
+      })
+      .strict()
+      .default({}),
+    notify: z
+      .object({
+        desktop: z.boolean().default(false),
+        bell: z.boolean().default(false),
+      })
+      .strict()
+      .default({}),
+    shared: z
+      .object({
+        remote: z.string().min(1),
+        refPrefix: z
+          .string()
+          .regex(/^refs\/[A-Za-z0-9._/-]+$/)
+          .default('refs/qlock'),
+        cacheTtl: duration.default('10s'),
+        timeout: duration.default('5s'),
+      })
+      .strict()
+      .nullable()
+      .default(null),
+  })
+  .strict();
+
+export type Config = z.infer<typeof configSchema>;
+export type ConfigInput = z.input<typeof configSchema>;

@@ -1,0 +1,79 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+
+/**
+ * Writes a file so that a reader sees either the old or the new content, never half of either,
+ * and a crash (even SIGKILL, even power loss after fsync) leaves one of the two.
+ *
+ * With `keepPrevious`, the old content stays readable as `<file>.prev` (a hard link, no copy):
+ * `qlock doctor --fix` restores it if the current file is ever found corrupt.
+ */
+export function atomicWrite(
+  file: string,
+  content: string,
+  options: { keepPrevious?: boolean } = {},
+): void {
+  const dir = path.dirname(file);
+  const tmp = path.join(
+    dir,
+    `.${path.basename(file)}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`,
+  );
+  const fd = fs.openSync(tmp, 'w', 0o644);
+  try {
+    fs.writeSync(fd, content);
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+  try {
+    if (options.keepPrevious) {
+      const prev = `${file}.prev`;
+      fs.rmSync(prev, { force: true });
+      try {
+        fs.linkSync(file, prev);
+      } catch {
+        // no current file yet (first write), or a file system without hard links: nothing to keep
+      }
+    }
+    fs.renameSync(tmp, file);
+  } catch (error) {
+    fs.rmSync(tmp, { force: true });
+    throw error;
+  }
+  fsyncDir(dir);
+}
+
+function fsyncDir(dir: string): void {
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(dir, 'r');
+    fs.fsyncSync(fd);
+  } catch {
+    // some file systems refuse fsync on a directory; the rename is still atomic
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+}
+
+/** Temp files left by a writer that was killed; safe to delete once their writer is gone. */
+export function leftoverTempFiles(dir: string): string[] {
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return [];
+  }
+  return names
+    .filter((n) => /^\..+\.(\d+)\.[0-9a-f]{8}\.tmp$/.test(n))
+    .filter((n) => {
+      const pid = Number(/\.(\d+)\.[0-9a-f]{8}\.tmp$/.exec(n)![1]);
+      try {
+        process.kill(pid, 0);
+        return false;
+      } catch {
+        return true;
+      }
+    })
+    .map((n) => path.join(dir, n));
+}

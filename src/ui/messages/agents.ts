@@ -1,0 +1,2 @@
+/** Messages of the agents area (see src/ui/messages.ts). */
+export const agentMessages = {};

@@ -1,0 +1,2 @@
+/** Messages of the conflicts area (see src/ui/messages.ts). */
+export const conflictMessages = {};

@@ -1,0 +1,63 @@
+/** Messages of the foundation: projects, config, state, sessions. */
+
+const list = (names: string[]) => (names.length ? names.join(', ') : 'none');
+
+export const coreMessages = {
+  noProject: (cwd: string) =>
+    `No qlock project here (${cwd}): not inside a git repository nor a directory set up with \`qlock init\`.\n` +
+    `Run \`qlock init\` in the project's root, or cd into it.`,
+  badConfig: (file: string, key: string, problem: string) =>
+    `Invalid configuration in ${file}: key "${key}": ${problem}.\n` +
+    `Fix that key (every key and its default are listed in .qsessionrc.example).`,
+  unreadableConfig: (file: string, reason: string) =>
+    `Cannot read the configuration file ${file}: ${reason}\nFix its syntax, or move it away to use the defaults.`,
+  mutexBusy: (lockPath: string) =>
+    `The qlock state is busy: another qlock process has held ${lockPath} for over 10 s.\n` +
+    `Try again; if it persists and no qlock process is running, remove that directory.`,
+  mutexFailed: (lockPath: string, reason: string) =>
+    `Cannot take the qlock state mutex ${lockPath}: ${reason}\nCheck that the directory is writable.`,
+  mutexLost: (lockPath: string) =>
+    `Lost the qlock state mutex ${lockPath} before saving (another process took it over); nothing was changed.\nRun the command again.`,
+  corruptState: (file: string, reason: string) =>
+    `The qlock state file ${file} is corrupt (${reason}).\n` +
+    `Run \`qlock doctor --fix\`: it keeps a backup of the damaged file and restores the last good version.`,
+  unreadableState: (file: string, reason: string) =>
+    `Cannot read the qlock state file ${file}: ${reason}\nCheck its permissions, then run \`qlock doctor\`.`,
+  badSessionName: (name: string) =>
+    `Invalid session name ${JSON.stringify(name)}: use 1 to 64 letters, digits, ".", "_" or "-", starting with a letter or digit ` +
+    `(no spaces, "/", ".." or shell characters).`,
+  sessionExists: (name: string, path: string) =>
+    `A session named "${name}" already exists (${path}).\nPick another name, or remove it first with \`qlock rm ${name}\`.`,
+  pathAlreadySession: (name: string, path: string) =>
+    `${path} is already registered as session "${name}".`,
+  unknownSession: (name: string, known: string[]) =>
+    `No session named "${name}" (sessions: ${list(known)}).\nSee \`qlock list\`.`,
+  noCurrentSession: (cwd: string, known: string[]) =>
+    `${cwd} is not inside a registered session (sessions: ${list(known)}).\n` +
+    `Run this from a session's directory, pass --session NAME, or register this directory with \`qlock join\`.`,
+  maxSessions: (max: number, names: string[]) =>
+    `This project already has ${max} sessions (maxSessions): ${list(names)}.\n` +
+    `Free a slot with \`qlock rm NAME\` or \`qlock gc\`, or raise maxSessions in the config.`,
+  dirNotEmpty: (dir: string) =>
+    `The directory ${dir} already exists and is not empty.\nChoose another with --dir, or remove it first.`,
+  branchExists: (branch: string) =>
+    `The branch "${branch}" already exists.\nPass --branch ${branch} to use it for this session, or choose another name.`,
+  unknownBase: (base: string) =>
+    `The base branch "${base}" does not exist.\nPass --base BRANCH, or set "base" in the config.`,
+  copyNeeded: () =>
+    `This project is a plain directory (no git), so sessions are copies: run \`qlock new NAME --copy\`.`,
+  copyInGit: () =>
+    `--copy is for plain directories; in a git repository \`qlock new\` creates a worktree.`,
+  noCommits: () =>
+    `The repository has no commits yet: make a first commit, then create sessions from it.`,
+  rmDirty: (name: string, problems: string[]) =>
+    `Refusing to remove session "${name}": ${problems.join('; ')}.\n` +
+    `Commit or merge that work first, keep the directory with \`qlock rm ${name} --keep-worktree\`, or discard it with --force.`,
+  rmMainWorktree: (name: string) =>
+    `Session "${name}" is the main worktree: unregistered it, but its directory stays.`,
+  initDone: (root: string, stateDir: string) =>
+    `qlock is set up in ${root} (state in ${stateDir}).`,
+  notInitialised: (dir: string) => `${dir} is not set up for qlock: run \`qlock init\` here first.`,
+  internal: (message: string) =>
+    `qlock hit an internal error: ${message}\nPlease report it with the output of the same command run with --debug.`,
+};

@@ -1,0 +1,2 @@
+/** Messages of the watch area (see src/ui/messages.ts). */
+export const watchMessages = {};
