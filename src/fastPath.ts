@@ -1,7 +1,26 @@
 /**
- * The fast path for hot commands. Until those commands exist it handles nothing; each hot command
- * registers a handler here when it lands (see the hook, agent-hook, lock and unlock modules).
+ * The fast path for hot commands: git hooks, agent hooks, lock/unlock and the prompt segment run
+ * inside `git commit`, the agent's tool loop and every shell prompt, so they skip commander.
+ *
+ * Each handler parses its own arguments strictly and returns undefined for anything it does not
+ * handle (help, a typo, an unknown option): the full CLI then takes over and reports it the usual
+ * way. So the fast path can never give a different answer, only a quicker one.
  */
-export async function runFast(_argv: string[]): Promise<number | undefined> {
-  return undefined;
+type FastHandler = (args: string[]) => Promise<number | undefined>;
+
+const HANDLERS: Record<string, () => Promise<{ runFast: FastHandler }>> = {
+  hook: () => import('./fast/hook.js'),
+  'agent-hook': () => import('./fast/agentHook.js'),
+  lock: () => import('./fast/lock.js'),
+  unlock: () => import('./fast/lock.js'),
+  prompt: () => import('./fast/prompt.js'),
+};
+
+export async function runFast(argv: string[]): Promise<number | undefined> {
+  const [command] = argv;
+  if (!command || argv.includes('--help') || argv.includes('-h')) return undefined;
+  const load = HANDLERS[command];
+  if (!load) return undefined;
+  const { runFast: handler } = await load();
+  return handler(argv);
 }

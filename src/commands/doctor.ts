@@ -1,6 +1,6 @@
 import type { Context } from '../context.js';
-import { checkState } from '../doctor/checkState.js';
-import type { Check, Finding } from '../doctor/types.js';
+import { CHECKS } from '../doctor/checks.js';
+import type { Finding } from '../doctor/types.js';
 import { DEFAULT_CONFIG } from '../project/defaultConfig.js';
 import { requireProject } from '../project/findProject.js';
 import { loadConfig } from '../project/loadConfig.js';
@@ -15,11 +15,6 @@ export interface DoctorResult {
   ok: boolean;
   findings: Omit<Finding, 'apply'>[];
   exitCode: number;
-}
-
-/** The checks, in the order they are reported. Each area adds its own module under src/doctor/. */
-async function checks(): Promise<Check[]> {
-  return [checkState];
 }
 
 export async function doctor(options: DoctorOptions, ctx: Context): Promise<DoctorResult> {
@@ -43,7 +38,7 @@ export async function doctor(options: DoctorOptions, ctx: Context): Promise<Doct
       fix: 'edit the file as the message says',
     });
   }
-  for (const check of await checks()) findings.push(...(await check(ws, ctx)));
+  for (const check of CHECKS) findings.push(...(await check(ws, ctx)));
   if (options.fix) {
     for (const finding of findings) {
       if (!finding.ok && finding.apply) {
