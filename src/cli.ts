@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 
 import { Argument, Command, CommanderError, Option } from 'commander';
@@ -7,7 +8,8 @@ import { ExitCode, InternalError, isQlockError, UsageError } from './errors.js';
 import { disableColor } from './ui/color.js';
 import { enableDebug, isDebug } from './ui/debug.js';
 import { messages } from './ui/messages.js';
-import { VERSION } from './version.js';
+import { firstWord, usageMessage } from './ui/usageErrors.js';
+import { VERSION } from './util/version.js';
 
 /**
  * Commander wiring for every command; the only place that decides the exit code. Each command's
@@ -29,10 +31,19 @@ interface WithExitCode {
 
 type Renderer<R> = (result: R, ctx: Context) => string | undefined;
 
+function isDirectory(dir: string): boolean {
+  try {
+    return fs.statSync(dir).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 function makeContext(globals: GlobalOptions): Context {
   if (globals.debug) enableDebug();
   if (globals.color === false) disableColor();
   const cwd = globals.C ? path.resolve(globals.C) : process.cwd();
+  if (globals.C && !isDirectory(cwd)) throw new UsageError(messages.noSuchDirectory(globals.C));
   return defaultContext({
     cwd,
     json: globals.json === true,
@@ -41,6 +52,8 @@ function makeContext(globals: GlobalOptions): Context {
 }
 
 let exitCode: number = ExitCode.ok;
+/** Commander's last usage error text (see configureOutput in buildProgram). */
+let usageErrorText = '';
 
 async function execute<R>(
   cmd: Command,
@@ -48,7 +61,14 @@ async function execute<R>(
   render?: Renderer<R>,
 ): Promise<void> {
   const ctx = makeContext(cmd.optsWithGlobals<GlobalOptions>());
-  const result = await run(ctx);
+  let result: R;
+  try {
+    result = await run(ctx);
+  } finally {
+    // Any command run for a session counts as activity (its lastSeen advances).
+    const { touchCurrentSession } = await import('./sessions/touchSession.js');
+    await touchCurrentSession(ctx);
+  }
   if (result !== undefined) {
     if (ctx.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
     else if (render) {
@@ -80,6 +100,10 @@ export function buildProgram(): Command {
     .configureOutput({
       writeOut: (s) => process.stdout.write(s),
       writeErr: (s) => process.stderr.write(s),
+      // Kept, not printed: main() rewords usage errors like every other error (and as JSON).
+      outputError: (s) => {
+        usageErrorText += s;
+      },
     })
     .showSuggestionAfterError(true)
     .description(
@@ -268,6 +292,23 @@ export function buildProgram(): Command {
     .action(async (target: string, _opts: object, cmd: Command) => {
       const { who, renderWho } = await import('./commands/who.js');
       await execute(cmd, (ctx) => who({ path: target }, ctx), renderWho);
+    });
+
+  program
+    .command('shared')
+    .description(
+      'locks and presence shared with other machines through the git remote (config shared)',
+    )
+    .addArgument(
+      new ArgumentChoice('[action]', 'status (default): what the remote holds; sync: share now', [
+        'status',
+        'sync',
+      ]),
+    )
+    .addHelpText('after', examples('qlock shared', 'qlock shared sync', 'qlock shared --json'))
+    .action(async (action: 'status' | 'sync' | undefined, _opts: object, cmd: Command) => {
+      const { shared, renderShared } = await import('./shared/sharedCommand.js');
+      await execute(cmd, (ctx) => shared({ action: action ?? 'status' }, ctx), renderShared);
     });
 
   program
@@ -490,17 +531,6 @@ export function buildProgram(): Command {
   return program;
 }
 
-const USAGE_CODES = new Set([
-  'commander.unknownCommand',
-  'commander.unknownOption',
-  'commander.missingArgument',
-  'commander.optionMissingArgument',
-  'commander.missingMandatoryOptionValue',
-  'commander.invalidArgument',
-  'commander.excessArguments',
-  'commander.conflictingOption',
-]);
-
 function printError(error: unknown, json: boolean): number {
   if (isQlockError(error)) {
     process.stderr.write(`qlock: ${error.message}\n`);
@@ -528,23 +558,35 @@ export async function main(argv: string[]): Promise<number> {
   const json = argv.includes('--json');
   if (argv.includes('--debug')) enableDebug();
   exitCode = ExitCode.ok;
+  usageErrorText = '';
   const program = buildProgram();
+  // `qlock help <typo>`: commander would print the general help and exit 0; treat the typo as the
+  // unknown command it is (with commander's "Did you mean" suggestion).
+  const first = firstWord(argv);
+  if (first?.word === 'help') {
+    const rest = argv.slice(first.index + 1);
+    const topic = firstWord(rest)?.word;
+    if (topic && !program.commands.some((c) => c.name() === topic || c.aliases().includes(topic)))
+      argv = [...argv.slice(0, first.index), ...rest];
+  }
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;
   } catch (error) {
     if (error instanceof CommanderError) {
-      if (
-        error.code === 'commander.helpDisplayed' ||
-        error.code === 'commander.version' ||
-        error.code === 'commander.help'
-      ) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version')
         return ExitCode.ok;
-      }
-      if (USAGE_CODES.has(error.code)) return ExitCode.usage;
-      return error.exitCode || ExitCode.usage;
+      // `qlock help` asked for is exit 0; a bare `qlock` gets the help on stderr as a usage error.
+      if (error.code === 'commander.help')
+        return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+      const message = usageMessage(usageErrorText || error.message, program, argv);
+      process.stderr.write(`qlock: ${message}\n`);
+      if (json)
+        process.stdout.write(
+          JSON.stringify({ error: { message, exitCode: ExitCode.usage } }) + '\n',
+        );
+      return ExitCode.usage;
     }
-    if (error instanceof UsageError) return printError(error, json);
     return printError(error, json);
   }
 }

@@ -63,7 +63,9 @@ export class GitError extends QlockError {
   readonly stderr: string;
   readonly code: number | null;
   constructor(args: readonly string[], code: number | null, stderr: string, cwd: string) {
-    const first = stderr.trim().split('\n')[0] ?? '';
+    // git often prints progress ("Preparing worktree …") before the line that says what failed.
+    const lines = stderr.trim().split('\n');
+    const first = lines.find((l) => /^(fatal|error):/.test(l)) ?? lines[0] ?? '';
     super(`git ${args.filter((a) => !a.startsWith('-c')).join(' ')} failed in ${cwd}: ${first}`);
     this.name = 'GitError';
     this.args = args;

@@ -1,16 +1,283 @@
-// Placeholder until this command's issue lands; replaced by the real module.
-import { QlockError } from '../errors.js';
-export async function installAgentForInit(
-  _o: unknown,
-  _c?: unknown,
-  _d?: unknown,
-): Promise<{ exitCode?: number; script?: string }> {
-  throw new QlockError('not available yet');
+import fs from 'node:fs';
+import path from 'node:path';
+
+import type { Context } from '../context.js';
+import { UsageError } from '../errors.js';
+import { listWorktrees } from '../git/repo.js';
+import { findProject, type Project } from '../project/findProject.js';
+import type { Session } from '../store/types.js';
+import { messages } from '../ui/messages.js';
+import { type AgentName, isAgentName } from './agentNames.js';
+import { agentTargets, codexHome, hooksTarget, type Scope } from './agentTargets.js';
+import { codexTrustEntries, type CodexTrustEntry } from './codexTrust.js';
+import { readJsonConfig } from './configFile.js';
+import { excludeCreated, unexcludeRemoved } from './gitExclude.js';
+import { type Change, ChangePlan, type Part } from './planChanges.js';
+import { entriesToml, TOML_BEGIN } from './tomlBlock.js';
+
+/**
+ * `qlock agent install|uninstall <agent>`: writes qlock's hooks (and its MCP server) into the
+ * agent's own configuration, merging with whatever the user has there, and takes exactly that out
+ * again. See agentTargets.ts for which files, planChanges.ts for how they are edited.
+ */
+
+export interface AgentInstallOptions {
+  agent: AgentName;
+  scope: Scope;
+  /** The session's worktree for project scope (ignored for global scope). */
+  dir: string;
+  /** Codex: record the hooks' trust in the user's Codex config. */
+  trust?: boolean;
+  env?: NodeJS.ProcessEnv;
 }
+
+export interface AgentFileReport {
+  file: string;
+  change: Change;
+  holds: string[];
+}
+
+export interface CodexTrustReport {
+  /** The user's Codex config, where trust is recorded. */
+  file: string;
+  /** Whether Codex will run qlock's hooks (their trust is recorded, now or before). */
+  trusted: boolean;
+  entries: CodexTrustEntry[];
+}
+
+export interface AgentInstallReport {
+  action: 'install' | 'uninstall';
+  agent: AgentName;
+  scope: Scope;
+  dir: string;
+  files: AgentFileReport[];
+  /** Patterns added to (install) or taken out of (uninstall) the repository's info/exclude. */
+  excluded: string[];
+  notes: string[];
+  codexTrust?: CodexTrustReport;
+}
+
+export function parseAgent(name: string): AgentName {
+  if (!isAgentName(name)) throw new UsageError(messages.unknownAgent(name));
+  return name;
+}
+
+function realDir(dir: string): string {
+  try {
+    return fs.realpathSync(dir);
+  } catch {
+    return path.resolve(dir);
+  }
+}
+
+/** Where Codex looks for hooks.json, as Codex spells the path in its trust keys. */
+function codexHooksSource(file: string): string {
+  return path.join(realDir(path.dirname(file)), path.basename(file));
+}
+
+function codexUserConfig(env: NodeJS.ProcessEnv): string {
+  return path.join(codexHome(env), 'config.toml');
+}
+
+/** The trust entries qlock's Codex hooks need, and whether the user's config already has them. */
+function planCodexTrust(
+  plan: ChangePlan,
+  hooksFile: string,
+  env: NodeJS.ProcessEnv,
+  record: boolean,
+): CodexTrustReport {
+  const source = codexHooksSource(hooksFile);
+  const hooksPlan = plan.files.find((p) => p.file === hooksFile);
+  const text = hooksPlan?.next ?? '';
+  const entries = text ? codexTrustEntries(source, JSON.parse(text)) : [];
+  const file = codexUserConfig(env);
+  let trusted = false;
+  plan.editToml(file, [], (current, _mcp, userTrust) => {
+    const next = { ...current, trust: { ...current.trust } };
+    // qlock's old entries for this hooks.json (positions or hashes may have changed).
+    for (const key of Object.keys(next.trust))
+      if (key.startsWith(`${source}:`) && !entries.some((e) => e.key === key))
+        delete next.trust[key];
+    for (const entry of entries) {
+      if (userTrust.has(entry.key)) {
+        plan.notes.push(messages.codexTrustUserEntry(entry.key));
+        continue;
+      }
+      if (record) next.trust[entry.key] = entry.hash;
+    }
+    trusted = entries.every((e) => next.trust[e.key] === e.hash || userTrust.has(e.key));
+    return next;
+  });
+  return { file, trusted, entries };
+}
+
+/** Takes qlock's trust entries of one hooks.json out of the user's Codex config. */
+function planCodexUntrust(plan: ChangePlan, hooksFile: string, env: NodeJS.ProcessEnv): void {
+  const source = codexHooksSource(hooksFile);
+  const file = codexUserConfig(env);
+  if (!fs.existsSync(file)) return;
+  plan.editToml(file, [], (current) => ({
+    ...current,
+    trust: Object.fromEntries(
+      Object.entries(current.trust).filter(([key]) => !key.startsWith(`${source}:`)),
+    ),
+  }));
+}
+
+function report(
+  action: 'install' | 'uninstall',
+  options: AgentInstallOptions,
+  dir: string,
+  plan: ChangePlan,
+): AgentInstallReport {
+  return {
+    action,
+    agent: options.agent,
+    scope: options.scope,
+    dir,
+    files: plan.files
+      .filter((f) => f.change !== 'absent' && (f.holds.length > 0 || f.change !== 'unchanged'))
+      .map((f) => ({ file: f.file, change: f.change, holds: f.holds })),
+    excluded: [],
+    notes: [...new Set(plan.notes)],
+  };
+}
+
+/**
+ * Directories qlock may remove when they are left empty: in a project, up to the worktree that
+ * holds the file (`.claude/` goes, the worktree stays); in the user's home, none (the agents' own
+ * directories stay).
+ */
+function stopAt(options: AgentInstallOptions, dir: string): (file: string) => string {
+  return (file) =>
+    options.scope === 'global'
+      ? path.dirname(file)
+      : (findProject(path.dirname(file))?.worktreeRoot ?? dir);
+}
+
+/**
+ * Other worktrees of the repository that still use qlock's Codex configuration: Codex reads the
+ * hooks of every linked worktree from the main checkout, so they stay while any of them does.
+ */
+async function otherCodexUsers(dir: string): Promise<string[]> {
+  if (findProject(dir)?.kind !== 'git') return [];
+  let worktrees: string[];
+  try {
+    worktrees = (await listWorktrees(dir)).map((w) => realDir(w.path));
+  } catch {
+    return [];
+  }
+  return worktrees.filter((w) => {
+    if (w === dir) return false;
+    try {
+      return fs.readFileSync(path.join(w, '.codex', 'config.toml'), 'utf8').includes(TOML_BEGIN);
+    } catch {
+      return false;
+    }
+  });
+}
+
+async function run(
+  action: 'install' | 'uninstall',
+  options: AgentInstallOptions,
+  parts: Part[],
+): Promise<AgentInstallReport> {
+  const env = options.env ?? process.env;
+  const dir = realDir(options.dir);
+  const targets = agentTargets(options.agent, { scope: options.scope, dir, env });
+  const plan = new ChangePlan();
+  let trust: CodexTrustReport | undefined;
+  if (action === 'install') {
+    plan.install(targets, parts);
+    if (options.agent === 'codex' && parts.includes('hooks'))
+      trust = planCodexTrust(
+        plan,
+        hooksTarget('codex', { ...options, dir, env }).file,
+        env,
+        options.trust === true,
+      );
+  } else {
+    let uninstallParts = parts;
+    if (options.agent === 'codex' && options.scope === 'project' && parts.includes('hooks')) {
+      const users = await otherCodexUsers(dir);
+      if (users.length) {
+        uninstallParts = parts.filter((p) => p !== 'hooks');
+        plan.notes.push(messages.codexHooksShared(users));
+      }
+    }
+    plan.uninstall(targets, uninstallParts);
+    if (options.agent === 'codex' && uninstallParts.includes('hooks'))
+      planCodexUntrust(plan, hooksTarget('codex', { ...options, dir, env }).file, env);
+  }
+  plan.commit(stopAt(options, dir));
+  const result = report(action, options, dir, plan);
+  if (trust) result.codexTrust = trust;
+  if (options.scope === 'project') {
+    const changed = (c: Change) => plan.files.filter((f) => f.change === c).map((f) => f.file);
+    result.excluded =
+      action === 'install'
+        ? await excludeCreated(changed('created'))
+        : await unexcludeRemoved(changed('deleted'));
+  }
+  return result;
+}
+
+export function installAgent(options: AgentInstallOptions): Promise<AgentInstallReport> {
+  return run('install', options, ['hooks', 'mcp']);
+}
+
+export function uninstallAgent(options: AgentInstallOptions): Promise<AgentInstallReport> {
+  return run('uninstall', options, ['hooks', 'mcp']);
+}
+
+/** Registers only qlock's MCP server (`qlock mcp`) in the agent's config. */
+export function registerMcpServer(options: AgentInstallOptions): Promise<AgentInstallReport> {
+  return run('install', options, ['mcp']);
+}
+
+/** Removes only qlock's MCP server entry from the agent's config. */
+export function unregisterMcpServer(options: AgentInstallOptions): Promise<AgentInstallReport> {
+  return run('uninstall', options, ['mcp']);
+}
+
+/** The snippet a user adds to Codex's config.toml to trust qlock's hooks by hand. */
+export function codexTrustSnippet(entries: CodexTrustEntry[]): string {
+  return entriesToml({ trust: Object.fromEntries(entries.map((e) => [e.key, e.hash])) });
+}
+
+/** `qlock init --agent <name>`: project-level hooks in the worktree init runs in. */
+export async function installAgentForInit(
+  agent: string,
+  project: Project,
+  ctx: Context,
+): Promise<AgentInstallReport> {
+  return installAgent({
+    agent: parseAgent(agent),
+    scope: 'project',
+    dir: project.worktreeRoot,
+    env: ctx.env,
+  });
+}
+
+/** `qlock new NAME --agent <name>`: project-level hooks in the new session's worktree. */
 export async function installAgentForSession(
-  _o: unknown,
-  _c?: unknown,
-  _d?: unknown,
-): Promise<{ exitCode?: number; script?: string }> {
-  throw new QlockError('not available yet');
+  agent: string,
+  session: Session,
+  ctx: Context,
+): Promise<AgentInstallReport> {
+  return installAgent({
+    agent: parseAgent(agent),
+    scope: 'project',
+    dir: session.path,
+    env: ctx.env,
+  });
+}
+
+/** Reads qlock's hook commands in an agent's hook file (doctor). */
+export function readHookFile(file: string): unknown {
+  try {
+    return readJsonConfig(file).value;
+  } catch {
+    return undefined;
+  }
 }

@@ -1,8 +1,25 @@
-// Placeholder until this command's issue lands; replaced by the real module.
-import { QlockError } from '../errors.js';
+import { isAgentName, parseHookEvent } from '../agents/agentNames.js';
+import type { Context } from '../context.js';
+import { UsageError } from '../errors.js';
+import { messages } from '../ui/messages.js';
+
+export interface AgentHookOptions {
+  agent: string;
+  event: string;
+}
+
+/**
+ * `qlock agent-hook <agent> <event>` through the full CLI (the fast path handles the plain form;
+ * this one also takes the global options, e.g. --debug). Output goes straight to stdout/stderr in
+ * the form the agent reads; the result only carries the exit code.
+ */
 export async function agentHook(
-  _o: unknown,
-  _c?: unknown,
-): Promise<{ exitCode?: number; script?: string }> {
-  throw new QlockError('not available yet');
+  options: AgentHookOptions,
+  ctx: Context,
+): Promise<{ exitCode: number }> {
+  if (!isAgentName(options.agent)) throw new UsageError(messages.unknownAgent(options.agent));
+  const event = parseHookEvent(options.agent, options.event);
+  if (!event) throw new UsageError(messages.unknownHookEvent(options.event));
+  const { runHookProcess } = await import('../agents/hookProcess.js');
+  return { exitCode: await runHookProcess(options.agent, event, ctx.env, ctx.cwd) };
 }

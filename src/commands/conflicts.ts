@@ -1,11 +1,118 @@
-// Placeholder until this command's issue lands; replaced by the real module.
-import { QlockError } from '../errors.js';
-export async function conflicts(
-  _o: unknown,
-  _c?: unknown,
-): Promise<{ exitCode?: number; script?: string }> {
-  throw new QlockError('not available yet');
+import { predictConflicts } from '../conflicts/predictConflicts.js';
+import type { ConflictReport, PairReport, PredictOptions } from '../conflicts/types.js';
+import type { Context } from '../context.js';
+import { ExitCode, UsageError } from '../errors.js';
+import { openWorkspace, resolveBase } from '../project/openWorkspace.js';
+import { readRegistry } from '../store/registry.js';
+import { c } from '../ui/color.js';
+import { messages } from '../ui/messages.js';
+
+export interface ConflictsOptions {
+  a?: string;
+  b?: string;
+  check?: boolean;
 }
-export function renderConflicts(_r: unknown): string {
-  return '';
+
+export interface ConflictsResult extends ConflictReport {
+  /** A git project (false: plain directories, no base to sync with). */
+  git?: boolean;
+  exitCode?: number;
+}
+
+/** Progress on stderr for scans that take over a second, on a terminal only. */
+export function progressReporter(stream: NodeJS.WriteStream = process.stderr) {
+  const started = Date.now();
+  let shown = false;
+  return {
+    onProgress(done: number, total: number) {
+      if (!stream.isTTY || Date.now() - started < 1000) return;
+      shown = true;
+      stream.write(`\r${messages.conflictsProgress(done, total)}\x1b[K`);
+    },
+    finish() {
+      if (shown) stream.write('\r\x1b[K');
+    },
+  };
+}
+
+/**
+ * `qlock conflicts [a [b]] [--check]`: pairwise prediction. No names: every pair of sessions and
+ * each session against its base. One name: the pairs with that session (or, for the base
+ * branch, every session against it). Two names: that pair.
+ */
+export async function conflicts(options: ConflictsOptions, ctx: Context): Promise<ConflictsResult> {
+  const ws = await openWorkspace(ctx);
+  const registry = readRegistry(ws.project.stateDir);
+  const names = Object.keys(registry.sessions).sort();
+  const defaultBase = ws.project.kind === 'git' ? await resolveBase(ws) : undefined;
+  const bases = new Set(Object.values(registry.sessions).map((s) => s.base || defaultBase));
+  const isSession = (n: string) => registry.sessions[n] !== undefined;
+  const isBase = (n: string) => ws.project.kind === 'git' && bases.has(n);
+  for (const n of [options.a, options.b]) {
+    if (n !== undefined && !isSession(n) && !isBase(n))
+      throw new UsageError(messages.conflictsUnknownPair(n, names));
+  }
+  if (options.a !== undefined && options.a === options.b)
+    throw new UsageError(messages.conflictsSamePair(options.a));
+
+  const predict: PredictOptions = {};
+  let keep = (_p: PairReport) => true;
+  const { a, b } = options;
+  if (a !== undefined && b !== undefined) {
+    const sessions = [a, b].filter(isSession);
+    predict.sessions = sessions;
+    predict.includeBase = sessions.length === 1;
+    if (sessions.length === 0) throw new UsageError(messages.conflictsSamePair(a));
+    keep = (p) => (p.a === a && p.b === b) || (p.a === b && p.b === a);
+  } else if (a !== undefined) {
+    predict.pairsWith = a;
+    if (!isSession(a)) keep = (p) => p.b === a;
+  }
+
+  const progress = progressReporter();
+  predict.onProgress = progress.onProgress;
+  let report: ConflictReport;
+  try {
+    report = await predictConflicts(ws, predict);
+  } finally {
+    progress.finish();
+  }
+  const result: ConflictsResult = {
+    ...report,
+    pairs: report.pairs.filter(keep),
+    git: ws.project.kind === 'git',
+  };
+  if (options.check && result.pairs.some((p) => p.conflict)) result.exitCode = ExitCode.refused;
+  return result;
+}
+
+function describeOverlap(o: PairReport['overlaps'][number]): string {
+  const how = o.kind === 'hunk' ? 'same lines' : 'different lines';
+  return `${o.path} (${how}${o.clean ? ', merges cleanly' : ''})`;
+}
+
+export function renderConflicts(result: ConflictsResult): string {
+  const lines: string[] = [];
+  const shown = result.pairs.filter((p) => p.conflict || p.overlaps.length);
+  for (const p of shown) {
+    const title = `${c.bold(p.a)} ↔ ${c.bold(p.b)}`;
+    if (p.conflict) {
+      const where = p.paths.length ? p.paths.join(', ') : messages.conflictsNoPathsListed();
+      lines.push(`${title}: ${c.red('conflict')} in ${where}`);
+    } else {
+      lines.push(`${title}: ${c.green('merges cleanly')}`);
+    }
+    if (p.overlaps.length)
+      lines.push(`  overlapping: ${p.overlaps.map(describeOverlap).join(', ')}`);
+  }
+  const conflicting = result.pairs.filter((p) => p.conflict).length;
+  if (shown.length) lines.push('');
+  if (conflicting) {
+    lines.push(c.red(messages.conflictsSummary(conflicting, result.pairs.length)));
+    lines.push(messages.conflictsHowToResolve(result.git !== false));
+  } else {
+    lines.push(messages.conflictsNone(result.pairs.length));
+  }
+  if (result.note) lines.push(c.dim(result.note));
+  return lines.join('\n');
 }

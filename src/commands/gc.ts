@@ -5,6 +5,7 @@ import type { Context } from '../context.js';
 import { git } from '../git/exec.js';
 import { openWorkspace } from '../project/openWorkspace.js';
 import { leftoverTempFiles } from '../store/atomicWrite.js';
+import { withWorktreeMutex } from '../store/mutex.js';
 import { readRegistry, updateRegistry } from '../store/registry.js';
 
 export interface GcOptions {
@@ -99,7 +100,9 @@ export async function gc(options: GcOptions, ctx: Context): Promise<GcResult> {
   });
   for (const file of leftoverTempFiles(project.stateDir)) fs.rmSync(file, { force: true });
   if (project.kind === 'git' && actions.some((a) => a.kind === 'session')) {
-    await git(['worktree', 'prune'], { cwd: project.root, okCodes: [0, 128] });
+    await withWorktreeMutex(project.stateDir, () =>
+      git(['worktree', 'prune'], { cwd: project.root, okCodes: [0, 128] }),
+    );
     actions.push({
       kind: 'worktree-prune',
       target: 'git worktree prune',

@@ -1,8 +1,29 @@
-// Placeholder until this command's issue lands; replaced by the real module.
-import { QlockError } from '../errors.js';
-export async function hook(
-  _o: unknown,
-  _c?: unknown,
-): Promise<{ exitCode?: number; script?: string }> {
-  throw new QlockError('not available yet');
+import type { Context } from '../context.js';
+import { UsageError } from '../errors.js';
+import { GIT_HOOKS, hookNames } from '../hooks/hookTable.js';
+import { runGitHook } from '../hooks/runGitHook.js';
+import { hookMessages } from '../ui/messages/hooks.js';
+
+export interface HookOptions {
+  name: string;
+  args?: string[];
+}
+
+export interface HookResult {
+  hook: string;
+  /** 0: go ahead; 1 (BLOCK_EXIT under the runner): the hook blocks. */
+  exitCode: number;
+}
+
+/**
+ * `qlock hook <git-hook> [args...]` through the full CLI (the fast path in src/fast/hook.ts
+ * normally answers first). The handler's messages go to stderr; the result only sets the exit code.
+ */
+export async function hook(options: HookOptions, ctx: Context): Promise<HookResult> {
+  const { name } = options;
+  if (!Object.hasOwn(GIT_HOOKS, name)) {
+    if (ctx.env.QLOCK_HOOK_RUNNER === '1') return { hook: name, exitCode: 0 };
+    throw new UsageError(hookMessages.unknownHook(name, hookNames()));
+  }
+  return { hook: name, exitCode: await runGitHook(name, options.args ?? [], ctx) };
 }

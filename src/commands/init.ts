@@ -8,6 +8,7 @@ import { findProject, type Project, realpathOrSelf } from '../project/findProjec
 import { loadConfig } from '../project/loadConfig.js';
 import { ensureStateDir, updateRegistry } from '../store/registry.js';
 import { messages } from '../ui/messages.js';
+import { type AgentResult, renderAgent } from './agent.js';
 
 export interface InitOptions {
   hooks?: boolean;
@@ -29,6 +30,11 @@ export interface InitResult {
  * hooks. Idempotent. Registers no session: the main worktree becomes one only through `join`.
  */
 export async function init(options: InitOptions, ctx: Context): Promise<InitResult> {
+  if (options.agent?.length) {
+    // A misspelt --agent must fail before anything is set up.
+    const { parseAgent } = await import('../agents/installAgent.js');
+    for (const agent of options.agent) parseAgent(agent);
+  }
   let project: Project | undefined = findProject(ctx.cwd);
   if (project?.kind === 'dir' && project.worktreeRoot !== project.root) {
     throw new QlockError(
@@ -65,11 +71,20 @@ export async function init(options: InitOptions, ctx: Context): Promise<InitResu
     const { installHooks } = await import('../hooks/installHooks.js');
     result.hooks = await installHooks(project);
   }
+  if (project.kind === 'git') {
+    // Doctor reports missing hooks as a choice, not a problem, after --no-hooks.
+    const { recordHooksChoice } = await import('../doctor/hooksChoice.js');
+    recordHooksChoice(project.stateDir, options.hooks === false);
+  }
   if (options.agent?.length) {
     const { installAgentForInit } = await import('../agents/installAgent.js');
     result.agents = [];
-    for (const agent of options.agent)
-      result.agents.push(await installAgentForInit(agent, project, ctx));
+    const { recordAgentInstall } = await import('../doctor/agentRecords.js');
+    for (const agent of options.agent) {
+      const report = await installAgentForInit(agent, project, ctx);
+      recordAgentInstall(project.stateDir, report);
+      result.agents.push(report);
+    }
   }
   return result;
 }
@@ -90,5 +105,7 @@ export function renderInit(result: InitResult): string {
     '  qlock status               # who works where, on what, and what collides',
     '  qlock lock src/file.ts     # claim a file before a big change',
   );
+  // What --agent installed, and what is still to do (Codex: trust its hooks).
+  for (const report of (result.agents ?? []) as AgentResult[]) lines.push('', renderAgent(report));
   return lines.join('\n');
 }

@@ -1,7 +1,7 @@
 import path from 'node:path';
 
 import type { Context } from '../context.js';
-import { QlockError } from '../errors.js';
+import { QlockError, UsageError } from '../errors.js';
 import { currentBranch, resolveCommit } from '../git/repo.js';
 import { openWorkspace, resolveBase } from '../project/openWorkspace.js';
 import { checkCanRegister, registerSession } from '../sessions/registerSession.js';
@@ -36,6 +36,11 @@ export async function join(options: JoinOptions, ctx: Context): Promise<JoinResu
   const ws = await openWorkspace(ctx);
   const { project, config } = ws;
   const root = project.worktreeRoot;
+  // A bare repository has no working tree: there is nothing to register (git status would fail).
+  if (project.kind === 'git' && project.gitDir === root)
+    throw new QlockError(messages.joinBare(root));
+  // Bad input is refused even where joining again would be a no-op.
+  if (options.name !== undefined) validateSessionName(options.name);
   const existing = Object.values(readRegistry(project.stateDir).sessions).find(
     (s) => s.path === root,
   );
@@ -47,7 +52,12 @@ export async function join(options: JoinOptions, ctx: Context): Promise<JoinResu
   if (project.kind === 'git') {
     branch = await currentBranch(root);
     baseTip = await resolveCommit(root, base);
-    if (!baseTip) throw new QlockError(messages.unknownBase(base));
+    if (!baseTip) {
+      // --base naming nothing is a bad argument (exit 2); a bad configured base is not.
+      throw options.base
+        ? new UsageError(messages.unknownBase(base))
+        : new QlockError(messages.unknownBase(base));
+    }
   }
   const name = validateSessionName(
     options.name ?? deriveSessionName(branch ?? path.basename(root)),

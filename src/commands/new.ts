@@ -11,8 +11,10 @@ import { openWorkspace, resolveBase } from '../project/openWorkspace.js';
 import { checkCanRegister, registerSession } from '../sessions/registerSession.js';
 import { validateSessionName } from '../sessions/sessionName.js';
 import { worktreePath } from '../sessions/worktreePath.js';
+import { withWorktreeMutex } from '../store/mutex.js';
 import type { Session } from '../store/types.js';
 import { messages } from '../ui/messages.js';
+import { type AgentResult, renderAgent } from './agent.js';
 
 export interface NewOptions {
   name: string;
@@ -26,11 +28,14 @@ export interface NewOptions {
 export interface NewResult {
   session: Session;
   agents?: unknown[];
+  /** Things the user should know, e.g. that the project was never set up with `qlock init`. */
+  notes?: string[];
 }
 
-function isNonEmptyDir(dir: string): boolean {
+/** A target that exists and is not an empty directory (a file counts: nothing can go there). */
+function isOccupied(dir: string): boolean {
   try {
-    return fs.readdirSync(dir).length > 0;
+    return !fs.statSync(dir).isDirectory() || fs.readdirSync(dir).length > 0;
   } catch {
     return false;
   }
@@ -42,13 +47,18 @@ function isNonEmptyDir(dir: string): boolean {
  */
 export async function newSession(options: NewOptions, ctx: Context): Promise<NewResult> {
   const name = validateSessionName(options.name);
+  if (options.agent?.length) {
+    // A misspelt --agent must fail before the worktree exists, not after.
+    const { parseAgent } = await import('../agents/installAgent.js');
+    for (const agent of options.agent) parseAgent(agent);
+  }
   const ws = await openWorkspace(ctx);
   const { project, config } = ws;
   checkCanRegister(project, config, name);
   const dir = options.dir
     ? path.resolve(ctx.cwd, options.dir)
     : worktreePath(config.worktreeDir, project, name);
-  if (isNonEmptyDir(dir)) throw new QlockError(messages.dirNotEmpty(dir));
+  if (isOccupied(dir)) throw new QlockError(messages.dirNotEmpty(dir));
 
   let session: Session;
   if (project.kind === 'git') {
@@ -57,9 +67,18 @@ export async function newSession(options: NewOptions, ctx: Context): Promise<New
     const baseTip = await resolveCommit(project.root, base);
     if (!baseTip) {
       const anyCommit = await resolveCommit(project.root, 'HEAD');
-      throw new QlockError(anyCommit ? messages.unknownBase(base) : messages.noCommits());
+      if (!anyCommit) throw new QlockError(messages.noCommits());
+      // --base naming nothing is a bad argument (exit 2); a bad configured base is not.
+      throw options.base
+        ? new UsageError(messages.unknownBase(base))
+        : new QlockError(messages.unknownBase(base));
     }
     const branch = options.branch ?? `${config.branchPrefix}${name}`;
+    const valid = await git(['check-ref-format', '--branch', branch], {
+      cwd: project.root,
+      okCodes: [0, 1, 128],
+    });
+    if (valid.code !== 0) throw new UsageError(messages.badBranchName(branch));
     const reuse = await branchExists(project.root, branch);
     if (reuse && !options.branch) throw new QlockError(messages.branchExists(branch));
     // QLOCK=0: our own post-checkout hook must not auto-join this worktree under another name.
@@ -67,7 +86,14 @@ export async function newSession(options: NewOptions, ctx: Context): Promise<New
     const args = reuse
       ? ['worktree', 'add', dir, branch]
       : ['worktree', 'add', '-b', branch, dir, base];
-    await git(args, { cwd: project.root, env });
+    try {
+      await withWorktreeMutex(project.stateDir, () => git(args, { cwd: project.root, env }));
+    } catch (error) {
+      // `worktree add -b` creates the branch before it fails on the directory: remove it again.
+      if (!reuse && (await resolveCommit(project.root, `refs/heads/${branch}`)) === baseTip)
+        await git(['branch', '-D', branch], { cwd: project.root, okCodes: [0, 1] });
+      throw error;
+    }
     const realDir = realpathOrSelf(dir);
     try {
       ({ session } = await registerSession(
@@ -78,25 +104,37 @@ export async function newSession(options: NewOptions, ctx: Context): Promise<New
       ));
     } catch (error) {
       // Registration refused (a race for the name or the last slot): undo the worktree we made.
-      await git(['worktree', 'remove', '--force', realDir], {
-        cwd: project.root,
-        okCodes: [0, 128],
-      });
+      await withWorktreeMutex(project.stateDir, () =>
+        git(['worktree', 'remove', '--force', realDir], { cwd: project.root, okCodes: [0, 128] }),
+      );
       if (!reuse) await git(['branch', '-D', branch], { cwd: project.root, okCodes: [0, 1] });
       throw error;
     }
   } else {
     if (!options.copy) throw new UsageError(messages.copyNeeded());
-    fs.mkdirSync(dir, { recursive: true });
-    for (const rel of listFiles(project.root, config.ignore)) {
-      const target = path.join(dir, rel);
-      fs.mkdirSync(path.dirname(target), { recursive: true });
-      fs.cpSync(path.join(project.root, rel), target, { verbatimSymlinks: true });
+    const existed = fs.existsSync(dir);
+    // Undo a half-made copy (a copy error, a refused registration): nothing may be left behind.
+    const undo = () => {
+      if (existed)
+        for (const n of fs.readdirSync(dir))
+          fs.rmSync(path.join(dir, n), { recursive: true, force: true });
+      else fs.rmSync(dir, { recursive: true, force: true });
+    };
+    try {
+      fs.mkdirSync(dir, { recursive: true });
+      for (const rel of listFiles(project.root, config.ignore)) {
+        const target = path.join(dir, rel);
+        fs.mkdirSync(path.dirname(target), { recursive: true });
+        fs.cpSync(path.join(project.root, rel), target, { verbatimSymlinks: true });
+      }
+      fs.writeFileSync(
+        path.join(dir, POINTER_FILE),
+        JSON.stringify({ stateDir: project.stateDir }) + '\n',
+      );
+    } catch (error) {
+      undo();
+      throw error;
     }
-    fs.writeFileSync(
-      path.join(dir, POINTER_FILE),
-      JSON.stringify({ stateDir: project.stateDir }) + '\n',
-    );
     const realDir = realpathOrSelf(dir);
     try {
       ({ session } = await registerSession(
@@ -106,16 +144,28 @@ export async function newSession(options: NewOptions, ctx: Context): Promise<New
         ctx.now(),
       ));
     } catch (error) {
-      fs.rmSync(realDir, { recursive: true, force: true });
+      undo();
       throw error;
     }
   }
   const result: NewResult = { session };
+  if (project.kind === 'git') {
+    // `qlock new` works without `qlock init`, but then no git hook checks the commits.
+    const { runnerPath } = await import('../hooks/hookPaths.js');
+    const { hooksDeclined } = await import('../doctor/hooksChoice.js');
+    if (!fs.existsSync(runnerPath(project.stateDir)) && !hooksDeclined(project.stateDir))
+      result.notes = [messages.newWithoutHooks()];
+  }
   if (options.agent?.length) {
     const { installAgentForSession } = await import('../agents/installAgent.js');
+    // Remembered so that `qlock doctor` notices if these hooks disappear later.
+    const { recordAgentInstall } = await import('../doctor/agentRecords.js');
     result.agents = [];
-    for (const agent of options.agent)
-      result.agents.push(await installAgentForSession(agent, session, ctx));
+    for (const agent of options.agent) {
+      const report = await installAgentForSession(agent, session, ctx);
+      recordAgentInstall(project.stateDir, report);
+      result.agents.push(report);
+    }
   }
   return result;
 }
@@ -128,5 +178,8 @@ export function renderNew(result: NewResult): string {
     'Start an agent there, for example:',
     `  cd ${JSON.stringify(s.path)} && claude      # or: q chat, kiro-cli chat, gemini, codex`,
   ];
+  // What --agent installed, and what is still to do (Codex: trust its hooks).
+  for (const report of (result.agents ?? []) as AgentResult[]) lines.push('', renderAgent(report));
+  for (const note of result.notes ?? []) lines.push('', note);
   return lines.join('\n');
 }

@@ -1,11 +1,36 @@
-// Placeholder until this command's issue lands; replaced by the real module.
-import { QlockError } from '../errors.js';
-export async function note(
-  _o: unknown,
-  _c?: unknown,
-): Promise<{ exitCode?: number; script?: string }> {
-  throw new QlockError('not available yet');
+import type { Context } from '../context.js';
+import { UsageError } from '../errors.js';
+import { sendNote } from '../inbox/sendNote.js';
+import { requireProject } from '../project/findProject.js';
+import { requireCurrentSession } from '../sessions/resolveSession.js';
+import { readRegistry } from '../store/registry.js';
+import type { QlockEvent } from '../store/types.js';
+import { messages } from '../ui/messages.js';
+
+export interface NoteOptions {
+  text: string;
 }
-export function renderNote(_r: unknown): string {
-  return '';
+
+export interface NoteResult {
+  event: QlockEvent;
+  /** The sessions registered when it was sent: every one except the sender. */
+  recipients: string[];
+}
+
+/** `qlock note <text>`: a note from the current session to every other session's inbox. */
+export async function note(options: NoteOptions, ctx: Context): Promise<NoteResult> {
+  // Checked before anything else, so an empty note fails the same way inside or outside a session.
+  if (!options.text.trim()) throw new UsageError(messages.emptyNote());
+  const project = requireProject(ctx.cwd);
+  const registry = readRegistry(project.stateDir);
+  const from = requireCurrentSession(ctx, registry);
+  const event = await sendNote(project.stateDir, from.name, options.text);
+  const recipients = Object.keys(readRegistry(project.stateDir).sessions)
+    .filter((name) => name !== from.name)
+    .sort();
+  return { event, recipients };
+}
+
+export function renderNote(result: NoteResult): string {
+  return messages.noteSent(result.recipients);
 }

@@ -1,11 +1,11 @@
-// Placeholder until this command's issue lands; replaced by the real module.
-import { QlockError } from '../errors.js';
-export async function prompt(
-  _o: unknown,
-  _c?: unknown,
-): Promise<{ exitCode?: number; script?: string }> {
-  throw new QlockError('not available yet');
+import type { Context } from '../context.js';
+import { promptInfo, type PromptResult } from '../inbox/promptInfo.js';
+
+/** `qlock prompt`: the shell-prompt segment (the fast path in src/fast/prompt.ts does the same). */
+export async function prompt(_options: object, ctx: Context): Promise<PromptResult> {
+  return promptInfo(ctx.cwd, ctx.env, ctx.session);
 }
-export function renderPrompt(_r: unknown): string {
-  return '';
+
+export function renderPrompt(result: PromptResult): string {
+  return result.text;
 }

@@ -7,6 +7,7 @@ import { QlockError } from '../errors.js';
 import { git } from '../git/exec.js';
 import { openWorkspace, type Workspace } from '../project/openWorkspace.js';
 import { requireSession } from '../sessions/resolveSession.js';
+import { withWorktreeMutex } from '../store/mutex.js';
 import { readRegistry, updateRegistry } from '../store/registry.js';
 import type { Session } from '../store/types.js';
 import { messages } from '../ui/messages.js';
@@ -33,12 +34,14 @@ async function unsavedWork(ws: Workspace, session: Session): Promise<string[]> {
   const uncommitted = new Set([...changes.staged, ...changes.unstaged, ...changes.untracked]);
   if (uncommitted.size) problems.push(`${uncommitted.size} file(s) with uncommitted changes`);
   if (ws.project.kind === 'git') {
-    const { stdout } = await git(['rev-list', '--count', `${session.base}..HEAD`], {
+    const { stdout, code } = await git(['rev-list', '--count', `${session.base}..HEAD`, '--'], {
       cwd: session.path,
       okCodes: [0, 128],
     });
     const ahead = Number(stdout.trim() || 0);
-    if (ahead > 0) problems.push(`${ahead} commit(s) not in ${session.base}`);
+    // Base gone (renamed, deleted): we cannot tell what is unmerged, so treat it as unsafe.
+    if (code !== 0) problems.push(`cannot tell which commits are not in ${session.base}`);
+    else if (ahead > 0) problems.push(`${ahead} commit(s) not in ${session.base}`);
   }
   return problems;
 }
@@ -65,7 +68,7 @@ export async function rm(options: RmOptions, ctx: Context): Promise<RmResult> {
   if (deletable) {
     if (session.kind === 'worktree' || session.kind === 'clone') {
       const args = ['worktree', 'remove', ...(options.force ? ['--force'] : []), session.path];
-      await git(args, { cwd: project.root });
+      await withWorktreeMutex(project.stateDir, () => git(args, { cwd: project.root }));
       if (session.branch)
         notes.push(
           `Branch ${session.branch} is kept; delete it with \`git branch -D ${session.branch}\`.`,
@@ -78,7 +81,9 @@ export async function rm(options: RmOptions, ctx: Context): Promise<RmResult> {
     notes.push(messages.rmMainWorktree(session.name));
   }
   if (project.kind === 'git' && !fs.existsSync(session.path)) {
-    await git(['worktree', 'prune'], { cwd: project.root, okCodes: [0, 128] });
+    await withWorktreeMutex(project.stateDir, () =>
+      git(['worktree', 'prune'], { cwd: project.root, okCodes: [0, 128] }),
+    );
   }
 
   const releasedLocks = await updateRegistry(project.stateDir, ({ registry, emit }) => {

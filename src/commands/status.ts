@@ -14,7 +14,15 @@ export interface StatusOptions {
 export async function status(options: StatusOptions, ctx: Context): Promise<StatusResult> {
   const ws = await openWorkspace(ctx);
   if (options.name) requireSession(readRegistry(ws.project.stateDir), options.name);
-  const result = await collectStatus(ws, ctx);
+  // The conflict scan over many sessions can take a while: progress on stderr (a TTY only).
+  const { progressReporter } = await import('./conflicts.js');
+  const progress = progressReporter();
+  let result: StatusResult;
+  try {
+    result = await collectStatus(ws, ctx, { onProgress: progress.onProgress });
+  } finally {
+    progress.finish();
+  }
   if (options.name) {
     result.sessions = result.sessions.filter((s) => s.name === options.name);
   }

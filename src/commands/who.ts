@@ -1,11 +1,81 @@
-// Placeholder until this command's issue lands; replaced by the real module.
-import { QlockError } from '../errors.js';
-export async function who(
-  _o: unknown,
-  _c?: unknown,
-): Promise<{ exitCode?: number; script?: string }> {
-  throw new QlockError('not available yet');
+import { readChangeSet } from '../changes/readChangeSet.js';
+import type { Context } from '../context.js';
+import { describeLocks, type LockView } from '../locks/describeLocks.js';
+import { normalizeLockPath } from '../locks/lockPath.js';
+import { lockCovers, locksOverlap } from '../locks/lockTable.js';
+import { openWorkspace, resolveBase } from '../project/openWorkspace.js';
+import { type SessionState, sessionState } from '../sessions/sessionState.js';
+import { readRegistry } from '../store/readRegistry.js';
+import { c } from '../ui/color.js';
+import { messages } from '../ui/messages.js';
+import { renderLockTable } from './locks.js';
+
+export interface WhoOptions {
+  path: string;
 }
-export function renderWho(_r: unknown): string {
-  return '';
+
+export interface WhoChange {
+  session: string;
+  state: SessionState;
+  /** The session's changed files that are the path, or lie below it when it is a directory. */
+  files: string[];
+}
+
+export interface WhoResult {
+  /** The normalised path asked about. */
+  path: string;
+  /** Locks on the path, around it, or (for a directory) below it; stale ones marked. */
+  locks: LockView[];
+  /** Sessions whose change set (committed-but-unmerged plus uncommitted work) contains it. */
+  changes: WhoChange[];
+}
+
+/**
+ * `qlock who <path>`: who holds a lock covering the path (honoured and stale, marked) and which
+ * sessions have it in their change set. Every session's change set is read concurrently.
+ */
+export async function who(options: WhoOptions, ctx: Context): Promise<WhoResult> {
+  const ws = await openWorkspace(ctx);
+  const { project, config } = ws;
+  const target = normalizeLockPath(project, ctx.cwd, options.path);
+  const registry = readRegistry(project.stateDir);
+  const now = ctx.now();
+  const locks = describeLocks(
+    registry,
+    now,
+    registry.locks.filter((l) => locksOverlap(l.path, target)),
+  );
+  const base = await resolveBase(ws);
+  const sessions = Object.values(registry.sessions).sort((a, b) => a.name.localeCompare(b.name));
+  const changes = (
+    await Promise.all(
+      sessions.map(async (session): Promise<WhoChange> => {
+        const set = await readChangeSet(project, session, session.base || base, config.ignore);
+        return {
+          session: session.name,
+          state: sessionState(session, now, config),
+          files: set.all.filter((f) => lockCovers(target, f)),
+        };
+      }),
+    )
+  ).filter((change) => change.files.length);
+  return { path: target, locks, changes };
+}
+
+export function renderWho(result: WhoResult, ctx?: Pick<Context, 'now'>): string {
+  const now = ctx?.now() ?? new Date();
+  if (!result.locks.length && !result.changes.length) return messages.whoNobody(result.path);
+  const lines: string[] = [c.bold(result.path)];
+  lines.push(result.locks.length ? '  locks:' : `  locks: ${messages.whoNoLock()}`);
+  if (result.locks.length) lines.push(...renderLockTable(result.locks, now, '    '));
+  lines.push(result.changes.length ? '  changed by:' : `  changed by: ${messages.whoNoChange()}`);
+  for (const change of result.changes) {
+    const state = change.state === 'active' ? '' : c.dim(` (${change.state})`);
+    const files =
+      change.files.length === 1 && change.files[0] === result.path
+        ? ''
+        : `: ${change.files.slice(0, 5).join(', ')}${change.files.length > 5 ? ` … ${change.files.length - 5} more` : ''}`;
+    lines.push(`    ${change.session}${state}${files}`);
+  }
+  return lines.join('\n');
 }

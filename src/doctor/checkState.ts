@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 
-import { StateError } from '../errors.js';
 import { leftoverTempFiles } from '../store/atomicWrite.js';
 import { atomicWrite } from '../store/atomicWrite.js';
 import { withMutex } from '../store/mutex.js';
@@ -27,8 +26,9 @@ export async function repairRegistry(stateDir: string, now: Date): Promise<strin
     } catch {
       // still corrupt: repair below
     }
-    const backup = backupName(file, now);
-    fs.copyFileSync(file, backup);
+    let backup = backupName(file, now);
+    for (let n = 2; fs.existsSync(backup); n++) backup = `${backupName(file, now)}-${n}`;
+    fs.copyFileSync(file, backup, fs.constants.COPYFILE_EXCL);
     let restored = false;
     try {
       const prev = fs.readFileSync(`${file}.prev`, 'utf8');
@@ -51,7 +51,7 @@ export const checkState: Check = async (ws, ctx) => {
     findings.push({
       check: 'state',
       ok: true,
-      message: `no state yet (${stateDir} is created on first use)`,
+      message: `no state yet (${stateDir} is created on first use): \`qlock init\` sets the project up`,
     });
     return findings;
   }
@@ -63,11 +63,10 @@ export const checkState: Check = async (ws, ctx) => {
       message: `registry readable: ${Object.keys(registry.sessions).length} session(s), ${registry.locks.length} lock(s)`,
     });
   } catch (error) {
-    const file = error instanceof StateError ? error.file : registryPath(stateDir);
     findings.push({
       check: 'state',
       ok: false,
-      message: `${file} is corrupt: ${(error as Error).message.split('\n')[0]}`,
+      message: (error as Error).message.split('\n')[0]!,
       fix: 'qlock doctor --fix (keeps a backup, restores the last good version)',
       apply: () => repairRegistry(stateDir, ctx.now()),
     });

@@ -1,4 +1,45 @@
-/** Fast-path handler; returns undefined (= use the full CLI) until this command's fast path lands. */
-export async function runFast(_argv: string[]): Promise<number | undefined> {
-  return undefined;
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+
+import { promptInfo } from '../inbox/promptInfo.js';
+
+/**
+ * `qlock prompt` without commander: a shell prompt runs it before every command line. Handles
+ * `prompt [--json] [--session NAME] [-C DIR] [--no-color]`; anything else (help, a typo) returns
+ * undefined and the full CLI answers.
+ */
+const OPTIONS = {
+  json: { type: 'boolean' },
+  'no-color': { type: 'boolean' },
+  C: { type: 'string', short: 'C' },
+  session: { type: 'string' },
+} as const;
+
+export async function runFast(argv: string[]): Promise<number | undefined> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      options: OPTIONS,
+      allowPositionals: true,
+      strict: true,
+      tokens: true,
+    });
+  } catch {
+    return undefined;
+  }
+  if (parsed.positionals.length !== 1 || parsed.positionals[0] !== 'prompt') return undefined;
+  for (const token of parsed.tokens) {
+    if (token.kind !== 'option') continue;
+    const expected = token.name === 'C' ? '-C' : `--${token.name}`;
+    if (token.rawName !== expected) return undefined;
+    if (OPTIONS[token.name as keyof typeof OPTIONS].type === 'boolean' && token.value !== undefined)
+      return undefined;
+  }
+  const { values } = parsed;
+  const cwd = values.C ? path.resolve(values.C) : process.cwd();
+  const result = promptInfo(cwd, process.env, values.session);
+  if (values.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+  else if (result.text) process.stdout.write(result.text + '\n');
+  return 0;
 }

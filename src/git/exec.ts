@@ -67,6 +67,12 @@ export interface GitOptions {
   /** Exit codes that are answers rather than failures (merge-tree: 1 = conflicts). */
   okCodes?: readonly number[];
   input?: string;
+  /**
+   * Network calls (fetch/push to a remote that may be unreachable): after this many ms git is
+   * killed (SIGTERM, so it removes its lock files) and the call fails with a GitError whose
+   * `code` is null and whose stderr says it timed out.
+   */
+  timeoutMs?: number;
 }
 
 export interface GitResult {
@@ -76,6 +82,18 @@ export interface GitResult {
 }
 
 export function git(args: readonly string[], options: GitOptions): Promise<GitResult> {
+  return gitBuffer(args, options).then((r) => ({
+    stdout: r.stdout.toString('utf8'),
+    stderr: r.stderr,
+    code: r.code,
+  }));
+}
+
+/** Like git(), but stdout stays bytes: blob contents (cat-file --batch) are not always UTF-8. */
+export function gitBuffer(
+  args: readonly string[],
+  options: GitOptions,
+): Promise<{ stdout: Buffer; stderr: string; code: number }> {
   const started = performance.now();
   const okCodes = options.okCodes ?? [0];
   const fullArgs = [...FIXED_FLAGS, ...args];
@@ -90,9 +108,28 @@ export function git(args: readonly string[], options: GitOptions): Promise<GitRe
     child.stdout!.on('data', (d: Buffer) => out.push(d));
     child.stderr!.on('data', (d: Buffer) => err.push(d));
     child.on('error', (error) => reject(new GitError(args, null, error.message, options.cwd)));
+    let timedOut = false;
+    const timer =
+      options.timeoutMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            // Reject at once: a transport helper (ssh) may keep our pipes open a while longer.
+            timedOut = true;
+            child.kill('SIGTERM');
+            reject(
+              new GitError(
+                args,
+                null,
+                `timed out after ${options.timeoutMs} ms\n${Buffer.concat(err).toString('utf8')}`,
+                options.cwd,
+              ),
+            );
+          }, options.timeoutMs);
     child.on('close', (code) => {
+      if (timer) clearTimeout(timer);
+      if (timedOut) return;
       const result = {
-        stdout: Buffer.concat(out).toString('utf8'),
+        stdout: Buffer.concat(out),
         stderr: Buffer.concat(err).toString('utf8'),
         code: code ?? -1,
       };

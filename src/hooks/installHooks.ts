@@ -1,8 +1,191 @@
-// Placeholder until this command's issue lands; replaced by the real module.
+import fs from 'node:fs';
+import path from 'node:path';
+
 import { QlockError } from '../errors.js';
+import type { Project } from '../project/findProject.js';
+import { loadConfig } from '../project/loadConfig.js';
+import { readRegistry } from '../store/registry.js';
+import { hookMessages } from '../ui/messages/hooks.js';
+import { baseBranches, basesFile, writeBaseRefs } from './baseRefs.js';
+import {
+  checkInstallable,
+  type HookFileTarget,
+  type InstallChange,
+  installHookFile,
+  type UninstallChange,
+  uninstallHookFile,
+} from './hookFile.js';
+import { hookLocation, type HookMode } from './hookLocation.js';
+import { GIT_HOOKS, type HookSpec } from './hookTable.js';
+import { readManifest, writeManifest } from './manifest.js';
+import { currentRunnerTarget, hooksStateDir, runnerPath, writeRunner } from './runner.js';
+
+/**
+ * `qlock hooks install` / `uninstall`: the marked block into every hook of the table, in the
+ * place git really runs hooks from (see hookLocation.ts), and the runner into the state dir.
+ * Installing twice is the same as once; uninstall restores every file byte for byte.
+ */
+
+export interface HooksReport {
+  action: 'install' | 'uninstall';
+  mode: HookMode;
+  /** Where the hook files are. */
+  dir: string;
+  hooksPath?: string;
+  /** The runner (install). */
+  runner?: string;
+  files: { hook: string; file: string; change: InstallChange | UninstallChange }[];
+  notes: string[];
+}
+
+export interface InstallOptions {
+  /** The hooks to install (tests add rows; default: GIT_HOOKS). */
+  table?: Readonly<Record<string, HookSpec>>;
+  /** The node and bin/qlock.js the runner records (default: the running qlock's). */
+  target?: { node: string; bin: string };
+}
+
+function requireGit(project: Project): void {
+  if (project.kind !== 'git') throw new QlockError(hookMessages.hooksNeedGit(project.root));
+}
+
 export async function installHooks(
-  _o: unknown,
-  _c?: unknown,
-): Promise<{ exitCode?: number; script?: string }> {
-  throw new QlockError('not available yet');
+  project: Project,
+  options: InstallOptions = {},
+): Promise<HooksReport> {
+  requireGit(project);
+  const table = options.table ?? GIT_HOOKS;
+  const location = await hookLocation(project.worktreeRoot);
+  const husky = location.mode === 'husky';
+  const targets: HookFileTarget[] = Object.entries(table).map(([hook, spec]) => ({
+    hook,
+    file: path.join(location.dir, hook),
+    stdin: spec.stdin,
+    husky,
+  }));
+  // Everything that could refuse is checked before anything changes.
+  for (const target of targets) checkInstallable(target);
+
+  const { stateDir } = project;
+  const { config } = await loadConfig(project.root, stateDir);
+  const manifest = readManifest(stateDir);
+  const report: HooksReport = {
+    action: 'install',
+    mode: location.mode,
+    dir: location.dir,
+    ...(location.hooksPath ? { hooksPath: location.hooksPath } : {}),
+    runner: runnerPath(stateDir),
+    files: [],
+    notes: [],
+  };
+
+  // The runner first: a block written before it would just skip.
+  fs.mkdirSync(hooksStateDir(stateDir), { recursive: true });
+  writeRunner(
+    stateDir,
+    { ...(options.target ?? currentRunnerTarget()), failClosed: config.failClosed },
+    table,
+  );
+  await refreshBases(project, config);
+
+  // An earlier install somewhere else (husky added since, hooksPath changed): take it out there.
+  const wanted = new Set(targets.map((t) => t.file));
+  for (const entry of manifest.entries.filter((e) => !wanted.has(e.file))) {
+    report.files.push({
+      hook: entry.hook,
+      file: entry.file,
+      change: uninstallHookFile(entry.file, entry),
+    });
+  }
+  manifest.entries = manifest.entries.filter((e) => wanted.has(e.file));
+
+  if (!fs.existsSync(location.dir)) {
+    const created = fs.mkdirSync(location.dir, { recursive: true });
+    if (created) manifest.createdDirs.push(created);
+  }
+  for (const target of targets) {
+    const previous = manifest.entries.find((e) => e.file === target.file);
+    const { change, entry } = installHookFile(target, previous);
+    manifest.entries = manifest.entries.filter((e) => e.file !== target.file);
+    manifest.entries.push(entry);
+    report.files.push({ hook: target.hook, file: target.file, change });
+    writeManifest(stateDir, manifest); // after every file: a crash midway still uninstalls exactly
+  }
+
+  if (husky) {
+    report.notes.push(
+      hookMessages.noteHuskyTracked(path.relative(project.worktreeRoot, location.dir)),
+    );
+    if (!fs.existsSync(path.join(location.gitHooksDir, 'h')))
+      report.notes.push(hookMessages.noteHuskyMissing(project.worktreeRoot));
+  } else if (location.perWorktree) {
+    report.notes.push(hookMessages.noteRelativeHooksPath(location.hooksPath!));
+  }
+  return report;
+}
+
+async function refreshBases(
+  project: Project,
+  config: Awaited<ReturnType<typeof loadConfig>>['config'],
+): Promise<void> {
+  try {
+    const registry = readRegistry(project.stateDir);
+    writeBaseRefs(project.stateDir, await baseBranches({ project, config }, registry));
+  } catch {
+    // no base yet (an empty repository): the runner then lets node decide on every run
+  }
+}
+
+export async function uninstallHooks(
+  project: Project,
+  options: Pick<InstallOptions, 'table'> = {},
+): Promise<HooksReport> {
+  requireGit(project);
+  const table = options.table ?? GIT_HOOKS;
+  const location = await hookLocation(project.worktreeRoot);
+  const { stateDir } = project;
+  const manifest = readManifest(stateDir);
+  const report: HooksReport = {
+    action: 'uninstall',
+    mode: location.mode,
+    dir: location.dir,
+    ...(location.hooksPath ? { hooksPath: location.hooksPath } : {}),
+    files: [],
+    notes: [],
+  };
+  const files = new Map<string, string>();
+  for (const entry of manifest.entries) files.set(entry.file, entry.hook);
+  for (const hook of Object.keys(table)) files.set(path.join(location.dir, hook), hook);
+  for (const [file, hook] of files) {
+    const entry = manifest.entries.find((e) => e.file === file);
+    const change = uninstallHookFile(file, entry);
+    if (change !== 'absent') report.files.push({ hook, file, change });
+  }
+  for (const dir of [...manifest.createdDirs].sort((a, b) => b.length - a.length)) {
+    removeEmptyDirs(dir);
+  }
+  for (const file of [runnerPath(stateDir), basesFile(stateDir)]) fs.rmSync(file, { force: true });
+  writeManifest(stateDir, { version: 1, entries: [], createdDirs: [] });
+  removeEmptyDirs(hooksStateDir(stateDir));
+  if (location.mode === 'husky' && report.files.length)
+    report.notes.push(
+      hookMessages.noteHuskyUninstalled(path.relative(project.worktreeRoot, location.dir)),
+    );
+  return report;
+}
+
+/** Removes `dir` and the empty directories below it; keeps anything that holds a file. */
+function removeEmptyDirs(dir: string): void {
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return;
+  }
+  for (const e of entries) if (e.isDirectory()) removeEmptyDirs(path.join(dir, e.name));
+  try {
+    fs.rmdirSync(dir);
+  } catch {
+    // not empty: keep it
+  }
 }

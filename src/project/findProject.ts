@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 import { QlockError } from '../errors.js';
-import { messages } from '../ui/messages.js';
+// The core area's messages, not the aggregator: git hooks start here and need no other area's.
+import { coreMessages as messages } from '../ui/messages/core.js';
 
 /**
  * Finding the project from any directory: a repository, any of its linked worktrees, a
@@ -68,9 +69,40 @@ function isBareRepo(dir: string): boolean {
   );
 }
 
+/** `core.worktree` from a git config file (set for submodules), if any. */
+function coreWorktree(commonDir: string): string | undefined {
+  let text: string;
+  try {
+    text = fs.readFileSync(path.join(commonDir, 'config'), 'utf8');
+  } catch {
+    return undefined;
+  }
+  let inCore = false;
+  for (const line of text.split('\n')) {
+    const section = /^\s*\[\s*([^\]\s"]+)/.exec(line);
+    if (section) inCore = section[1]!.toLowerCase() === 'core';
+    const match = inCore ? /^\s*worktree\s*=\s*"?(.*?)"?\s*$/i.exec(line) : null;
+    if (match?.[1]) return match[1];
+  }
+  return undefined;
+}
+
+/**
+ * The main worktree of a repository: `<dir>/.git` → dir. A git dir stored elsewhere (a submodule's
+ * `.git/modules/<name>`, `git init --separate-git-dir`) → its `core.worktree`, or, seen from the
+ * main worktree itself, the directory holding the `.git` file. Otherwise it is bare: itself.
+ */
+function mainWorktreeOf(commonDir: string, gitDir: string, worktreeRoot: string): string {
+  if (path.basename(commonDir) === '.git') return path.dirname(commonDir);
+  const configured = coreWorktree(commonDir);
+  if (configured) return realpathOrSelf(path.resolve(commonDir, configured));
+  if (realpathOrSelf(gitDir) === commonDir && worktreeRoot !== commonDir) return worktreeRoot;
+  return commonDir;
+}
+
 export function projectFromGitDir(gitDir: string, worktreeRoot: string): Project {
   const commonDir = commonDirOf(gitDir);
-  const root = path.basename(commonDir) === '.git' ? path.dirname(commonDir) : commonDir;
+  const root = mainWorktreeOf(commonDir, gitDir, worktreeRoot);
   return {
     kind: 'git',
     root,

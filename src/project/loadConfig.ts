@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 import { QlockError } from '../errors.js';
-import { messages } from '../ui/messages.js';
+// The core area's messages, not the aggregator: git hooks start here and need no other area's.
+import { coreMessages as messages } from '../ui/messages/core.js';
 import type { Config } from './configSchema.js';
 import { DEFAULT_CONFIG } from './defaultConfig.js';
 
@@ -92,6 +93,53 @@ function writeCache(stateDir: string | undefined, entry: CacheEntry): void {
   }
 }
 
+/**
+ * The reason a config file did not load, on one line. cosmiconfig's YAML and JSON errors start
+ * with a line that only names the file ("YAML Error in <file>:"); the useful part follows.
+ */
+function parseFailure(error: unknown, file: string): string {
+  const text = error instanceof Error ? error.message : String(error);
+  const lines = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.endsWith(`${file}:`));
+  return lines[0] ?? text;
+}
+
+/**
+ * Loads a JavaScript config without Node's module cache, so that a long-running qlock (watch, mcp)
+ * or a test sees an edited file: ES modules through a query that changes with the file's mtime,
+ * CommonJS through require with its cache entry dropped.
+ */
+async function loadJsFresh(file: string): Promise<unknown> {
+  const { pathToFileURL } = await import('node:url');
+  const { createRequire } = await import('node:module');
+  const require = createRequire(file);
+  if (!isCommonJs(file)) {
+    const url = `${pathToFileURL(file).href}?mtime=${fs.statSync(file).mtimeMs}`;
+    return ((await import(url)) as { default?: unknown }).default;
+  }
+  delete require.cache[require.resolve(file)];
+  return require(file) as unknown;
+}
+
+/** .cjs, or .js under a package.json that is not `"type": "module"`. */
+function isCommonJs(file: string): boolean {
+  if (file.endsWith('.cjs')) return true;
+  if (file.endsWith('.mjs')) return false;
+  for (let dir = path.dirname(file); ; dir = path.dirname(dir)) {
+    try {
+      const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as {
+        type?: string;
+      };
+      return pkg.type !== 'module';
+    } catch {
+      // no (readable) package.json here: look further up
+    }
+    if (path.dirname(dir) === dir) return true;
+  }
+}
+
 /** Validates a raw config object; throws a QlockError naming the file and the key. */
 export async function validateConfig(raw: unknown, file: string): Promise<Config> {
   const { configSchema } = await import('./configSchema.js');
@@ -119,14 +167,16 @@ export async function loadConfig(root: string, stateDir?: string): Promise<Loade
     searchPlaces: SEARCH_PLACES,
     searchStrategy: 'none',
     cache: false,
+    loaders: { '.js': loadJsFresh, '.mjs': loadJsFresh, '.cjs': loadJsFresh },
   });
   let raw: unknown;
   try {
     const result = await explorer.load(file);
     raw = result?.config;
   } catch (error) {
-    const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    throw new QlockError(messages.unreadableConfig(file, reason ?? ''), 1, { cause: error });
+    throw new QlockError(messages.unreadableConfig(file, parseFailure(error, file)), 1, {
+      cause: error,
+    });
   }
   const config = await validateConfig(raw, file);
   writeCache(stateDir, { file, size: stat.size, mtimeMs: stat.mtimeMs, config });

@@ -1,15 +1,17 @@
 import path from 'node:path';
 
 import type { Context } from '../context.js';
-import { QlockError } from '../errors.js';
+import { QlockError, UsageError } from '../errors.js';
 import { realpathOrSelf } from '../project/findProject.js';
 import type { Registry, Session } from '../store/types.js';
-import { messages } from '../ui/messages.js';
+// The core area's messages, not the aggregator: git hooks start here and need no other area's.
+import { coreMessages as messages } from '../ui/messages/core.js';
 
 /** Whether `child` is `parent` or lies below it. */
 export function isInside(parent: string, child: string): boolean {
   const rel = path.relative(parent, child);
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+  // "..b" is a child named "..b"; only ".." itself or "../…" leaves the parent.
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel));
 }
 
 /** The session whose path contains `dir` (the deepest, when sessions nest). */
@@ -31,8 +33,9 @@ export function currentSession(ctx: Context, registry: Registry): Session | unde
   const named = ctx.session ?? ctx.env.QLOCK_SESSION;
   if (named) {
     const session = registry.sessions[named];
+    // A session name that is not registered is a bad argument (exit 2), like any other.
     if (!session)
-      throw new QlockError(messages.unknownSession(named, Object.keys(registry.sessions)));
+      throw new UsageError(messages.unknownSession(named, Object.keys(registry.sessions)));
     return session;
   }
   return sessionForPath(registry, ctx.cwd);
@@ -47,6 +50,6 @@ export function requireCurrentSession(ctx: Context, registry: Registry): Session
 
 export function requireSession(registry: Registry, name: string): Session {
   const session = registry.sessions[name];
-  if (!session) throw new QlockError(messages.unknownSession(name, Object.keys(registry.sessions)));
+  if (!session) throw new UsageError(messages.unknownSession(name, Object.keys(registry.sessions)));
   return session;
 }

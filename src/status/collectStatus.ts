@@ -1,13 +1,20 @@
 import type { ChangeSet } from '../changes/changeSet.js';
 import { fileOverlaps, type Overlap } from '../changes/fileOverlaps.js';
 import { readChangeSet } from '../changes/readChangeSet.js';
+import { checkMainMoved } from '../conflicts/mainMoved.js';
+import { predictConflicts } from '../conflicts/predictConflicts.js';
+import type { ConflictReport } from '../conflicts/types.js';
 import type { Context } from '../context.js';
-import { aheadBehind, currentBranch } from '../git/repo.js';
+import { isLockHonoured } from '../locks/lockTable.js';
 import { resolveBase, type Workspace } from '../project/openWorkspace.js';
 import { isLive, type SessionState, sessionState } from '../sessions/sessionState.js';
 import { isFor, readEvents } from '../store/eventLog.js';
 import { readRegistry } from '../store/registry.js';
 import type { Lock, Registry, Session } from '../store/types.js';
+import { createDebug } from '../ui/debug.js';
+import { messages } from '../ui/messages.js';
+
+const debug = createDebug('status');
 
 export interface Attention {
   kind: string;
@@ -55,15 +62,14 @@ export function unreadCount(stateDir: string, session: Session): number {
   return readEvents(stateDir, session.cursor).events.filter((e) => isFor(e, session.name)).length;
 }
 
+/** Not honoured any more (see src/locks/lockTable.ts isLockHonoured, the one definition). */
 export function lockIsStale(
   lock: Lock,
   registry: Registry,
-  states: ReadonlyMap<string, SessionState>,
+  _states: ReadonlyMap<string, SessionState>,
   now: Date,
 ): boolean {
-  if (lock.expiresAt && Date.parse(lock.expiresAt) <= now.getTime()) return true;
-  if (!registry.sessions[lock.session]) return true;
-  return states.get(lock.session) === 'missing';
+  return !isLockHonoured(lock, registry, now);
 }
 
 /**
@@ -71,11 +77,20 @@ export function lockIsStale(
  * unread events; all locks; overlaps between live sessions. Git work for the sessions runs
  * concurrently.
  */
-export async function collectStatus(ws: Workspace, ctx: Context): Promise<StatusResult> {
+export async function collectStatus(
+  ws: Workspace,
+  ctx: Context,
+  options: { onProgress?: (done: number, total: number) => void } = {},
+): Promise<StatusResult> {
   const { project, config } = ws;
   const base = await resolveBase(ws);
-  const registry = readRegistry(project.stateDir);
   const now = ctx.now();
+  // Conflicts area: record "main moved" before the unread counts are read; predict conflicts
+  // (uncommitted work included) once the change sets are known (they spare unchanged trees a scan).
+  await checkMainMoved(ws, now).catch((error: unknown) =>
+    debug(`main-moved check: ${String(error)}`),
+  );
+  const registry = readRegistry(project.stateDir);
   const sessions = Object.values(registry.sessions).sort((a, b) => a.name.localeCompare(b.name));
   const states = new Map(sessions.map((s) => [s.name, sessionState(s, now, config)] as const));
 
@@ -84,15 +99,10 @@ export async function collectStatus(ws: Workspace, ctx: Context): Promise<Status
       const state = states.get(session.name)!;
       const sessionBase = session.base || base;
       const present = state !== 'missing';
-      const [changes, branch, counts] = await Promise.all([
-        readChangeSet(project, session, sessionBase, config.ignore),
-        present && project.kind === 'git'
-          ? currentBranch(session.path)
-          : Promise.resolve(session.branch),
-        present && project.kind === 'git'
-          ? aheadBehind(session.path, sessionBase)
-          : Promise.resolve({ ahead: 0, behind: 0 }),
-      ]);
+      // The change set's own `git status` and `rev-list` also give the branch and ahead/behind.
+      const changes = await readChangeSet(project, session, sessionBase, config.ignore);
+      const branch = present && project.kind === 'git' ? changes.branch : session.branch;
+      const counts = { ahead: changes.ahead ?? 0, behind: changes.behind ?? 0 };
       return {
         name: session.name,
         path: session.path,
@@ -121,8 +131,21 @@ export async function collectStatus(ws: Workspace, ctx: Context): Promise<Status
   const live = new Map(
     rows.filter((r) => isLive(r.state)).map((r) => [r.name, r.changed] as const),
   );
-  const overlaps = fileOverlaps(live);
-  const locks = registry.locks.map((l) => ({ ...l, stale: lockIsStale(l, registry, states, now) }));
+  const report = await predictConflicts(ws, {
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    uncommitted: new Map(
+      rows.map((r) => [
+        r.name,
+        [...new Set([...r.changes.staged, ...r.changes.unstaged, ...r.changes.untracked])],
+      ]),
+    ),
+  }).catch((error: unknown) => {
+    debug(`conflict prediction: ${String(error)}`);
+    return undefined;
+  });
+  const overlaps = withHunks(fileOverlaps(live), report);
+  const conflicts = conflictPairs(report, rows);
+  const locks = registry.locks.map((l) => ({ ...l, stale: !isLockHonoured(l, registry, now) }));
 
   for (const row of rows) {
     if (row.state === 'missing') {
@@ -149,6 +172,12 @@ export async function collectStatus(ws: Workspace, ctx: Context): Promise<Status
       const others = overlap.sessions.filter((s) => s !== row.name).join(', ');
       row.attention.push({ kind: 'overlap', message: `${overlap.path} also changed by ${others}` });
     }
+    for (const pair of conflicts) {
+      if (pair.a !== row.name && pair.b !== row.name) continue;
+      row.conflicts++;
+      const other = pair.a === row.name ? pair.b : pair.a;
+      row.attention.push({ kind: 'conflict', message: messages.statusConflict(other, pair.paths) });
+    }
     for (const lock of locks) {
       if (lock.stale || lock.session === row.name) continue;
       const covered = row.changed.filter(
@@ -168,6 +197,31 @@ export async function collectStatus(ws: Workspace, ctx: Context): Promise<Status
     sessions: rows,
     locks,
     overlaps,
-    conflicts: [],
+    conflicts,
   };
+}
+
+/** File overlaps become `hunk` where two of their sessions' changed lines touch (see conflicts). */
+function withHunks(overlaps: Overlap[], report: ConflictReport | undefined): Overlap[] {
+  if (!report) return overlaps;
+  return overlaps.map((o) => {
+    const found = report.pairs
+      .filter((p) => o.sessions.includes(p.a) && o.sessions.includes(p.b))
+      .flatMap((p) => p.overlaps.filter((x) => x.path === o.path));
+    if (!found.length) return o;
+    return {
+      ...o,
+      kind: found.some((x) => x.kind === 'hunk') ? 'hunk' : 'file',
+      clean: found.every((x) => x.clean),
+    };
+  });
+}
+
+/** Predicted conflicts between sessions shown (and against base, b = the base branch). */
+function conflictPairs(report: ConflictReport | undefined, rows: SessionStatus[]): ConflictPair[] {
+  if (!report) return [];
+  const shown = new Set(rows.map((r) => r.name));
+  return report.pairs
+    .filter((p) => p.conflict && shown.has(p.a))
+    .map((p) => ({ a: p.a, b: p.b, paths: p.paths }));
 }

@@ -21,12 +21,12 @@ export function atomicWrite(
   );
   const fd = fs.openSync(tmp, 'w', 0o644);
   try {
-    fs.writeSync(fd, content);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-  try {
+    try {
+      fs.writeFileSync(fd, content); // loops until every byte is written
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
     if (options.keepPrevious) {
       const prev = `${file}.prev`;
       fs.rmSync(prev, { force: true });

@@ -47,7 +47,7 @@ export function appendEventsLocked(stateDir: string, events: NewEvent[]): QlockE
       stored.push(full);
       chunk += JSON.stringify(full) + '\n';
     }
-    fs.writeSync(fd, chunk);
+    fs.writeFileSync(fd, chunk); // one append; loops until every byte is written
     fs.fsyncSync(fd);
     return stored;
   } finally {

@@ -19,43 +19,102 @@ const debug = createDebug('mutex');
  */
 export const STALE_MS = 3000;
 const UPDATE_MS = 1000;
+/** proper-lockfile never judges a lock stale itself: breakStaleLock does it, one taker at a time. */
+const NEVER_STALE = 365 * 24 * 3_600_000;
 
 /** Waits up to ~10 s: longer than a stale takeover, so a crash never fails the next command. */
-const RETRIES = { retries: 120, factor: 1.15, minTimeout: 2, maxTimeout: 100, randomize: true };
+const WAIT_MS = 10_000;
+const backoff = (attempt: number) => Math.min(2 * 1.15 ** attempt, 100) * (1 + Math.random()); // 2 ms growing to 100-200 ms
 
-export function mutexPath(stateDir: string): string {
-  return path.join(stateDir, 'registry.lock');
+export function mutexPath(stateDir: string, name = 'registry'): string {
+  return path.join(stateDir, `${name}.lock`);
+}
+
+/**
+ * Removes a lock directory whose holder stopped refreshing it (killed) — exclusively.
+ *
+ * proper-lockfile's own takeover is check-then-act: two waiters can both see the lock stale, one
+ * removes it and takes a fresh one, the other then removes that fresh one and takes it too, and
+ * both "hold" the mutex (moxystudio/node-proper-lockfile#121; reproduced here once in 15 rounds of
+ * 6 processes). Here the check and the removal happen under a takeover guard (a second mkdir), and
+ * the check is repeated under it: while the stale directory exists nobody can create a fresh one
+ * at that path, so what is removed is always the stale one.
+ */
+function breakStaleLock(lockPath: string): void {
+  const stale = (stat: fs.Stats | undefined) => !!stat && Date.now() - stat.mtimeMs >= STALE_MS;
+  if (!stale(fs.statSync(lockPath, { throwIfNoEntry: false }))) return;
+  const guard = `${lockPath}.takeover`;
+  try {
+    fs.mkdirSync(guard);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    // A taker killed inside its few microseconds here leaves the guard: clear it once old.
+    if (stale(fs.statSync(guard, { throwIfNoEntry: false })))
+      fs.rmSync(guard, { recursive: true, force: true });
+    return;
+  }
+  try {
+    const again = fs.statSync(lockPath, { throwIfNoEntry: false });
+    // Still stale under the guard: it is a dead holder's (a fresh lock would have a fresh mtime).
+    if (stale(again)) {
+      debug(`taking over a stale mutex (${Math.round(Date.now() - again!.mtimeMs)} ms old)`);
+      fs.rmSync(lockPath, { recursive: true, force: true });
+    }
+  } finally {
+    fs.rmSync(guard, { recursive: true, force: true });
+  }
+}
+
+/** Takes the mutex, waiting up to WAIT_MS and taking over a stale one; returns its release. */
+async function acquire(
+  target: string,
+  lockPath: string,
+  onCompromised: (error: Error) => void,
+): Promise<() => Promise<void>> {
+  const deadline = Date.now() + WAIT_MS;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await lockfile.lock(target, {
+        lockfilePath: lockPath,
+        realpath: false,
+        stale: NEVER_STALE,
+        update: UPDATE_MS,
+        retries: 0,
+        onCompromised,
+      });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ELOCKED' || Date.now() > deadline) throw error;
+    }
+    breakStaleLock(lockPath);
+    await new Promise((resolve) => setTimeout(resolve, backoff(attempt)));
+  }
 }
 
 /**
  * Runs `fn` while holding the state-dir mutex.
  *
- * Two guards beyond proper-lockfile itself:
- * - onCompromised (the lock was lost, e.g. an event-loop stall past STALE_MS) is recorded instead of
- *   crashing the process from a timer, and `assertHeld()` refuses to commit after it;
- * - an owner token beside the lock directory: proper-lockfile's stale takeover can let two waiters
- *   both "take" a stale lock (moxystudio/node-proper-lockfile#121); the token tells the loser.
+ * Guards beyond proper-lockfile itself:
+ * - stale locks are taken over by one waiter at a time (breakStaleLock);
+ * - onCompromised (the lock was lost, e.g. an event-loop stall past STALE_MS let another process
+ *   take it over) is recorded instead of crashing the process from a timer, and `assertHeld()`
+ *   refuses to commit after it;
+ * - an owner token beside the lock directory, checked by `assertHeld()`: if the lock was taken
+ *   over anyway, the token tells the loser before it writes.
  */
 export async function withMutex<T>(
   stateDir: string,
   fn: (assertHeld: () => void) => Promise<T> | T,
+  name = 'registry',
 ): Promise<T> {
-  const target = path.join(stateDir, 'registry.json');
-  const lockPath = mutexPath(stateDir);
+  const target = path.join(stateDir, `${name}.json`);
+  const lockPath = mutexPath(stateDir, name);
   const ownerFile = `${lockPath}.owner`;
   let compromised: Error | undefined;
   const started = performance.now();
   let release: () => Promise<void>;
   try {
-    release = await lockfile.lock(target, {
-      lockfilePath: lockPath,
-      realpath: false,
-      stale: STALE_MS,
-      update: UPDATE_MS,
-      retries: RETRIES,
-      onCompromised: (error) => {
-        compromised = error;
-      },
+    release = await acquire(target, lockPath, (error) => {
+      compromised = error;
     });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
@@ -80,13 +139,27 @@ export async function withMutex<T>(
   try {
     return await fn(assertHeld);
   } finally {
+    let ours = false;
     try {
-      if (fs.readFileSync(ownerFile, 'utf8') === token) fs.rmSync(ownerFile, { force: true });
+      ours = fs.readFileSync(ownerFile, 'utf8') === token;
+      if (ours) fs.rmSync(ownerFile, { force: true });
     } catch {
-      // already gone
+      // already gone: taken over
     }
-    await release().catch(() => {
-      // compromised or taken over: nothing of ours left to release
-    });
+    // Taken over (our token replaced): the lock directory is someone else's now; leave it.
+    if (ours && !compromised)
+      await release().catch(() => {
+        // compromised meanwhile: nothing of ours left to release
+      });
   }
+}
+
+/**
+ * Serialises qlock's own `git worktree add/remove/prune` calls: git 2.39 run concurrently fails
+ * with "failed to read .git/worktrees/<other>/commondir" while another add is half done. A mutex
+ * separate from the registry's, because these calls can take seconds on a large repository.
+ */
+export function withWorktreeMutex<T>(stateDir: string, fn: () => Promise<T>): Promise<T> {
+  fs.mkdirSync(stateDir, { recursive: true });
+  return withMutex(stateDir, fn, 'worktrees');
 }

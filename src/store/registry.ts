@@ -1,59 +1,12 @@
 import fs from 'node:fs';
-import path from 'node:path';
 
-import { StateError } from '../errors.js';
-import { messages } from '../ui/messages.js';
 import { atomicWrite } from './atomicWrite.js';
 import { appendEventsLocked } from './eventLog.js';
 import { withMutex } from './mutex.js';
-import { emptyRegistry, type NewEvent, type Registry } from './types.js';
+import { readRegistry, registryPath } from './readRegistry.js';
+import type { NewEvent, Registry } from './types.js';
 
-export function registryPath(stateDir: string): string {
-  return path.join(stateDir, 'registry.json');
-}
-
-/** Parses and checks the registry; a damaged file is an error naming it, never a silent reset. */
-export function parseRegistry(text: string, file: string): Registry {
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (error) {
-    throw new StateError(messages.corruptState(file, (error as Error).message), file, {
-      cause: error,
-    });
-  }
-  const reg = data as Partial<Registry> | null;
-  if (
-    !reg ||
-    typeof reg !== 'object' ||
-    reg.version !== 1 ||
-    !reg.sessions ||
-    typeof reg.sessions !== 'object' ||
-    Array.isArray(reg.sessions) ||
-    !Array.isArray(reg.locks)
-  ) {
-    throw new StateError(messages.corruptState(file, 'unexpected structure'), file);
-  }
-  return reg as Registry;
-}
-
-/**
- * Reads the registry without the mutex: writes are atomic renames, so this always sees a
- * complete version. A missing file is an empty registry (nothing registered yet).
- */
-export function readRegistry(stateDir: string): Registry {
-  const file = registryPath(stateDir);
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return emptyRegistry();
-    throw new StateError(messages.unreadableState(file, (error as Error).message), file, {
-      cause: error,
-    });
-  }
-  return parseRegistry(text, file);
-}
+export { parseRegistry, readRegistry, registryPath } from './readRegistry.js';
 
 export interface Transaction {
   registry: Registry;

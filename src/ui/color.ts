@@ -1,8 +1,10 @@
 import { styleText } from 'node:util';
 
 /**
- * Colour goes only through node:util styleText, and only when the stream is a TTY that wants it:
- * hasColors() honours NO_COLOR, NODE_DISABLE_COLORS and FORCE_COLOR. --no-color turns it off.
+ * Colour goes only through node:util styleText, and only when it is wanted, in this order:
+ * --no-color turns it off; FORCE_COLOR turns it on even when piped (off for "0"/"false", as Node
+ * reads it); NO_COLOR or NODE_DISABLE_COLORS turn it off; otherwise only a TTY that has colours
+ * (hasColors() also says no for TERM=dumb) gets it.
  */
 let forcedOff = false;
 
@@ -10,16 +12,25 @@ export function disableColor(): void {
   forcedOff = true;
 }
 
-function colorOn(stream: NodeJS.WriteStream = process.stdout): boolean {
+/** Node's reading of FORCE_COLOR (lib/internal/tty.js): these values force colours on. */
+const FORCE_ON = new Set(['', '1', 'true', '2', '3']);
+
+export function colorOn(
+  stream: NodeJS.WriteStream = process.stdout,
+  env: NodeJS.ProcessEnv = process.env,
+): boolean {
   if (forcedOff) return false;
-  if (process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '') return false;
+  if (env.FORCE_COLOR !== undefined) return FORCE_ON.has(env.FORCE_COLOR);
+  if ((env.NO_COLOR !== undefined && env.NO_COLOR !== '') || env.NODE_DISABLE_COLORS !== undefined)
+    return false;
   return typeof stream.hasColors === 'function' && stream.isTTY === true && stream.hasColors();
 }
 
 type Style = Parameters<typeof styleText>[0];
 
 function paint(style: Style, text: string, stream?: NodeJS.WriteStream): string {
-  return colorOn(stream) ? styleText(style, text) : text;
+  // The decision is made above, for the right stream (styleText alone would check stdout only).
+  return colorOn(stream) ? styleText(style, text, { validateStream: false }) : text;
 }
 
 export const c = {

@@ -7,6 +7,7 @@ import { conflictMessages } from './messages/conflicts.js';
 import { coreMessages } from './messages/core.js';
 import { hookMessages } from './messages/hooks.js';
 import { lockMessages } from './messages/locks.js';
+import { newcomerMessages } from './messages/newcomer.js';
 import { sharedMessages } from './messages/shared.js';
 import { watchMessages } from './messages/watch.js';
 
@@ -18,4 +19,5 @@ export const messages = {
   ...watchMessages,
   ...agentMessages,
   ...sharedMessages,
+  ...newcomerMessages,
 };

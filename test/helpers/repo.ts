@@ -193,3 +193,54 @@ export async function waitFor<T>(
     await new Promise((r) => setTimeout(r, intervalMs));
   }
 }
+
+export interface BareRepo {
+  /** The bare repository (`<parent>/<name>.git`). */
+  bare: string;
+  parent: string;
+  git(args: string[], cwd?: string): string;
+  /** `git worktree add -b <branch> <parent>/<name> main` from the bare repository. */
+  worktree(name: string, branch?: string): string;
+}
+
+/** A bare repository (cloned from a fresh makeRepo()) whose sessions are linked worktrees. */
+export function makeBareRepo(options: RepoOptions & { bareName?: string } = {}): BareRepo {
+  const source = makeRepo(options);
+  const bare = path.join(source.parent, options.bareName ?? 'project.git');
+  gitSyncIn(source.parent, ['clone', '-q', '--bare', source.root, bare]);
+  return {
+    bare: fs.realpathSync(bare),
+    parent: source.parent,
+    git: (args, cwd = bare) => gitSyncIn(cwd, args),
+    worktree: (name, branch = name) => {
+      const dir = path.join(source.parent, name);
+      gitSyncIn(bare, ['worktree', 'add', '-q', '-b', branch, dir, 'main']);
+      return fs.realpathSync(dir);
+    },
+  };
+}
+
+/** Writes files (relative path → content) below `root`, creating directories. */
+export function writeFiles(root: string, files: Record<string, string>): void {
+  for (const [rel, content] of Object.entries(files)) {
+    const file = path.join(root, rel);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, content);
+  }
+}
+
+/** Every branch of a repository (short names), sorted. */
+export function branches(repoDir: string): string[] {
+  return gitSyncIn(repoDir, ['for-each-ref', '--format=%(refname:short)', 'refs/heads/'])
+    .split('\n')
+    .filter(Boolean)
+    .sort();
+}
+
+/** The worktree paths git knows about (`git worktree list --porcelain`). */
+export function worktreePaths(repoDir: string): string[] {
+  return gitSyncIn(repoDir, ['worktree', 'list', '--porcelain'])
+    .split('\n')
+    .filter((l) => l.startsWith('worktree '))
+    .map((l) => l.slice('worktree '.length));
+}

@@ -10,6 +10,9 @@ import { LOCAL_GIT_ENV_VARS } from '../../src/git/exec.js';
  * whatever ran the suite (a pre-push hook would otherwise leak its repository into every test).
  */
 for (const key of LOCAL_GIT_ENV_VARS) delete process.env[key];
+// The real home, before it is replaced: test/helpers/agentClients.ts keeps its cache and finds the
+// user's npm config there.
+process.env.QLOCK_TEST_REAL_HOME ??= process.env.HOME ?? os.homedir();
 const home = fs.mkdtempSync(path.join(os.tmpdir(), 'qlock-test-home-'));
 const gitconfig = path.join(home, '.gitconfig');
 fs.writeFileSync(

@@ -1,2 +1,203 @@
 /** Messages of the agents area (see src/ui/messages.ts). */
-export const agentMessages = {};
+
+const AGENT_TITLES: Record<string, string> = {
+  q: 'Amazon Q CLI',
+  kiro: 'Kiro CLI',
+  claude: 'Claude Code',
+  gemini: 'Gemini CLI',
+  codex: 'Codex CLI',
+};
+
+const title = (agent: string) => AGENT_TITLES[agent] ?? agent;
+
+/** "a, b and 3 more": keeps a line readable. */
+function some(items: readonly string[], max = 4): string {
+  if (items.length <= max) return items.join(', ');
+  return `${items.slice(0, max).join(', ')} and ${items.length - max} more`;
+}
+
+export interface BriefingSession {
+  name: string;
+  state: string;
+  branch?: string;
+  /** Changed files; 'unknown' when they could not be read in time; absent for stale sessions. */
+  changed?: string[] | 'unknown';
+}
+
+export interface BriefingLock {
+  path: string;
+  holder: string;
+  mine: boolean;
+}
+
+export const agentMessages = {
+  // ---- `qlock agent install|uninstall` ------------------------------------------------------
+  agentTitle: title,
+  unknownAgent: (name: string) =>
+    `Unknown agent "${name}": use one of q, kiro, claude, gemini, codex.`,
+  unknownHookEvent: (name: string) =>
+    `Unknown agent hook event "${name}": use session-start, prompt, pre-tool or post-tool (or the agent's own event name).`,
+  trustOnlyCodex: (agent: string) =>
+    `--trust is for codex only (Codex CLI runs hooks only once their trust is recorded); ${title(agent)} needs no trust step.`,
+  agentConfigUnreadable: (file: string, reason: string) =>
+    `Cannot read ${file}: ${reason}\nCheck its permissions; nothing was changed.`,
+  agentConfigNotJson: (file: string, reason: string) =>
+    `${file} is not plain JSON (${reason}), so qlock will not rewrite it.\n` +
+    `Fix it (comments are not allowed), or add qlock's entries by hand; nothing was changed.`,
+  agentConfigShape: (file: string, reason: string) =>
+    `${file} has an unexpected shape (${reason}); nothing was changed.\nFix that key, then run the command again.`,
+  agentConfigUnwritable: (file: string, reason: string) =>
+    `Cannot write ${file}: ${reason}\nCheck the directory's permissions.`,
+  agentTomlUnreadable: (file: string, reason: string) =>
+    `${file} is not valid TOML (${reason}); nothing was changed.\nFix it, then run the command again.`,
+  agentTomlConflict: (file: string, reason: string, snippet: string) =>
+    `Adding qlock's entries would make ${file} invalid TOML (${reason}), so nothing was changed.\n` +
+    `Add them by hand where they fit:\n${snippet}`,
+  agentMcpForeign: (file: string) =>
+    `${file} already has an MCP server named "qlock" that qlock did not write: left as it is.`,
+  agentNoProjectDir: (cwd: string) =>
+    `${cwd} is not inside a qlock project, so there is no session to install into.\n` +
+    `Run this in a session's worktree, pass --session NAME, or use --global for your user-level config.`,
+  agentInstalled: (agent: string, scope: string, dir: string) =>
+    scope === 'global'
+      ? `qlock's ${title(agent)} hooks are installed in your user-level configuration:`
+      : `qlock's ${title(agent)} hooks are installed for ${dir}:`,
+  agentUninstalled: (agent: string, scope: string, dir: string) =>
+    scope === 'global'
+      ? `qlock's ${title(agent)} hooks are removed from your user-level configuration:`
+      : `qlock's ${title(agent)} hooks are removed from ${dir}:`,
+  agentExcluded: (patterns: string[]) =>
+    `Listed in the repository's info/exclude (machine-specific, never committed): ${patterns.join(', ')}`,
+  agentUnexcluded: (patterns: string[]) =>
+    `Taken out of the repository's info/exclude: ${patterns.join(', ')}`,
+  agentNext: (agent: string, scope: string, dir: string): string[] => {
+    const where = scope === 'global' ? 'in any session directory' : `in ${dir}`;
+    switch (agent) {
+      case 'q':
+        return [
+          `Start \`q chat\` ${where}: the hooks are in the default agent (q_cli_default), which keeps the built-in tools and resources.`,
+          'If you chose another default agent (`q settings chat.defaultAgent`), start with `q chat --agent q_cli_default`.',
+        ];
+      case 'kiro':
+        return [
+          `Start \`kiro-cli chat --agent qlock\` ${where}, or make it your default: \`kiro-cli settings chat.defaultAgent qlock\`.`,
+        ];
+      case 'claude':
+        return [`Start \`claude\` ${where}; Claude Code asks once to trust the folder.`];
+      case 'gemini':
+        return [
+          `Start \`gemini\` ${where}; Gemini CLI runs project hooks only in a trusted folder (it asks once).`,
+        ];
+      case 'codex':
+        return [
+          `Start \`codex\` ${where}; Codex CLI reads .codex/ only in a project you trusted (it asks once).`,
+        ];
+      default:
+        return [];
+    }
+  },
+  codexTrustRecorded: (file: string, count: number) =>
+    `Recorded the trust of qlock's ${count} Codex hook(s) in ${file}: Codex will run them.`,
+  codexTrustAlready: (file: string) =>
+    `The trust of qlock's Codex hooks is already recorded in ${file}.`,
+  codexTrustNeeded: (file: string, snippet: string, scope: string, dir: string) =>
+    `Codex CLI skips hooks whose trust is not recorded, without a word. Trust qlock's hooks with\n` +
+    (scope === 'global'
+      ? `  qlock agent install codex --global --trust\n`
+      : `  qlock agent install codex --trust      (in ${dir})\n`) +
+    `or add this to ${file}:\n${snippet}`,
+  codexHooksShared: (users: string[]) =>
+    `Kept qlock's Codex hooks in the main checkout: Codex reads them for every worktree, and ${some(users)} still use${users.length === 1 ? 's' : ''} them (uninstall there too to remove them).`,
+  codexTrustUserEntry: (key: string) =>
+    `${key} already has a trust entry of your own in the Codex config: left as it is.`,
+
+  // ---- doctor ---------------------------------------------------------------------------------
+  doctorAgentsNone: () =>
+    'no agent hooks installed (optional: `qlock agent install claude` and others, in a session)',
+  doctorAgentsOk: (where: string, agents: string[]) =>
+    `${where}: qlock hooks for ${agents.map(title).join(', ')}`,
+  doctorAgentBroken: (file: string, what: string) => `${file}: ${what}`,
+  doctorAgentUnreachable: (command: string) =>
+    `a qlock hook runs a node or qlock that no longer exists: ${command}`,
+  doctorAgentPartial: (missing: string[]) =>
+    `qlock's hooks are incomplete (missing: ${missing.join(', ')})`,
+  doctorAgentFix: (agent: string, scope: string, dir: string) =>
+    scope === 'global'
+      ? `qlock agent install ${agent} --global`
+      : `qlock agent install ${agent}   (run in ${dir})`,
+  doctorCodexUntrusted: (file: string, count: number) =>
+    `${count} of qlock's Codex hooks in ${file} have no recorded trust: Codex will not run them`,
+  doctorCodexFix: (scope: string, dir: string) =>
+    scope === 'global'
+      ? 'qlock agent install codex --global --trust'
+      : `qlock agent install codex --trust   (run in ${dir})`,
+  doctorCodexProjectUntrusted: (dir: string, file: string) =>
+    `Codex ignores ${dir}/.codex unless the project is trusted in ${file} ([projects."${dir}"] trust_level = "trusted"); start codex there once and trust it`,
+
+  // ---- agent-hook: what reaches the model ----------------------------------------------------
+  hookLockedPath: (path: string, lockPath: string, holder: string) =>
+    lockPath === path
+      ? `${path} is locked by session ${holder}`
+      : lockPath.endsWith('/') && path.startsWith(lockPath)
+        ? `${path} is inside ${lockPath}, locked by session ${holder}`
+        : `${path} contains ${lockPath}, locked by session ${holder}`,
+  hookDenyLocked: (lines: string[], sessions: string[], paths: string[]) =>
+    `qlock: blocked — ${lines.join('; ')}.\n` +
+    `Do not change ${paths.length > 1 ? 'these files' : 'this file'} now (not with another tool either): continue with other work, ` +
+    `or ask the user to coordinate with ${some(sessions.map((s) => `"${s}"`))}. ` +
+    `The holder releases it with \`qlock unlock ${paths[0]}\`; the user can break it with \`qlock unlock ${paths[0]} --force\` (the holder is told).`,
+  hookWarnLocked: (lines: string[]) =>
+    `qlock: heads-up — ${lines.join('; ')}. Coordinate before changing it (\`qlock who <path>\`).`,
+  hookWarnOverlap: (items: { path: string; sessions: string[] }[]) =>
+    `qlock: heads-up — ${items
+      .map(
+        (i) =>
+          `${i.path} is also being changed by session ${some(i.sessions.map((s) => `"${s}"`))}`,
+      )
+      .join('; ')} (uncommitted or unmerged work). ` +
+    `Changing it too will likely conflict at merge time: keep the change small and tell the user, or coordinate (\`qlock who ${items[0]?.path ?? ''}\`, \`qlock conflicts\`).`,
+  hookDenyOverlap: (items: { path: string; sessions: string[] }[]) =>
+    `qlock: blocked (onOverlap is "block") — ${items
+      .map((i) => `${i.path} is being changed by session ${some(i.sessions.map((s) => `"${s}"`))}`)
+      .join(
+        '; ',
+      )}. Leave ${items.length > 1 ? 'these files' : 'this file'} to that session, or ask the user to coordinate (\`qlock conflicts\`).`,
+  hookWarnForeign: (target: string, owner: string, ownerPath: string, mine: string) =>
+    `qlock: heads-up — ${target} is inside session "${owner}"'s worktree (${ownerPath}), not in yours (${mine}). ` +
+    `Edit your own copy under ${mine} instead, unless the user asked for this.`,
+  hookAutoLockRefused: (text: string) => text,
+  hookTimedOut: (ms: number) =>
+    `qlock: agent hook gave up after ${ms} ms and let the agent go on (see \`qlock doctor\`).`,
+  hookInternal: (message: string) =>
+    `qlock: agent hook failed (${message}) and let the agent go on; run it with QLOCK_DEBUG=1 for details.`,
+  hookFailClosed: (message: string) =>
+    `qlock: blocked because the qlock hook failed (${message}) and failClosed is on; fix it (\`qlock doctor\`) or set failClosed to false.`,
+
+  // ---- session-start briefing and prompt digest ----------------------------------------------
+  briefingIntro: (name: string, branch: string | undefined, base: string, total: number) =>
+    `qlock: you are working in session "${name}"${branch ? ` (branch ${branch}, base ${base})` : ''}. ` +
+    (total > 1
+      ? `${total - 1} other session${total === 2 ? '' : 's'} work${total === 2 ? 's' : ''} on this codebase in parallel; qlock keeps you from colliding.`
+      : 'No other session works on this codebase right now.'),
+  briefingSessionsTitle: () => 'Other sessions:',
+  briefingSession: (s: BriefingSession) =>
+    `- ${s.name} (${s.state}${s.branch ? `, branch ${s.branch}` : ''}): ` +
+    (s.changed === 'unknown'
+      ? 'changes not read in time'
+      : s.changed === undefined
+        ? 'not active lately'
+        : s.changed.length
+          ? `changing ${some(s.changed, 6)}`
+          : 'no changes yet'),
+  briefingLocksTitle: () => 'Locks (a write to a file locked by another session is blocked):',
+  briefingLock: (l: BriefingLock) =>
+    l.mine ? `- ${l.path}: yours` : `- ${l.path}: ${l.holder} — do not edit`,
+  briefingEventsTitle: (n: number) => `Unread events (${n}):`,
+  briefingHowTo: () =>
+    'Before a large change, claim the files: `qlock lock <path> --reason "<why>"`; release them with `qlock unlock <path>`. ' +
+    '`qlock status` shows who changes what; `qlock note "<text>"` tells the other sessions.',
+  digestTitle: (n: number) =>
+    `qlock: ${n} new event${n === 1 ? '' : 's'} from the other sessions since your last prompt:`,
+  digestMore: (n: number) => `- … and ${n} more: \`qlock inbox --all\``,
+  event: (text: string) => `- ${text}`,
+};

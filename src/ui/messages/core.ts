@@ -30,6 +30,8 @@ export const coreMessages = {
     `A session named "${name}" already exists (${path}).\nPick another name, or remove it first with \`qlock rm ${name}\`.`,
   pathAlreadySession: (name: string, path: string) =>
     `${path} is already registered as session "${name}".`,
+  joinBare: (dir: string) =>
+    `${dir} is a bare repository: it has no working tree to register.\nCreate a session with \`qlock new NAME\`, or run \`qlock join\` inside one of its worktrees.`,
   unknownSession: (name: string, known: string[]) =>
     `No session named "${name}" (sessions: ${list(known)}).\nSee \`qlock list\`.`,
   noCurrentSession: (cwd: string, known: string[]) =>
@@ -39,9 +41,11 @@ export const coreMessages = {
     `This project already has ${max} sessions (maxSessions): ${list(names)}.\n` +
     `Free a slot with \`qlock rm NAME\` or \`qlock gc\`, or raise maxSessions in the config.`,
   dirNotEmpty: (dir: string) =>
-    `The directory ${dir} already exists and is not empty.\nChoose another with --dir, or remove it first.`,
+    `${dir} already exists (a file, or a directory that is not empty).\nChoose another with --dir, or remove it first.`,
   branchExists: (branch: string) =>
     `The branch "${branch}" already exists.\nPass --branch ${branch} to use it for this session, or choose another name.`,
+  badBranchName: (branch: string) =>
+    `Invalid branch name ${JSON.stringify(branch)}: git refuses it.\nPass a valid name with --branch, or fix branchPrefix in the config.`,
   unknownBase: (base: string) =>
     `The base branch "${base}" does not exist.\nPass --base BRANCH, or set "base" in the config.`,
   copyNeeded: () =>

@@ -1,0 +1,176 @@
+#!/usr/bin/env node
+/**
+ * Benchmark: `qlock status --json` with 10 sessions on a 20k-file repository (DESIGN.md budget:
+ * p95 < 500 ms). Each session has committed-but-unmerged work, staged, unstaged and untracked
+ * files, so status has real change sets to compute.
+ *
+ *   npm run build && node bench/status.mjs [--files 20000] [--sessions 10] [--runs 30] [--keep]
+ *
+ * Uses the built CLI (bin/qlock.js → dist/), a private git configuration (no user or system
+ * config) and a throw-away directory under the system temp dir. Prints p50/p95/max and the ratio
+ * to `node -e ''` measured in the same run; exits 1 when p95 misses the budget.
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parseArgs } from 'node:util';
+
+const BUDGET_P95_MS = 500;
+const here = path.dirname(new URL(import.meta.url).pathname);
+const BIN = path.resolve(here, '../bin/qlock.js');
+
+const { values } = parseArgs({
+  options: {
+    files: { type: 'string', default: '20000' },
+    sessions: { type: 'string', default: '10' },
+    runs: { type: 'string', default: '30' },
+    keep: { type: 'boolean', default: false },
+  },
+});
+const FILES = Number(values.files);
+const SESSIONS = Number(values.sessions);
+const RUNS = Math.max(20, Number(values.runs));
+
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'qlock-bench-status-'));
+const gitconfig = path.join(work, 'gitconfig');
+fs.writeFileSync(
+  gitconfig,
+  '[user]\n\tname = bench\n\temail = bench@qlock.invalid\n[gc]\n\tauto = 0\n[maintenance]\n\tauto = false\n',
+);
+const env = {
+  ...process.env,
+  GIT_CONFIG_GLOBAL: gitconfig,
+  GIT_CONFIG_NOSYSTEM: '1',
+  NO_COLOR: '1',
+};
+for (const key of ['GIT_DIR', 'GIT_WORK_TREE', 'GIT_INDEX_FILE', 'GIT_COMMON_DIR', 'QLOCK_SESSION'])
+  delete env[key];
+
+function run(cmd, args, cwd) {
+  const r = spawnSync(cmd, args, { cwd, env, encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed in ${cwd}:\n${r.stderr}`);
+  return r.stdout;
+}
+const git = (args, cwd) => run('git', args, cwd);
+const qlock = (args, cwd) => run(process.execPath, [BIN, ...args], cwd);
+
+function write(root, rel, content) {
+  const file = path.join(root, rel);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, content);
+}
+
+/** 20k files in 200 directories of 100, a few lines each. */
+function fileName(i) {
+  return `src/d${String(Math.floor(i / 100)).padStart(3, '0')}/f${String(i).padStart(5, '0')}.txt`;
+}
+
+function percentile(sorted, p) {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+function timeRuns(label, n, fn) {
+  const times = [];
+  for (let i = 0; i < n; i++) {
+    const start = performance.now();
+    fn();
+    times.push(performance.now() - start);
+  }
+  times.sort((a, b) => a - b);
+  return {
+    label,
+    n,
+    p50: percentile(times, 50),
+    p95: percentile(times, 95),
+    max: times[times.length - 1],
+  };
+}
+
+try {
+  const t0 = performance.now();
+  const root = path.join(work, 'repo');
+  fs.mkdirSync(root);
+  git(['init', '-q', '-b', 'main'], root);
+  for (let i = 0; i < FILES; i++) write(root, fileName(i), `line 1 of ${i}\nline 2\nline 3\n`);
+  git(['add', '-A'], root);
+  git(['commit', '-q', '-m', 'initial'], root);
+  qlock(['init', '--no-hooks'], root);
+  const dirs = [];
+  for (let s = 1; s <= SESSIONS; s++) {
+    const name = `s${s}`;
+    const out = JSON.parse(qlock(['new', name, '--json'], root));
+    const dir = out.session.path;
+    dirs.push(dir);
+    // committed-but-unmerged work
+    write(dir, fileName(s * 7), `committed by ${name}\n`);
+    git(['commit', '-q', '-am', `work of ${name}`], dir);
+    // staged, unstaged, untracked
+    write(dir, fileName(s * 11 + 1), `staged by ${name}\n`);
+    git(['add', fileName(s * 11 + 1)], dir);
+    for (let k = 0; k < 3; k++) write(dir, fileName(s * 13 + 2 + k), `edited by ${name}\n`);
+    for (let k = 0; k < 2; k++) write(dir, `new/${name}-${k}.txt`, 'untracked\n');
+  }
+  // Each session's own git use (an agent runs `git status` all the time) keeps its index fresh;
+  // qlock itself never takes optional locks in a session's tree (GIT_OPTIONAL_LOCKS=0), so without
+  // this every run would re-hash the files that were checked out in the same second as the index.
+  await sleep(1100);
+  for (const dir of dirs) git(['status', '--porcelain'], dir);
+  const setupMs = performance.now() - t0;
+
+  // Sanity: every session reports its changes.
+  const status = JSON.parse(qlock(['status', '--json'], root));
+  const changed = status.sessions.map((s) => s.changed.length);
+  if (status.sessions.length !== SESSIONS || changed.some((n) => n < 7))
+    throw new Error(`unexpected status: ${JSON.stringify(changed)}`);
+
+  // Warm the file system cache the same way for both measurements.
+  for (let i = 0; i < 3; i++) qlock(['status', '--json'], root);
+  const floor = timeRuns("node -e ''", RUNS, () => run(process.execPath, ['-e', ''], root));
+  const result = timeRuns('qlock status --json', RUNS, () => qlock(['status', '--json'], root));
+
+  // CPU per run (user + sys of qlock and every git it starts): unlike wall time, this barely
+  // depends on what else the machine is doing; on N idle cores wall time is at least CPU / N.
+  const cpuRuns = 10;
+  const times = run(
+    'sh',
+    [
+      '-c',
+      `i=0; while [ $i -lt ${cpuRuns} ]; do "$0" "$1" status --json >/dev/null; i=$((i+1)); done; times`,
+      process.execPath,
+      BIN,
+    ],
+    root,
+  );
+  const childLine = times.trim().split('\n').pop() ?? '';
+  const seconds = [...childLine.matchAll(/(\d+)m([\d.]+)s/g)].map(
+    (m) => Number(m[1]) * 60 + Number(m[2]),
+  );
+  const cpuMs = (((seconds[0] ?? NaN) + (seconds[1] ?? NaN)) * 1000) / cpuRuns;
+
+  const fmt = (ms) => `${ms.toFixed(0)} ms`;
+  console.log(
+    `qlock status --json: ${SESSIONS} sessions, ${FILES} files, ${RUNS} runs (setup ${(setupMs / 1000).toFixed(1)} s)`,
+  );
+  for (const r of [floor, result])
+    console.log(
+      `  ${r.label.padEnd(22)} p50 ${fmt(r.p50).padStart(7)}  p95 ${fmt(r.p95).padStart(7)}  max ${fmt(r.max).padStart(7)}`,
+    );
+  console.log(
+    `  CPU per status run (user+sys, git included): ${fmt(cpuMs)} (${os.cpus().length} cores; load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')})`,
+  );
+  console.log(
+    `  p95 ratio to node -e '': ${(result.p95 / floor.p50).toFixed(2)}x; budget p95 < ${BUDGET_P95_MS} ms: ${
+      result.p95 < BUDGET_P95_MS ? 'PASS' : 'FAIL'
+    }`,
+  );
+  process.exitCode = result.p95 < BUDGET_P95_MS ? 0 : 1;
+} finally {
+  if (values.keep) console.log(`kept ${work}`);
+  else fs.rmSync(work, { recursive: true, force: true });
+}

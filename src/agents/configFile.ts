@@ -1,0 +1,107 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+
+import { QlockError } from '../errors.js';
+import { messages } from '../ui/messages.js';
+import { isObject, type JsonObject } from './configEdits.js';
+import { type JsonText, parseJsonText, printJson } from './jsonText.js';
+
+/**
+ * Reading and writing agent config files safely:
+ * - a symlinked config (dotfiles kept in a repository) is written through, not replaced;
+ * - the file keeps its permissions (~/.claude.json is private);
+ * - writes are atomic (temp file + rename), so an agent starting meanwhile sees old or new;
+ * - a file that is not plain JSON (comments, a syntax error) is never rewritten: the user gets
+ *   an error naming it, and nothing is changed.
+ */
+
+export interface ConfigText {
+  /** The path qlock was asked about. */
+  file: string;
+  /** Where it really is (symlinks followed). */
+  real: string;
+  exists: boolean;
+  text: string;
+}
+
+export function readConfigText(file: string): ConfigText {
+  let real = file;
+  try {
+    real = fs.realpathSync(file);
+  } catch {
+    // absent (or a dangling symlink): written at `file`
+  }
+  try {
+    return { file, real, exists: true, text: fs.readFileSync(real, 'utf8') };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+      return { file, real, exists: false, text: '' };
+    throw new QlockError(messages.agentConfigUnreadable(file, (error as Error).message));
+  }
+}
+
+export interface JsonConfig extends ConfigText {
+  original?: JsonText;
+  value: JsonObject;
+}
+
+export function readJsonConfig(file: string): JsonConfig {
+  const base = readConfigText(file);
+  if (!base.exists || !base.text.trim()) return { ...base, value: {} };
+  let original: JsonText;
+  try {
+    original = parseJsonText(base.text);
+  } catch (error) {
+    throw new QlockError(messages.agentConfigNotJson(file, (error as Error).message));
+  }
+  if (!isObject(original.value))
+    throw new QlockError(messages.agentConfigNotJson(file, 'the top level is not an object'));
+  return { ...base, original, value: structuredClone(original.value) };
+}
+
+export function printJsonConfig(config: JsonConfig, value: JsonObject): string {
+  return printJson(value, config.original);
+}
+
+/** Writes `text` atomically at the file's real location, creating directories as needed. */
+export function writeConfigText(config: ConfigText, text: string): void {
+  const target = config.real;
+  fs.mkdirSync(path.dirname(target), { recursive: true });
+  let mode = 0o644;
+  try {
+    mode = fs.statSync(target).mode & 0o777;
+  } catch {
+    // new file
+  }
+  const tmp = path.join(
+    path.dirname(target),
+    `.${path.basename(target)}.qlock-${process.pid}-${crypto.randomBytes(4).toString('hex')}.tmp`,
+  );
+  try {
+    fs.writeFileSync(tmp, text, { mode });
+    fs.chmodSync(tmp, mode);
+    fs.renameSync(tmp, target);
+  } catch (error) {
+    fs.rmSync(tmp, { force: true });
+    throw new QlockError(messages.agentConfigUnwritable(config.file, (error as Error).message));
+  }
+}
+
+/**
+ * Deletes a config file qlock emptied, then the directories above it that are left empty, up to
+ * (not including) `stopAt`: `.claude/` goes with the settings file qlock created in it.
+ */
+export function deleteConfigFile(config: ConfigText, stopAt: string): void {
+  fs.rmSync(config.real, { force: true });
+  let dir = path.dirname(config.file);
+  const stop = path.resolve(stopAt);
+  while (dir.startsWith(stop + path.sep) && dir !== stop) {
+    try {
+      fs.rmdirSync(dir);
+    } catch {
+      return; // not empty, or not ours to remove
+    }
+    dir = path.dirname(dir);
+  }
+}

@@ -1,0 +1,162 @@
+import { readChangeSet } from '../changes/readChangeSet.js';
+import { formatEvent } from '../inbox/formatEvent.js';
+import { takeUnread } from '../inbox/takeUnread.js';
+import { formatHolder } from '../locks/formatHolder.js';
+import { isLockHonoured } from '../locks/lockTable.js';
+import type { Project } from '../project/findProject.js';
+import { findProject } from '../project/findProject.js';
+import { loadConfig } from '../project/loadConfig.js';
+import type { Workspace } from '../project/openWorkspace.js';
+import { sessionForPath } from '../sessions/resolveSession.js';
+import { isLive, sessionState } from '../sessions/sessionState.js';
+import { readRegistry } from '../store/readRegistry.js';
+import type { QlockEvent, Registry, Session } from '../store/types.js';
+import { createDebug } from '../ui/debug.js';
+import { messages } from '../ui/messages.js';
+import { type BriefingSession } from '../ui/messages/agents.js';
+import type { AgentName } from './agentNames.js';
+import { ALLOW, contextOutcome, type HookOutcome } from './hookOutput.js';
+import { touchIfStale } from './sessionTouch.js';
+
+const debug = createDebug('agents');
+
+/**
+ * The two hooks that put text into the model's context:
+ * - session start: a briefing (who else works here and on what, the locks, unread events);
+ * - each user prompt: the events since the last prompt (main moved, overlaps started by others,
+ *   a lock of yours broken, notes...), then marked read; nothing at all when nothing is new.
+ * Both first check whether base moved (one rev-parse when it did not), so a commit on main shows
+ * up at the next prompt even without `qlock watch`.
+ */
+
+/** Events listed in full; the rest are counted. */
+const MAX_EVENTS = 15;
+/** Reading the other sessions' change sets for the briefing gives up after this long. */
+const CHANGES_BUDGET_MS = 2500;
+
+interface Found {
+  project: Project;
+  registry: Registry;
+  self: Session;
+  ws: Workspace;
+}
+
+async function locate(cwd: string): Promise<Found | undefined> {
+  const project = findProject(cwd);
+  if (!project) return undefined;
+  const registry = readRegistry(project.stateDir);
+  const self = sessionForPath(registry, cwd);
+  if (!self) return undefined;
+  const { config, file } = await loadConfig(project.root, project.stateDir);
+  return {
+    project,
+    registry,
+    self,
+    ws: { project, config, ...(file ? { configFile: file } : {}) },
+  };
+}
+
+/** Main moved? Records the events; a failure only loses this early notice. */
+async function noticeMainMoved(ws: Workspace, now: Date): Promise<void> {
+  try {
+    const { checkMainMoved } = await import('../conflicts/mainMoved.js');
+    await checkMainMoved(ws, now);
+  } catch (error) {
+    debug(`main-moved check failed: ${(error as Error).message}`);
+  }
+}
+
+function eventLines(events: QlockEvent[], now: Date): string[] {
+  const lines = events.slice(0, MAX_EVENTS).map((e) => messages.event(formatEvent(e, now)));
+  if (events.length > MAX_EVENTS) lines.push(messages.digestMore(events.length - MAX_EVENTS));
+  return lines;
+}
+
+export async function promptHook(agent: AgentName, cwd: string, now: Date): Promise<HookOutcome> {
+  const found = await locate(cwd);
+  if (!found) return ALLOW;
+  await noticeMainMoved(found.ws, now);
+  const events = await takeUnread(found.project.stateDir, found.self.name);
+  await touchIfStale(found.project.stateDir, found.self, now);
+  if (!events.length) return ALLOW;
+  const text = [messages.digestTitle(events.length), ...eventLines(events, now)].join('\n');
+  return contextOutcome(agent, 'prompt', text);
+}
+
+/** Other sessions' changed files, or undefined for those not read within the budget. */
+async function changesOf(
+  found: Found,
+  others: Session[],
+): Promise<Map<string, string[] | undefined>> {
+  const result = new Map<string, string[] | undefined>();
+  const reads = others.map(async (s) => {
+    try {
+      const set = await readChangeSet(found.project, s, s.base, found.ws.config.ignore);
+      result.set(s.name, set.all);
+    } catch (error) {
+      debug(`change set of ${s.name}: ${(error as Error).message}`);
+    }
+  });
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    Promise.all(reads),
+    new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, CHANGES_BUDGET_MS);
+      timer.unref();
+    }),
+  ]);
+  clearTimeout(timer);
+  return new Map(others.map((s) => [s.name, result.get(s.name)]));
+}
+
+export async function sessionStartHook(
+  agent: AgentName,
+  cwd: string,
+  now: Date,
+): Promise<HookOutcome> {
+  const found = await locate(cwd);
+  if (!found) return ALLOW;
+  const { project, self, ws } = found;
+  await noticeMainMoved(ws, now);
+  const events = await takeUnread(project.stateDir, self.name);
+  const registry = readRegistry(project.stateDir);
+  const states = new Map(
+    Object.values(registry.sessions).map((s) => [s.name, sessionState(s, now, ws.config)]),
+  );
+  const others = Object.values(registry.sessions)
+    .filter((s) => s.name !== self.name && states.get(s.name) !== 'missing')
+    .sort((a, b) => a.name.localeCompare(b.name));
+  const live = others.filter((s) => isLive(states.get(s.name)!));
+  const changes = await changesOf(found, live);
+
+  const lines = [messages.briefingIntro(self.name, self.branch, self.base, 1 + others.length)];
+  if (others.length) {
+    lines.push(messages.briefingSessionsTitle());
+    for (const s of others) {
+      const row: BriefingSession = {
+        name: s.name,
+        state: states.get(s.name)!,
+        ...(s.branch ? { branch: s.branch } : {}),
+      };
+      if (changes.has(s.name)) row.changed = changes.get(s.name) ?? 'unknown';
+      lines.push(messages.briefingSession(row));
+    }
+  }
+  const locks = registry.locks.filter((l) => isLockHonoured(l, registry, now));
+  if (locks.length) {
+    lines.push(messages.briefingLocksTitle());
+    for (const l of locks)
+      lines.push(
+        messages.briefingLock({
+          path: l.path,
+          holder: formatHolder(l, now),
+          mine: l.session === self.name,
+        }),
+      );
+  }
+  if (events.length)
+    lines.push(messages.briefingEventsTitle(events.length), ...eventLines(events, now));
+  lines.push(messages.briefingHowTo());
+  await touchIfStale(project.stateDir, self, now);
+  return contextOutcome(agent, 'session-start', lines.join('\n'));
+}

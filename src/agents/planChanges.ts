@@ -1,0 +1,169 @@
+import { QlockError } from '../errors.js';
+import { messages } from '../ui/messages.js';
+import type { Target } from './agentTargets.js';
+import {
+  type ConfigText,
+  deleteConfigFile,
+  printJsonConfig,
+  readConfigText,
+  readJsonConfig,
+  writeConfigText,
+} from './configFile.js';
+import { splitBlock, type TomlEntries, updateBlock, userDefines } from './tomlBlock.js';
+
+/**
+ * Install and uninstall in two steps: first every file's new text is computed (any problem, such
+ * as a file that is not plain JSON, stops everything before a single byte is written), then the
+ * files are written. A file qlock's removal leaves with nothing but what qlock would have created
+ * is deleted.
+ */
+
+export type Part = 'hooks' | 'mcp';
+export type Change = 'created' | 'updated' | 'unchanged' | 'deleted' | 'absent';
+
+export interface FilePlan {
+  file: string;
+  config: ConfigText;
+  /** New text; undefined = delete the file (when change is 'deleted'). */
+  next?: string;
+  change: Change;
+  holds: string[];
+}
+
+function holds(target: Target, parts: Part[]): string[] {
+  const out: string[] = [];
+  if (parts.includes('hooks') && target.kind === 'json' && target.hooks) out.push('hooks');
+  if (parts.includes('mcp') && target.mcp) out.push('MCP server');
+  return out;
+}
+
+function changeOf(config: ConfigText, next: string | undefined): Change {
+  if (next === undefined) return config.exists ? 'deleted' : 'absent';
+  if (!config.exists) return next ? 'created' : 'absent';
+  return next === config.text ? 'unchanged' : 'updated';
+}
+
+function shapeError(file: string, error: unknown): never {
+  if (error instanceof TypeError)
+    throw new QlockError(messages.agentConfigShape(file, error.message));
+  throw error;
+}
+
+export class ChangePlan {
+  readonly files: FilePlan[] = [];
+  readonly notes: string[] = [];
+
+  /** The plan of `file`, reading it the first time (TOML edits to one file are chained). */
+  private planFor(file: string, what: string[]): FilePlan {
+    let plan = this.files.find((p) => p.file === file);
+    if (!plan) {
+      const config = readConfigText(file);
+      plan = {
+        file,
+        config,
+        next: config.exists ? config.text : '',
+        change: 'unchanged',
+        holds: [],
+      };
+      this.files.push(plan);
+    }
+    for (const w of what) if (!plan.holds.includes(w)) plan.holds.push(w);
+    return plan;
+  }
+
+  install(targets: Target[], parts: Part[]): void {
+    for (const target of targets) {
+      const what = holds(target, parts);
+      if (!what.length) continue;
+      if (target.kind === 'toml') {
+        if (parts.includes('mcp'))
+          this.editToml(target.file, what, (e, userMcp) => {
+            if (userMcp) {
+              this.notes.push(messages.agentMcpForeign(target.file));
+              return e;
+            }
+            return { ...e, mcp: target.mcp };
+          });
+        continue;
+      }
+      const config = readJsonConfig(target.file);
+      const fresh = !config.exists || !config.text.trim();
+      const value = fresh ? target.skeleton() : config.value;
+      try {
+        if (parts.includes('hooks')) this.notes.push(...(target.hooks?.install(value) ?? []));
+        if (parts.includes('mcp')) this.notes.push(...(target.mcp?.install(value) ?? []));
+      } catch (error) {
+        shapeError(target.file, error);
+      }
+      const next = printJsonConfig(fresh ? { ...config, original: undefined } : config, value);
+      this.files.push({
+        file: target.file,
+        config,
+        next,
+        change: changeOf(config, next),
+        holds: what,
+      });
+    }
+  }
+
+  uninstall(targets: Target[], parts: Part[]): void {
+    for (const target of targets) {
+      const what = holds(target, parts);
+      if (!what.length) continue;
+      if (target.kind === 'toml') {
+        if (parts.includes('mcp'))
+          this.editToml(target.file, what, (e) => ({ ...e, mcp: undefined }));
+        continue;
+      }
+      const config = readJsonConfig(target.file);
+      if (!config.exists) {
+        this.files.push({ file: target.file, config, change: 'absent', holds: what });
+        continue;
+      }
+      const value = config.value;
+      const before = JSON.stringify(value);
+      try {
+        if (parts.includes('hooks')) target.hooks?.uninstall(value);
+        if (parts.includes('mcp')) target.mcp?.uninstall(value);
+      } catch (error) {
+        shapeError(target.file, error);
+      }
+      const removed = JSON.stringify(value) !== before;
+      // Only a file qlock changed now can be deleted: never a user's file that merely looks empty.
+      const next = removed && target.leftover(value) ? undefined : printJsonConfig(config, value);
+      this.files.push({
+        file: target.file,
+        config,
+        next,
+        change: changeOf(config, next),
+        holds: what,
+      });
+    }
+  }
+
+  /**
+   * Chains an edit of qlock's block in a TOML file. `update` gets the block's entries and whether
+   * the user's own part of the file already defines `mcp_servers.qlock` and which trust keys.
+   */
+  editToml(
+    file: string,
+    what: string[],
+    update: (entries: TomlEntries, userMcp: boolean, userTrust: Set<string>) => TomlEntries,
+  ): void {
+    const plan = this.planFor(file, what);
+    const current = plan.next ?? '';
+    const defined = userDefines(splitBlock(current).rest, file);
+    const next = updateBlock(current, file, (e) => update(e, defined.mcp, defined.trust));
+    plan.next = plan.config.exists && !next.trim() ? undefined : next;
+    plan.change = changeOf(plan.config, plan.next);
+  }
+
+  /** Writes (or deletes) every changed file. Directories left empty go up to `stopAt`. */
+  commit(stopAt: (file: string) => string): void {
+    for (const plan of this.files) {
+      if (plan.change === 'created' || plan.change === 'updated')
+        writeConfigText(plan.config, plan.next!);
+      else if (plan.change === 'deleted') deleteConfigFile(plan.config, stopAt(plan.file));
+    }
+  }
+}

@@ -1,0 +1,134 @@
+import path from 'node:path';
+
+import { createDebug } from '../ui/debug.js';
+import type { AgentName, HookEvent } from './agentNames.js';
+import { ALLOW, denyOutcome, type HookOutcome } from './hookOutput.js';
+
+const debug = createDebug('agents');
+
+/**
+ * `qlock agent-hook <agent> <event>`: what the agent's hook runs. It never hangs the agent and
+ * never breaks it on qlock's own problems:
+ * - stdin is always read to the end (an agent writing a large payload must not get EPIPE), even
+ *   when the payload is not needed (QLOCK=0);
+ * - a timer bounds the whole run; when it fires, the agent goes on (exit 0) with a note on stderr;
+ * - an internal error lets the agent go on too, unless `failClosed` is set, which blocks writes;
+ * - a cwd outside any registered session is a no-op with exit 0 (Q gives no session id: the
+ *   payload's cwd, the worktree, is the session's identity).
+ */
+
+export interface RunHookOptions {
+  agent: AgentName;
+  event: HookEvent;
+  readInput: () => Promise<string>;
+  /** Used when the payload carries no absolute cwd. */
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  now: () => Date;
+  timeoutMs?: number;
+}
+
+export interface RunHookResult {
+  outcome: HookOutcome;
+  /** The timer fired: work may still be running (the caller should exit now). */
+  timedOut: boolean;
+}
+
+/** Time budgets per event; the agents' own timeouts (30 s) sit well above. */
+const BUDGET_MS: Record<HookEvent, number> = {
+  'pre-tool': 3000,
+  'post-tool': 3000,
+  prompt: 5000,
+  'session-start': 8000,
+};
+
+export function parsePayload(input: string): Record<string, unknown> {
+  if (!input.trim()) return {};
+  try {
+    const data: unknown = JSON.parse(input);
+    return data && typeof data === 'object' && !Array.isArray(data)
+      ? (data as Record<string, unknown>)
+      : {};
+  } catch {
+    debug('stdin is not JSON; ignored');
+    return {};
+  }
+}
+
+async function dispatch(options: RunHookOptions, cwd: string, payload: Record<string, unknown>) {
+  const { agent, event } = options;
+  const now = options.now();
+  switch (event) {
+    case 'pre-tool':
+    case 'post-tool': {
+      // Most tool calls write nothing qlock can see (a read, `git status`): answer those before
+      // loading anything else.
+      const { toolTargets } = await import('./toolTargets.js');
+      const targets = toolTargets(payload.tool_name, payload.tool_input, cwd);
+      debug(`${event} ${String(payload.tool_name)}: ${targets.paths.join(', ') || 'no paths'}`);
+      if (!targets.paths.length) return ALLOW;
+      const { toolHook } = await import('./toolHook.js');
+      return toolHook(agent, event, String(payload.tool_name), targets.paths, cwd, now);
+    }
+    case 'prompt': {
+      const { promptHook } = await import('./contextHooks.js');
+      return promptHook(agent, cwd, now);
+    }
+    case 'session-start': {
+      const { sessionStartHook } = await import('./contextHooks.js');
+      return sessionStartHook(agent, cwd, now);
+    }
+  }
+}
+
+/** Whether the project around `cwd` asks hooks to block when they fail (config failClosed). */
+async function failClosed(cwd: string): Promise<boolean> {
+  try {
+    const { findProject } = await import('../project/findProject.js');
+    const project = findProject(cwd);
+    if (!project) return false;
+    const { loadConfig } = await import('../project/loadConfig.js');
+    return (await loadConfig(project.root, project.stateDir)).config.failClosed;
+  } catch {
+    return false;
+  }
+}
+
+export async function runAgentHook(options: RunHookOptions): Promise<RunHookResult> {
+  const envBudget = Number(options.env.QLOCK_AGENT_HOOK_TIMEOUT_MS);
+  const budget =
+    options.timeoutMs ?? (envBudget > 0 ? envBudget : undefined) ?? BUDGET_MS[options.event];
+  let cwd = options.cwd;
+  const work = (async (): Promise<HookOutcome> => {
+    const input = await options.readInput();
+    if (options.env.QLOCK === '0') return ALLOW;
+    const payload = parsePayload(input);
+    if (typeof payload.cwd === 'string' && path.isAbsolute(payload.cwd)) cwd = payload.cwd;
+    try {
+      return await dispatch(options, cwd, payload);
+    } catch (error) {
+      const message = (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
+      debug(`failed: ${error instanceof Error ? error.stack : message}`);
+      const { agentMessages: messages } = await import('../ui/messages/agents.js');
+      if (options.event === 'pre-tool' && (await failClosed(cwd)))
+        return denyOutcome(options.agent, options.event, messages.hookFailClosed(message));
+      return { ...ALLOW, stderr: messages.hookInternal(message) + '\n' };
+    }
+  })();
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<RunHookResult>((resolve) => {
+    timer = setTimeout(() => {
+      void import('../ui/messages/agents.js').then(({ agentMessages: messages }) =>
+        resolve({
+          outcome: { ...ALLOW, stderr: messages.hookTimedOut(budget) + '\n' },
+          timedOut: true,
+        }),
+      );
+    }, budget);
+  });
+  try {
+    return await Promise.race([work.then((outcome) => ({ outcome, timedOut: false })), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

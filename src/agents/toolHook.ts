@@ -1,0 +1,168 @@
+import { RefusedError } from '../errors.js';
+import { formatHolder } from '../locks/formatHolder.js';
+import { normalizeLockPath } from '../locks/lockPath.js';
+import { findBlockingLocks, isLockHonoured, lockCovers, locksOverlap } from '../locks/lockTable.js';
+import { findProject } from '../project/findProject.js';
+import { loadConfig } from '../project/loadConfig.js';
+import { sessionForPath } from '../sessions/resolveSession.js';
+import { readRegistry } from '../store/readRegistry.js';
+import type { Lock, Registry, Session } from '../store/types.js';
+import { createDebug } from '../ui/debug.js';
+import { agentMessages as messages } from '../ui/messages/agents.js';
+import { parseDuration } from '../util/duration.js';
+import type { AgentName } from './agentNames.js';
+import { ALLOW, denyOutcome, type HookOutcome, takesWarning, warnOutcome } from './hookOutput.js';
+import { touchIfStale, warnOnce } from './sessionTouch.js';
+
+const debug = createDebug('agents');
+
+/**
+ * Before a write (pre-tool), and after one for Gemini (post-tool, whose AfterTool is the only
+ * place Gemini takes a soft warning): the files the tool call writes are checked against
+ *
+ * 1. other sessions' locks: `onLocked` block (the default) denies the call, naming holder, reason
+ *    and what to do; warn turns that into a soft warning;
+ * 2. `autoLock`: the write takes the lock for this session (all or nothing; a lock taken by
+ *    another session in the meantime denies the call);
+ * 3. other live sessions' change sets (`onOverlap` warn, the default: a soft warning where the
+ *    agent has one, once per file and peers every 10 minutes; block denies);
+ * 4. another session's worktree: a soft warning (the agent is editing someone else's copy).
+ *
+ * Nothing is printed when nothing is wrong. This is the hot path (≤ 1.5× `node -e ''`): it reads
+ * the registry without the writer, loads no config library when there is no config file, and
+ * spawns git only for step 3 (one process per other live session, concurrently).
+ */
+
+type Phase = 'pre-tool' | 'post-tool';
+
+function lockLines(rels: string[], blocking: Lock[], now: Date): string[] {
+  const lines: string[] = [];
+  for (const rel of rels) {
+    for (const lock of blocking) {
+      if (locksOverlap(lock.path, rel))
+        lines.push(messages.hookLockedPath(rel, lock.path, formatHolder(lock, now)));
+    }
+  }
+  return [...new Set(lines)];
+}
+
+function lockDenial(rels: string[], blocking: Lock[], now: Date): string {
+  return messages.hookDenyLocked(
+    lockLines(rels, blocking, now),
+    [...new Set(blocking.map((l) => l.session))],
+    [...new Set(blocking.map((l) => l.path))],
+  );
+}
+
+async function autoLock(
+  stateDir: string,
+  registry: Registry,
+  self: Session,
+  rels: string[],
+  reason: string,
+  lockTtl: string | null,
+  now: Date,
+): Promise<Lock[] | undefined> {
+  const mine = registry.locks.filter(
+    (l) => l.session === self.name && isLockHonoured(l, registry, now),
+  );
+  const needed = rels.filter((r) => !mine.some((l) => lockCovers(l.path, r)));
+  if (!needed.length) return undefined;
+  try {
+    const { acquireLocks } = await import('../locks/acquireLocks.js');
+    await acquireLocks(stateDir, {
+      session: self.name,
+      paths: needed,
+      reason,
+      ...(lockTtl ? { ttlMs: parseDuration(lockTtl) } : {}),
+      now,
+    });
+    return undefined;
+  } catch (error) {
+    if (error instanceof RefusedError) {
+      const holders = (error.details as { holders?: Lock[] } | undefined)?.holders;
+      if (holders?.length) return holders;
+    }
+    debug(`autoLock failed: ${(error as Error).message}`);
+    return undefined;
+  }
+}
+
+/** `paths`: the absolute paths the tool call writes (see toolTargets.ts). */
+export async function toolHook(
+  agent: AgentName,
+  phase: Phase,
+  toolName: string,
+  paths: string[],
+  cwd: string,
+  now: Date,
+): Promise<HookOutcome> {
+  const project = findProject(cwd);
+  if (!project) return ALLOW;
+  // A damaged registry throws: runAgentHook lets the agent go on and says so (or blocks, with
+  // failClosed).
+  const registry = readRegistry(project.stateDir);
+  const self = sessionForPath(registry, cwd);
+  if (!self) return ALLOW;
+  const { config } = await loadConfig(project.root, project.stateDir);
+
+  const rels: string[] = [];
+  const warnings: string[] = [];
+  for (const abs of paths) {
+    let rel: string;
+    try {
+      rel = normalizeLockPath(project, cwd, abs);
+    } catch {
+      continue; // outside the project, or git's own state: not qlock's business
+    }
+    if (!rels.includes(rel)) rels.push(rel);
+    // The deepest session containing the file: another one means another session's worktree.
+    const owner = sessionForPath(registry, abs);
+    if (owner && owner.name !== self.name)
+      warnings.push(messages.hookWarnForeign(abs, owner.name, owner.path, self.path));
+  }
+  if (!rels.length) return ALLOW;
+
+  if (phase === 'pre-tool') {
+    const blocking = findBlockingLocks(registry, rels, self.name, now);
+    if (blocking.length && config.onLocked === 'block')
+      return denyOutcome(agent, phase, lockDenial(rels, blocking, now));
+    if (blocking.length && config.onLocked === 'warn')
+      warnings.push(messages.hookWarnLocked(lockLines(rels, blocking, now)));
+    if (!blocking.length && config.autoLock) {
+      const reason = `autoLock: ${messages.agentTitle(agent)} ${toolName}`;
+      const holders = await autoLock(
+        project.stateDir,
+        registry,
+        self,
+        rels,
+        reason,
+        config.lockTtl,
+        now,
+      );
+      if (holders) return denyOutcome(agent, phase, lockDenial(rels, holders, now));
+    }
+  }
+
+  const blockOverlap = config.onOverlap === 'block' && phase === 'pre-tool';
+  if (config.onOverlap !== 'off' && (blockOverlap || takesWarning(agent, phase))) {
+    const { peerChanges } = await import('./peerChanges.js');
+    const peers = await peerChanges({
+      project,
+      registry,
+      self: self.name,
+      rels,
+      ownRoot: project.worktreeRoot,
+      config,
+      now,
+    });
+    if (peers.length && blockOverlap)
+      return denyOutcome(agent, phase, messages.hookDenyOverlap(peers));
+    const fresh = peers.filter((p) =>
+      warnOnce(project.stateDir, self.name, `${p.path}\0${p.sessions.join(',')}`, now),
+    );
+    if (fresh.length) warnings.push(messages.hookWarnOverlap(fresh));
+  }
+  await touchIfStale(project.stateDir, self, now);
+  return warnings.length ? warnOutcome(agent, phase, warnings.join('\n')) : ALLOW;
+}

@@ -1,0 +1,274 @@
+import fs from 'node:fs';
+import path from 'node:path';
+
+import { GitError } from '../errors.js';
+import { git, gitOut, splitZ } from '../git/exec.js';
+import { type SessionActivity, unchangedSince } from './activityJournal.js';
+import {
+  type CacheData,
+  cacheDir,
+  type ChangeEntry,
+  fileSignature,
+  hashKey,
+  type SessionEntry,
+} from './conflictCache.js';
+import {
+  addAllToIndex,
+  seedIndex,
+  snapshotCommit,
+  snapshotTree,
+  worktreeIndexFile,
+  writeTree,
+} from './snapshotTree.js';
+
+/**
+ * One session's snapshot for conflict prediction: its working tree as a commit on its HEAD, its
+ * merge-base with base, and its change set (what differs between the two), each step cached.
+ *
+ * The private index (`<stateDir>/cache/index/<session>`) persists between runs, so a run where
+ * nothing changed is one `git add -A` that finds nothing to do (and does not rewrite the index):
+ * then the tree, commit, merge-base and change set all come from the cache.
+ */
+
+export interface SessionSnapshot {
+  name: string;
+  worktree: string;
+  tree: string;
+  head?: string;
+  /** The snapshot commit (tree on HEAD): what merge-tree merges. */
+  commit: string;
+  baseTip?: string;
+  mergeBase?: string;
+  /** Changed paths relative to the merge-base with base (config `ignore` applied). */
+  changes: ChangeEntry[];
+}
+
+export interface SnapshotInput {
+  stateDir: string;
+  name: string;
+  worktree: string;
+  /** Resolved lazily: the scan of the working tree starts before they are known. */
+  head: () => Promise<string | undefined>;
+  baseTip: () => Promise<string | undefined>;
+  ignore: readonly string[];
+  cache: CacheData;
+  /** What a running `qlock watch` vouches for (readActivity), if anything. */
+  activity?: Map<string, SessionActivity>;
+  /** This session's uncommitted paths from a fresh `git status`, if the caller has them. */
+  uncommitted?: readonly string[];
+}
+
+function isIndexLocked(error: unknown): boolean {
+  return error instanceof GitError && /index\.lock|File exists/i.test(error.stderr);
+}
+
+/** Tree of the working tree through the persistent private index; undefined entry = not cached. */
+async function currentTree(input: SnapshotInput): Promise<{ tree: string; entry: SessionEntry }> {
+  const { stateDir, name, worktree, ignore, cache } = input;
+  const realIndex = await worktreeIndexFile(worktree);
+  const seed = `${fileSignature(realIndex)}:${hashKey(...ignore)}`;
+  const priv = path.join(cacheDir(stateDir), 'index', name);
+  let previous: SessionEntry | undefined = cache.sessions[name];
+  if (!previous || previous.seed !== seed || !fs.existsSync(priv)) {
+    // The real index changed (a commit, a checkout, staging, a refresh): start from it again, so
+    // skip-worktree bits and the indexed versions of config-ignored files stay right.
+    seedIndex(realIndex, priv);
+    previous = undefined;
+  } else if (unchangedSince(input.activity?.get(name), previous.scannedAt)) {
+    // `qlock watch` saw no file event in this tree since the last scan began: no need to look.
+    return { tree: previous.tree, entry: previous };
+  } else if (input.uncommitted && sameUncommitted(worktree, previous, input.uncommitted)) {
+    return { tree: previous.tree, entry: previous };
+  }
+  const scannedAt = Date.now();
+  const before = fileSignature(priv);
+  try {
+    await addAllToIndex(worktree, priv, ignore);
+  } catch (error) {
+    if (!isIndexLocked(error)) throw error;
+    // Another qlock process is updating this private index right now: use a throw-away copy.
+    const tree = await snapshotTree(worktree, ignore);
+    return { tree, entry: { seed: '', index: '', tree } };
+  }
+  const after = fileSignature(priv);
+  const listed = input.uncommitted ? { uncommitted: [...input.uncommitted].sort() } : {};
+  if (previous && before === after && previous.index === after) {
+    const { uncommitted: _stale, ...kept } = previous;
+    return { tree: previous.tree, entry: { ...kept, scannedAt, ...listed } };
+  }
+  const tree = await writeTree(worktree, priv);
+  return { tree, entry: { seed, index: fileSignature(priv), tree, scannedAt, ...listed } };
+}
+
+/**
+ * Timestamps are compared with this much slack: file systems with coarse timestamps (1 s, 2 s)
+ * truncate a change made just after a scan to before it.
+ */
+export const snapshotTuning = { timestampSlackMs: 2000 };
+
+/**
+ * Whether the working tree is still what the last scan saw, judged from a fresh `git status`
+ * list instead of a new scan. With the index unchanged (checked by the caller), a file missing
+ * from both lists still equals its indexed version, so only the listed files can differ from
+ * the snapshot; they did not change if none was modified (ctime: a write always moves it, and
+ * no tool can set it back) since shortly before that scan began.
+ */
+function sameUncommitted(
+  worktree: string,
+  previous: SessionEntry,
+  now: readonly string[],
+): boolean {
+  const before = previous.uncommitted;
+  if (!before || previous.scannedAt === undefined || before.length !== now.length) return false;
+  const sorted = [...now].sort();
+  if (sorted.some((p, i) => p !== before[i])) return false;
+  const limit = previous.scannedAt - snapshotTuning.timestampSlackMs;
+  for (const rel of sorted) {
+    let stat: fs.Stats;
+    try {
+      stat = fs.lstatSync(path.join(worktree, rel));
+    } catch {
+      continue; // deleted then, deleted now (or it would be listed differently)
+    }
+    if (stat.ctimeMs >= limit || stat.mtimeMs >= limit) return false;
+  }
+  return true;
+}
+
+/** Parses `diff-tree -r -z --name-status -M` output. */
+export function parseNameStatusZ(output: string): ChangeEntry[] {
+  const fields = splitZ(output);
+  const entries: ChangeEntry[] = [];
+  for (let i = 0; i < fields.length;) {
+    const status = fields[i++]!;
+    if (status.startsWith('R') || status.startsWith('C')) {
+      const from = fields[i++]!;
+      const to = fields[i++]!;
+      entries.push(
+        status.startsWith('R') ? { path: to, status: 'R', from } : { path: to, status: 'A' },
+      );
+    } else {
+      entries.push({ path: fields[i++]!, status: status[0]! });
+    }
+  }
+  return entries;
+}
+
+let emptyTreeId: Promise<string> | undefined;
+export function emptyTree(cwd: string): Promise<string> {
+  emptyTreeId ??= gitOut(['hash-object', '-t', 'tree', '--stdin'], { cwd, input: '' });
+  return emptyTreeId;
+}
+
+/** What changed from `from` (a commit, or nothing: the empty tree) to `to`, renames detected. */
+export async function diffChanges(
+  cwd: string,
+  from: string | undefined,
+  to: string,
+): Promise<ChangeEntry[]> {
+  const out = await git(
+    [
+      'diff-tree',
+      '-r',
+      '-z',
+      '--name-status',
+      '-M',
+      '--no-ext-diff',
+      from ?? (await emptyTree(cwd)),
+      to,
+    ],
+    { cwd },
+  );
+  return parseNameStatusZ(out.stdout);
+}
+
+export async function mergeBaseOf(cwd: string, a: string, b: string): Promise<string | undefined> {
+  const { stdout, code } = await git(['merge-base', a, b], { cwd, okCodes: [0, 1] });
+  return code === 0 ? stdout.trim() : undefined;
+}
+
+const inFlight = new WeakMap<CacheData, Map<string, Promise<string | undefined>>>();
+
+/**
+ * merge-base of two commits through the cache (`bases`, kept across runs): sessions forked from
+ * the same commit, and pairs of them, share one `git merge-base` (concurrent askers too).
+ */
+export function cachedMergeBase(
+  cwd: string,
+  cache: CacheData,
+  x: string,
+  y: string,
+): Promise<string | undefined> {
+  if (x === y) return Promise.resolve(x);
+  const key = x < y ? `${x}:${y}` : `${y}:${x}`;
+  if (key in cache.bases) return Promise.resolve(cache.bases[key] ?? undefined);
+  let pending = inFlight.get(cache);
+  if (!pending) inFlight.set(cache, (pending = new Map()));
+  let found = pending.get(key);
+  if (!found) {
+    found = mergeBaseOf(cwd, x, y).then((mb) => {
+      cache.bases[key] = mb ?? null;
+      return mb;
+    });
+    pending.set(key, found);
+  }
+  return found;
+}
+
+export async function snapshotSession(input: SnapshotInput): Promise<SessionSnapshot> {
+  const { worktree, cache, name } = input;
+  const { tree, entry } = await currentTree(input);
+  const [head, baseTip] = await Promise.all([input.head(), input.baseTip()]);
+  const next: SessionEntry = { ...entry };
+  if (!(next.commit && next.head === head && next.tree === tree)) {
+    next.commit = await snapshotCommit(worktree, tree, head);
+    if (head) next.head = head;
+    else delete next.head;
+  }
+  const mergeBaseKey = `${head ?? ''}:${baseTip ?? ''}`;
+  if (next.mergeBaseKey !== mergeBaseKey || !('mergeBase' in next)) {
+    const mb = head && baseTip ? await cachedMergeBase(worktree, cache, head, baseTip) : undefined;
+    if (baseTip) next.baseTip = baseTip;
+    else delete next.baseTip;
+    next.mergeBase = mb ?? null;
+    next.mergeBaseKey = mergeBaseKey;
+  }
+  const changesKey = `${next.mergeBase ?? ''}:${tree}`;
+  if (next.changesKey !== changesKey || !next.changes) {
+    next.changes = await diffChanges(worktree, next.mergeBase ?? undefined, tree);
+    next.changesKey = changesKey;
+  }
+  if (next.seed) cache.sessions[name] = next;
+  return {
+    name,
+    worktree,
+    tree,
+    ...(head ? { head } : {}),
+    commit: next.commit!,
+    ...(baseTip ? { baseTip } : {}),
+    ...(next.mergeBase ? { mergeBase: next.mergeBase } : {}),
+    changes: input.ignore.length
+      ? await withoutIgnoredChanges(next.changes, input.ignore)
+      : next.changes,
+  };
+}
+
+/** Drops changes to paths matching config `ignore`: never reported. */
+export async function withoutIgnoredChanges(
+  changes: ChangeEntry[],
+  ignore: readonly string[],
+): Promise<ChangeEntry[]> {
+  const { makeIgnoreMatcher } = await import('../changes/snapshot.js');
+  const ignored = makeIgnoreMatcher(ignore);
+  return changes.filter((c) => !ignored(c.path) || (c.from !== undefined && !ignored(c.from)));
+}
+
+/** Every path a change set touches: changed paths plus the old names of renames. */
+export function touchedPaths(changes: readonly ChangeEntry[]): Set<string> {
+  const set = new Set<string>();
+  for (const c of changes) {
+    set.add(c.path);
+    if (c.from !== undefined) set.add(c.from);
+  }
+  return set;
+}

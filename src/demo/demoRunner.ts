@@ -1,0 +1,99 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { cleanGitEnv } from '../git/exec.js';
+import { c } from '../ui/color.js';
+
+/** The built CLI this demo drives, so every step is the real command a user would type. */
+export const QLOCK_BIN = fileURLToPath(new URL('../../bin/qlock.js', import.meta.url));
+
+export interface StepResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs the demo's commands and prints them as a user would see them in a terminal. The demo runs
+ * with a private git configuration so that the user's global settings (a global core.hooksPath,
+ * commit signing) neither change the demo nor get changed by it.
+ */
+export class DemoRunner {
+  readonly env: NodeJS.ProcessEnv;
+  private readonly print: (text: string) => void;
+  constructor(print: (text: string) => void, home: string) {
+    this.print = print;
+    this.env = {
+      ...cleanGitEnv(),
+      HOME: home,
+      XDG_CONFIG_HOME: path.join(home, '.config'),
+      GIT_CONFIG_GLOBAL: path.join(home, '.gitconfig'),
+      GIT_CONFIG_NOSYSTEM: '1',
+      GIT_AUTHOR_NAME: 'qlock demo',
+      GIT_AUTHOR_EMAIL: 'demo@qlock.invalid',
+      GIT_COMMITTER_NAME: 'qlock demo',
+      GIT_COMMITTER_EMAIL: 'demo@qlock.invalid',
+      NO_COLOR: '1',
+    };
+    delete this.env.QLOCK_SESSION;
+    delete this.env.QLOCK;
+    fs.writeFileSync(
+      path.join(home, '.gitconfig'),
+      '[init]\n\tdefaultBranch = main\n[commit]\n\tgpgSign = false\n[gc]\n\tauto = 0\n',
+    );
+  }
+
+  section(title: string): void {
+    this.print('');
+    this.print(c.bold(`== ${title}`));
+  }
+
+  say(text: string): void {
+    this.print(text);
+  }
+
+  private show(prompt: string, result: StepResult): void {
+    this.print(c.cyan(`$ ${prompt}`));
+    const output = (result.stdout + result.stderr).trimEnd();
+    if (output) this.print(output.replace(/^/gm, '  '));
+    if (result.code !== 0) this.print(c.dim(`  (exit ${result.code})`));
+  }
+
+  private exec(file: string, args: string[], cwd: string, input?: string, extraEnv: NodeJS.ProcessEnv = {}): StepResult {
+    const result = spawnSync(file, args, {
+      cwd,
+      env: { ...this.env, ...extraEnv },
+      input: input ?? '',
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    if (result.error) throw result.error;
+    return { code: result.status ?? 1, stdout: result.stdout, stderr: result.stderr };
+  }
+
+  /** `qlock …` in `cwd`, printed with a prompt that names the session's directory. */
+  qlock(args: string[], cwd: string, options: { input?: string; quiet?: boolean; label?: string } = {}): StepResult {
+    const result = this.exec(process.execPath, [QLOCK_BIN, ...args], cwd, options.input);
+    if (!options.quiet) this.show(`${options.label ?? path.basename(cwd)}> qlock ${args.map(quote).join(' ')}`, result);
+    return result;
+  }
+
+  git(args: string[], cwd: string, options: { quiet?: boolean } = {}): StepResult {
+    const result = this.exec('git', args, cwd);
+    if (!options.quiet) this.show(`${path.basename(cwd)}> git ${args.map(quote).join(' ')}`, result);
+    return result;
+  }
+
+  /** Writes a file as an editor (or an agent) would, and says so. */
+  edit(cwd: string, rel: string, content: string, note?: string): void {
+    fs.mkdirSync(path.dirname(path.join(cwd, rel)), { recursive: true });
+    fs.writeFileSync(path.join(cwd, rel), content);
+    this.print(c.dim(`  (${path.basename(cwd)} edits ${rel}${note ? `: ${note}` : ''})`));
+  }
+}
+
+function quote(arg: string): string {
+  return /^[\w./:=@%+-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}

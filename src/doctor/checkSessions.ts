@@ -1,0 +1,53 @@
+import fs from 'node:fs';
+
+import { sessionState } from '../sessions/sessionState.js';
+import { readRegistry } from '../store/registry.js';
+import { messages } from '../ui/messages.js';
+import type { Check, Finding } from './types.js';
+
+/**
+ * Orphan sessions: a session whose directory was deleted by hand (`rm -rf` of a worktree instead
+ * of `qlock rm`) still holds its locks and shows in every `qlock status` until it is cleaned up.
+ * `qlock gc` is the fix and is safe: the directory is already gone, and gc only unregisters the
+ * session, releases its locks and prunes git's worktree entry (the branch and its commits stay).
+ * Stale sessions (not seen for `staleAfter`) are mentioned, not failed: they may just be idle.
+ */
+export const checkSessions: Check = async (ws, ctx) => {
+  let registry;
+  try {
+    registry = readRegistry(ws.project.stateDir);
+  } catch {
+    return []; // the state check reports an unreadable registry
+  }
+  const now = ctx.now();
+  const sessions = Object.values(registry.sessions);
+  const findings: Finding[] = [];
+  const gone = sessions.filter((s) => !fs.existsSync(s.path));
+  for (const s of gone) {
+    findings.push({
+      check: 'sessions',
+      ok: false,
+      message: messages.doctorSessionGone(s.name, s.path),
+      fix: messages.doctorSessionGoneFix(),
+      // One gc cleans up every orphan: the first finding runs it, the others find it done.
+      apply: async () => {
+        if (readRegistry(ws.project.stateDir).sessions[s.name]) {
+          const { gc } = await import('../commands/gc.js');
+          await gc({}, ctx);
+        }
+        return messages.doctorSessionGoneFixed(s.name);
+      },
+    });
+  }
+  const stale = sessions
+    .filter((s) => !gone.includes(s) && sessionState(s, now, ws.config) === 'stale')
+    .map((s) => s.name);
+  findings.push({
+    check: 'sessions',
+    ok: true,
+    message: stale.length
+      ? messages.doctorSessionStale(stale, ws.config.staleAfter)
+      : messages.doctorSessionsOk(sessions.length - gone.length),
+  });
+  return findings;
+};

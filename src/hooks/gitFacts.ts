@@ -1,0 +1,89 @@
+import fs from 'node:fs';
+import path from 'node:path';
+
+import { git } from '../git/exec.js';
+import { hooksStateDir } from './hookPaths.js';
+
+/**
+ * Answers from git that can never change, cached in `<state>/hooks/`: the merge-base of two
+ * commits, and what a path is in a commit's tree. Between two commits of a session neither its
+ * HEAD nor its base usually moves, and sessions keep committing the same files, so the pre-commit
+ * hook often spawns no git process at all for them. Only a cache: unreadable means empty.
+ */
+
+type Facts = Record<string, string>;
+
+function factsFile(stateDir: string, name: string): string {
+  return path.join(hooksStateDir(stateDir), `${name}.json`);
+}
+
+function readFacts(stateDir: string, name: string): Facts {
+  try {
+    const data = JSON.parse(fs.readFileSync(factsFile(stateDir, name), 'utf8')) as unknown;
+    return data && typeof data === 'object' && !Array.isArray(data) ? (data as Facts) : {};
+  } catch {
+    return {};
+  }
+}
+
+/** Keeps the newest `max` entries (insertion order: re-learned facts move to the end). */
+function writeFacts(stateDir: string, name: string, facts: Facts, max: number): void {
+  const dir = hooksStateDir(stateDir);
+  if (!fs.existsSync(dir)) return; // hooks not installed: no place of ours to keep it
+  const file = factsFile(stateDir, name);
+  const tmp = `${file}.${process.pid}.tmp`;
+  try {
+    fs.writeFileSync(tmp, JSON.stringify(Object.fromEntries(Object.entries(facts).slice(-max))));
+    fs.renameSync(tmp, file);
+  } catch {
+    fs.rmSync(tmp, { force: true });
+  }
+}
+
+/** The merge-base of each [a, b] pair (undefined when they share no history). */
+export async function mergeBases(
+  stateDir: string,
+  cwd: string,
+  pairs: readonly (readonly [string, string])[],
+): Promise<(string | undefined)[]> {
+  const facts = readFacts(stateDir, 'merge-bases');
+  let learned = false;
+  const result = await Promise.all(
+    pairs.map(async ([a, b]) => {
+      const key = `${a}..${b}`;
+      if (facts[key]) return facts[key];
+      const { stdout, code } = await git(['merge-base', a, b], { cwd, okCodes: [0, 1, 128] });
+      if (code !== 0) return undefined;
+      facts[key] = stdout.trim();
+      learned = true;
+      return facts[key];
+    }),
+  );
+  if (learned) writeFacts(stateDir, 'merge-bases', facts, 200);
+  return result;
+}
+
+/**
+ * `git cat-file --batch-check` for `<commit>:<path>` specs: one output line per spec, either
+ * `<oid> <type> <size>` or `<spec> missing`. Specs must not contain a newline. Lines already known
+ * come from the cache; the others from one git process.
+ */
+export async function treeEntries(
+  stateDir: string,
+  cwd: string,
+  specs: readonly string[],
+): Promise<string[]> {
+  const facts = readFacts(stateDir, 'tree-entries');
+  const unknown = [...new Set(specs.filter((s) => facts[s] === undefined))];
+  if (unknown.length) {
+    const input = unknown.join('\n') + '\n';
+    const { stdout } = await git(['cat-file', '--batch-check'], { cwd, input });
+    const lines = stdout.split('\n');
+    unknown.forEach((spec, i) => {
+      // Specs name commits by full id (merge-bases): their trees never change.
+      if (lines[i]) facts[spec] = lines[i]!;
+    });
+    writeFacts(stateDir, 'tree-entries', facts, 5000);
+  }
+  return specs.map((s) => facts[s] ?? '');
+}

@@ -1,0 +1,43 @@
+import path from 'node:path';
+
+import { git, gitOut } from '../git/exec.js';
+
+/**
+ * Where a worktree's git hooks live, as git itself resolves it:
+ * - husky (core.hooksPath = `.husky/_`): git runs husky's stubs in `.husky/_`, which run the
+ *   user's `.husky/<hook>` files with `sh -e`; qlock edits those files (tracked, shared);
+ * - another core.hooksPath: that directory (relative paths resolve against each worktree);
+ * - otherwise `<git-common-dir>/hooks`, shared by every worktree: one install covers them all.
+ */
+export type HookMode = 'husky' | 'hooksPath' | 'default';
+
+export interface HookLocation {
+  mode: HookMode;
+  /** The directory of the hook files qlock edits (husky: `<worktree>/.husky`). */
+  dir: string;
+  /** The directory git runs hooks from (husky: `<worktree>/.husky/_`). */
+  gitHooksDir: string;
+  /** core.hooksPath as configured, when set. */
+  hooksPath?: string;
+  /** A relative hooksPath: every worktree has its own copy of the directory. */
+  perWorktree: boolean;
+}
+
+/** husky 9 sets core.hooksPath to `.husky/_` (or `<dir>/_` for `husky <dir>`). */
+export function isHuskyHooksPath(hooksPath: string): boolean {
+  return /(^|[\\/])\.husky[\\/]_[\\/]?$/.test(hooksPath.trim());
+}
+
+export async function hookLocation(worktree: string): Promise<HookLocation> {
+  const [config, resolved] = await Promise.all([
+    git(['config', '--get', 'core.hooksPath'], { cwd: worktree, okCodes: [0, 1] }),
+    gitOut(['rev-parse', '--path-format=absolute', '--git-path', 'hooks'], { cwd: worktree }),
+  ]);
+  const hooksPath = config.code === 0 ? config.stdout.trim() : undefined;
+  const gitHooksDir = path.resolve(worktree, resolved);
+  if (!hooksPath) return { mode: 'default', dir: gitHooksDir, gitHooksDir, perWorktree: false };
+  const perWorktree = !path.isAbsolute(hooksPath) && !hooksPath.startsWith('~');
+  if (isHuskyHooksPath(hooksPath))
+    return { mode: 'husky', dir: path.dirname(gitHooksDir), gitHooksDir, hooksPath, perWorktree };
+  return { mode: 'hooksPath', dir: gitHooksDir, gitHooksDir, hooksPath, perWorktree };
+}

@@ -1,0 +1,117 @@
+import type { Context } from '../context.js';
+import type { Workspace } from '../project/openWorkspace.js';
+import type { Registry } from '../store/types.js';
+
+/**
+ * The git hooks qlock installs and handles, one row each. The installer writes a marked block
+ * into every hook named here, the runner (hooks/run.sh) is rendered from the same rows (which
+ * hooks may block, which read stdin, which cheap shell filter runs before node starts), and
+ * `qlock hook <name>` dispatches through `load`. A new hook (the shared-remote pre-push, say) is
+ * one more row plus its handler module.
+ */
+
+/** What a handler decided: block the git operation or not, and what to tell the user (stderr). */
+export interface HookOutcome {
+  block: boolean;
+  lines: string[];
+}
+
+export interface HookInput {
+  ws: Workspace;
+  registry: Registry;
+  /** The hook's own arguments (after the hook name). */
+  args: string[];
+  /** The hook's environment and cwd: GIT_INDEX_FILE and friends are in ctx.env. */
+  ctx: Context;
+  now: Date;
+}
+
+export type HookHandler = (input: HookInput) => Promise<HookOutcome>;
+
+/**
+ * Shell filters the runner applies before starting node (a node start costs ~60 ms):
+ * - `base`: only when HEAD is a base branch (the refs cached in <state>/hooks/bases);
+ * - `worktree-add`: only post-checkout of `git worktree add` (old sha all zeros, branch flag 1);
+ * - `sessions`: only when the registry exists (something registered to check against).
+ */
+export type HookFilter = 'base' | 'worktree-add' | 'sessions';
+
+export interface HookSpec {
+  /** A non-zero exit stops the git operation (pre-*); post-* hooks never fail. */
+  mayBlock: boolean;
+  /** The hook reads stdin (pre-push, post-rewrite); the runner gives the others /dev/null. */
+  stdin: boolean;
+  filter: HookFilter;
+  /**
+   * The runner pipes `git diff --cached --name-status -z` (the hook's index) into qlock's stdin,
+   * so that git runs while node starts instead of after (see stagedPaths.ts).
+   */
+  staged?: boolean;
+  load: () => Promise<{ handle: HookHandler }>;
+}
+
+/**
+ * Exit status of `qlock hook` when the runner called it (QLOCK_HOOK_RUNNER=1) and a handler
+ * decided to block. Any other non-zero status is a crash, and the runner fails open on a crash
+ * (node's own failures exit 1, so 1 cannot mean "blocked" there). Run directly, a block exits 1.
+ */
+export const BLOCK_EXIT = 97;
+
+/**
+ * The runner writes this after `git diff --cached` succeeded: staged paths read from stdin without
+ * it (git failed, or was killed) are not trusted, and qlock asks git itself.
+ */
+export const STAGED_END = 'qlock-staged-end';
+
+export const GIT_HOOKS: Readonly<Record<string, HookSpec>> = {
+  'pre-commit': {
+    mayBlock: true,
+    stdin: false,
+    filter: 'sessions',
+    staged: true,
+    load: () => import('./preCommit.js'),
+  },
+  'pre-merge-commit': {
+    mayBlock: true,
+    stdin: false,
+    filter: 'base',
+    load: () => import('./preMergeCommit.js'),
+  },
+  'post-commit': {
+    mayBlock: false,
+    stdin: false,
+    filter: 'base',
+    load: () => import('./postBaseMoved.js'),
+  },
+  'post-merge': {
+    mayBlock: false,
+    stdin: false,
+    filter: 'base',
+    load: () => import('./postBaseMoved.js'),
+  },
+  // post-rewrite gets "<old> <new>" lines on stdin; checkMainMoved does not need them.
+  'post-rewrite': {
+    mayBlock: false,
+    stdin: false,
+    filter: 'base',
+    load: () => import('./postBaseMoved.js'),
+  },
+  'post-checkout': {
+    mayBlock: false,
+    stdin: false,
+    filter: 'worktree-add',
+    load: () => import('./postCheckout.js'),
+  },
+  // Shared mode (config shared): pushed commits that change files locked on another machine or
+  // by another session; also where changes made while the remote was unreachable get shared.
+  'pre-push': {
+    mayBlock: true,
+    stdin: true,
+    filter: 'sessions',
+    load: () => import('../shared/prePush.js'),
+  },
+};
+
+export function hookNames(table: Readonly<Record<string, HookSpec>> = GIT_HOOKS): string[] {
+  return Object.keys(table);
+}

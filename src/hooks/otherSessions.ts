@@ -1,0 +1,23 @@
+import path from 'node:path';
+
+import type { Config } from '../project/configSchema.js';
+import { isLive, sessionState } from '../sessions/sessionState.js';
+import type { Registry, Session } from '../store/types.js';
+
+/**
+ * The sessions whose work counts against a commit or merge in `worktree`: live (not stale, not
+ * missing), not the worktree itself, and not the `exclude`d ones (a merge's own sessions).
+ */
+export function otherLiveSessions(
+  registry: Registry,
+  worktree: string,
+  now: Date,
+  config: Pick<Config, 'staleAfter' | 'idleAfter'>,
+  exclude: ReadonlySet<string> = new Set(),
+): Session[] {
+  const here = path.resolve(worktree);
+  return Object.values(registry.sessions).filter(
+    (s) =>
+      !exclude.has(s.name) && path.resolve(s.path) !== here && isLive(sessionState(s, now, config)),
+  );
+}

@@ -1,0 +1,178 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+
+import { git, splitZ } from '../git/exec.js';
+import type { Project } from '../project/findProject.js';
+import type { Session } from '../store/types.js';
+import { createDebug } from '../ui/debug.js';
+import { mergeBases, treeEntries } from './gitFacts.js';
+import { RefReader } from './readRefs.js';
+
+const debug = createDebug('hooks');
+
+/** Above this many paths, one full diff per session is cheaper than a huge pathspec. */
+const MAX_PATHSPEC = 500;
+/** Larger files are left to git rather than hashed here. */
+const MAX_HASH_BYTES = 8 * 1024 * 1024;
+
+export interface Touching {
+  session: string;
+  paths: string[];
+}
+
+/**
+ * Which of `paths` are in each other session's change set: different in its worktree from its
+ * merge-base with its base (committed-but-unmerged, staged, unstaged and untracked work alike).
+ *
+ * The pre-commit hook runs this against every live session, so it avoids a git process per
+ * session: HEADs and base tips are read from the ref files, merge-bases come from a cache, one
+ * `git cat-file --batch-check` gives the merge-base blob of every (session, path) not cached yet
+ * (see gitFacts.ts), and the working files are hashed here. Only a path whose content differs is confirmed with git (a
+ * clean/smudge filter or eol conversion can make identical content hash differently), so the
+ * common case, where nobody else touches the staged files, costs one git process in all.
+ * Sessions whose refs cannot be read that way (reftable, an unusual base) take the plain route:
+ * one path-limited `git diff --merge-base` in their worktree, with a clean environment.
+ */
+export async function sessionsTouching(
+  project: Project,
+  sessions: readonly Session[],
+  paths: readonly string[],
+  added: ReadonlySet<string> = new Set(),
+): Promise<Touching[]> {
+  if (!paths.length || !sessions.length) return [];
+  const slow: Session[] = [];
+  const fast: { session: Session; mergeBase: string }[] = [];
+  const plain = paths.filter((p) => !p.includes('\n'));
+  if (project.commonDir && plain.length === paths.length && paths.length <= MAX_PATHSPEC) {
+    const refs = new RefReader(project.commonDir);
+    const plan = sessions.map((s) => ({
+      s,
+      head: refs.headOf(s.path),
+      tip: refs.branchTip(s.base),
+    }));
+    const known = plan.filter((p) => p.head && p.tip);
+    const bases = await mergeBases(
+      project.stateDir,
+      project.root,
+      known.map((p) => [p.tip!, p.head!] as const),
+    );
+    known.forEach((p, i) => {
+      if (bases[i]) fast.push({ session: p.s, mergeBase: bases[i] });
+      else slow.push(p.s);
+    });
+    slow.push(...plan.filter((p) => !p.head || !p.tip).map((p) => p.s));
+  } else {
+    slow.push(...sessions);
+  }
+
+  const found: Touching[] = [];
+  const confirm: Promise<Touching | undefined>[] = slow.map((s) => diffTouching(s, paths, added));
+  if (fast.length) {
+    const specs = fast.flatMap((f) => paths.map((p) => `${f.mergeBase}:${p}`));
+    const lines = await treeEntries(project.stateDir, project.root, specs);
+    fast.forEach((f, i) => {
+      const hits: string[] = [];
+      const maybe: string[] = [];
+      paths.forEach((p, j) => {
+        const verdict = compareWorkingFile(f.session.path, p, lines[i * paths.length + j] ?? '');
+        if (verdict === 'changed') hits.push(p);
+        else if (verdict === 'maybe') maybe.push(p);
+      });
+      if (maybe.length) {
+        confirm.push(
+          diffTouching(f.session, maybe).then((t) => merge(f.session.name, hits, t?.paths ?? [])),
+        );
+      } else if (hits.length) {
+        found.push({ session: f.session.name, paths: hits });
+      }
+    });
+  }
+  for (const t of await Promise.all(confirm)) if (t) found.push(t);
+  return found
+    .map((t) => ({ session: t.session, paths: paths.filter((p) => t.paths.includes(p)) }))
+    .sort((a, b) => a.session.localeCompare(b.session));
+}
+
+function merge(session: string, a: string[], b: string[]): Touching | undefined {
+  const all = [...new Set([...a, ...b])];
+  return all.length ? { session, paths: all } : undefined;
+}
+
+/**
+ * A working file against its merge-base blob (a `cat-file --batch-check` line):
+ * `same`, `changed` (it exists on one side only: created or untracked there), or `maybe`
+ * (different bytes, deleted, a directory: git decides).
+ */
+export function compareWorkingFile(
+  root: string,
+  rel: string,
+  entry: string,
+): 'same' | 'changed' | 'maybe' {
+  const missing = entry === '' || entry.endsWith(' missing');
+  let stat: fs.Stats | undefined;
+  try {
+    stat = fs.lstatSync(path.join(root, rel));
+  } catch {
+    stat = undefined;
+  }
+  if (missing) return stat ? 'changed' : 'same';
+  const [oid, type] = entry.split(' ');
+  if (!stat || type !== 'blob' || stat.isDirectory() || stat.size > MAX_HASH_BYTES) return 'maybe';
+  let content: Buffer;
+  try {
+    content = stat.isSymbolicLink()
+      ? Buffer.from(fs.readlinkSync(path.join(root, rel)))
+      : fs.readFileSync(path.join(root, rel));
+  } catch {
+    return 'maybe';
+  }
+  const hash = crypto
+    .createHash(oid!.length === 64 ? 'sha256' : 'sha1')
+    .update(`blob ${content.length}\0`)
+    .update(content)
+    .digest('hex');
+  return hash === oid ? 'same' : 'maybe';
+}
+
+/**
+ * The plain route for one session: a path-limited `git diff --merge-base <base>` in its worktree
+ * (committed, staged and unstaged changes). Untracked files do not show in a diff: a path that
+ * `added` says is new here and that exists there is one it created too.
+ */
+async function diffTouching(
+  session: Session,
+  paths: readonly string[],
+  added: ReadonlySet<string> = new Set(),
+): Promise<Touching | undefined> {
+  const pathspec = paths.length <= MAX_PATHSPEC ? paths : [];
+  const { stdout, code, stderr } = await git(
+    [
+      '--literal-pathspecs',
+      'diff',
+      '--merge-base',
+      '--name-only',
+      '-z',
+      '--no-renames',
+      session.base,
+      '--',
+      ...pathspec,
+    ],
+    { cwd: session.path, okCodes: [0, 128, 129] },
+  ).catch((error: Error) => ({ stdout: '', code: -1, stderr: error.message }));
+  if (code !== 0) {
+    debug(`cannot read ${session.name}'s changes: ${stderr.trim().split('\n')[0]}`);
+    return undefined;
+  }
+  const changed = new Set(splitZ(stdout));
+  const hits = paths.filter((p) => changed.has(p) || (added.has(p) && isFile(session.path, p)));
+  return hits.length ? { session: session.name, paths: hits } : undefined;
+}
+
+function isFile(root: string, rel: string): boolean {
+  try {
+    return fs.statSync(path.join(root, rel)).isFile();
+  } catch {
+    return false;
+  }
+}

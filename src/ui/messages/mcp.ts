@@ -1,0 +1,20 @@
+/** Messages of the MCP server (`qlock mcp`): what a person at a terminal, or the model, reads. */
+
+export const mcpMessages = {
+  /** `qlock mcp` started by hand in a terminal: it waits for an MCP client on stdin. */
+  mcpOnTerminal: () =>
+    'qlock mcp is an MCP server: it talks JSON-RPC on stdin/stdout with an agent CLI, not with a person.\n' +
+    'Register it in your agent with `qlock agent install <q|kiro|claude|gemini|codex>`; press Ctrl-D to stop.',
+
+  /** The server's instructions, sent to the client at initialization (many pass them to the model). */
+  mcpInstructions: (session: string | undefined) =>
+    [
+      `qlock coordinates several AI coding sessions working on one repository at the same time, each in its own worktree${
+        session ? `; you are session "${session}"` : ''
+      }.`,
+      'Lock files before a change other sessions could collide with (a refactor, a rename, a shared module) and unlock them when done;',
+      'a lock held by another session comes back as refused with the holder named: work elsewhere, leave it a note, or wait.',
+      'Ask who before editing a file others may be on, check conflicts before committing or merging,',
+      'and read your inbox when told you have unread events.',
+    ].join(' '),
+};

@@ -1,0 +1,55 @@
+/**
+ * The newcomer experience's strings: usage errors of the command line, and the doctor checks that
+ * are not another area's (git itself, orphan sessions, whether hooks were chosen).
+ */
+export const newcomerMessages = {
+  noSuchDirectory: (dir: string) =>
+    `-C ${dir}: no such directory.\nGive -C a directory that exists (the project's root or a session's worktree).`,
+  seeCommandHelp: (command: string) =>
+    `See \`qlock help ${command}\` for its arguments, options and examples.`,
+  seeProgramHelp: () => 'See `qlock --help` for the commands and global options.',
+
+  newWithoutHooks: () =>
+    'Note: qlock is not set up in this repository, so no git hook checks commits against locks. Run `qlock init` (or `qlock init --no-hooks` to go without).',
+
+  doctorGitOk: (version: string) => `git ${version}`,
+  doctorGitOld: (version: string, needed: string) =>
+    `git ${version} is too old: qlock needs git ${needed} or newer (worktree list -z, rev-parse --path-format).`,
+  doctorGitOldFix: (needed: string) =>
+    `install git ${needed} or newer (https://git-scm.com/downloads), then run \`qlock doctor\` again`,
+  doctorGitMissing: (reason: string) => `git cannot be run: ${reason}`,
+  doctorGitMissingFix: () => 'install git and make sure it is on PATH',
+
+  doctorSessionGone: (name: string, dir: string) =>
+    `session ${name}: its directory ${dir} is gone (deleted by hand?); its locks still count until it is cleaned up`,
+  doctorSessionGoneFix: () =>
+    'qlock gc (or qlock doctor --fix): unregisters it and releases its locks',
+  doctorSessionGoneFixed: (name: string) => `qlock gc: unregistered ${name} and released its locks`,
+  doctorSessionStale: (names: string[], staleAfter: string) =>
+    `not seen for over ${staleAfter}: ${names.join(', ')} (their locks still hold; \`qlock rm NAME\` when they are done)`,
+  doctorSessionsOk: (count: number) =>
+    count ? `${count} session(s) with their directories present` : 'no sessions registered yet',
+
+  doctorHooksDeclined: () =>
+    'git hooks not installed (declined with `qlock init --no-hooks`): commits are not checked against locks',
+  doctorHooksMissing: (dir: string) =>
+    `qlock's git hooks are not installed (${dir}): commits and merges are not checked against other sessions' locks`,
+  doctorHooksMissingFix: () =>
+    'qlock hooks install (or `qlock init --no-hooks` to record that you do not want them)',
+
+  doctorAgentHooksGone: (where: string, agent: string, file: string) =>
+    `${where}: qlock's ${agent} hooks were installed but ${file} no longer has them (a \`git clean -x\`?): that agent gets no warnings`,
+  doctorAgentHooksGoneFix: (agent: string, dir: string, session?: string) =>
+    session
+      ? `qlock agent install ${agent} --session ${session} (or qlock doctor --fix)`
+      : `qlock agent install ${agent} (run in ${dir}; or qlock doctor --fix)`,
+  doctorAgentHooksReinstalled: (agent: string, files: string[]) =>
+    `reinstalled qlock's ${agent} hooks${files.length ? `: ${files.join(', ')}` : ''}`,
+
+  doctorSummaryOk: () => 'Everything looks right.',
+  doctorSummaryFailed: (fixable: number) =>
+    fixable
+      ? `Some checks failed; see the fixes above (\`qlock doctor --fix\` applies the ${fixable} safe one(s)).`
+      : 'Some checks failed; see the fixes above.',
+  doctorSummaryFixed: (fixed: number) => `Applied ${fixed} fix(es); everything looks right now.`,
+};

@@ -1,0 +1,432 @@
+import { EventEmitter } from 'node:events';
+import fs from 'node:fs';
+import path from 'node:path';
+
+import { readChangeSet } from '../changes/readChangeSet.js';
+import { ActivityJournal } from '../conflicts/activityJournal.js';
+import { gitOut } from '../git/exec.js';
+import { describeEvent } from '../inbox/formatEvent.js';
+import type { Notifier } from '../notify/notify.js';
+import { resolveBase, type Workspace } from '../project/openWorkspace.js';
+import { TOUCH_INTERVAL_MS } from '../sessions/touchSession.js';
+import type { QlockEvent, Registry } from '../store/types.js';
+import { createDebug } from '../ui/debug.js';
+import { messages } from '../ui/messages.js';
+import { ChangeSetCache, type RefreshResult } from './changeSetCache.js';
+import { watchBudget } from './inotifyLimits.js';
+import { LogTail } from './logTail.js';
+import { OverlapTracker, type OverlapView, overlapView } from './overlapTracker.js';
+import { recordOverlaps } from './recordOverlaps.js';
+import { RegistryFollower } from './registryFollower.js';
+import { SerialTask } from './serialTask.js';
+import {
+  limitNotice,
+  openSessionWatch,
+  type SessionWatch,
+  type WatchBudget,
+} from './sessionWatch.js';
+import { acquireWatchPidFile, releaseWatchPidFile } from './watchPidFile.js';
+import { type Closable, watchBaseRef, watchStateDir } from './watchSignals.js';
+
+const debug = createDebug('watch');
+
+/** Re-read the registry this often even without a file event (and retry a corrupt one). */
+const RECONCILE_MS = 5000;
+/** Ask whether base moved this often even without a ref event (reftable, missed events). */
+const MAIN_MOVED_MS = 30_000;
+
+export interface WatcherEvents {
+  /** An event appended to the log (by this watcher or anyone else) since the watcher started. */
+  event: [QlockEvent];
+  /** Something the user should know about the watcher itself (one or two lines). */
+  notice: [string];
+  ready: [{ sessions: string[]; watches: number; polled: string[] }];
+  /** A session's change set was re-read (tests wait on this). */
+  refreshed: [RefreshResult];
+}
+
+export interface WatcherOptions {
+  cwd: string;
+  now?: () => Date;
+  notifier?: Notifier;
+  /** Override the inotify budget (default: half of fs.inotify.max_user_watches); for tests. */
+  maxWatches?: number;
+}
+
+interface Watched {
+  name: string;
+  path: string;
+  watch?: SessionWatch;
+  stopped: boolean;
+  seeded: boolean;
+  pending: Set<string>;
+  flushTimer?: NodeJS.Timeout;
+  /** Deleted paths waiting for the next change-set read to confirm they are this session's work. */
+  deletes: Map<string, number>;
+  lastTouch: number;
+}
+
+/**
+ * The live coordinator behind `qlock watch`: watches every session's tree and base's ref, records
+ * overlap and main-moved events in the log, and re-emits every new log event for printing.
+ */
+export class Watcher extends EventEmitter<WatcherEvents> {
+  private readonly ws: Workspace;
+  private readonly options: WatcherOptions;
+  private readonly now: () => Date;
+  private readonly stateDir: string;
+  private readonly follower: RegistryFollower;
+  private base = '';
+  private readonly sessions = new Map<string, Watched>();
+  private readonly missing = new Set<string>();
+  private readonly tracker = new OverlapTracker();
+  private readonly budget: WatchBudget;
+  private readonly cache: ChangeSetCache;
+  /** Tells conflict checks which trees had no file event since their last scan (conflicts area). */
+  private readonly activity: ActivityJournal;
+  private readonly closables: Closable[] = [];
+  private readonly timers: NodeJS.Timeout[] = [];
+  private readonly log: LogTail;
+  private readonly mainMoved: SerialTask;
+  private mainMovedError: string | undefined;
+  private closed = false;
+  private owner = false;
+
+  constructor(ws: Workspace, options: WatcherOptions) {
+    super();
+    this.ws = ws;
+    this.options = options;
+    this.now = options.now ?? (() => new Date());
+    this.stateDir = ws.project.stateDir;
+    this.budget = { limit: options.maxWatches ?? watchBudget(), used: 0 };
+    this.log = new LogTail(this.stateDir);
+    this.follower = new RegistryFollower(
+      this.stateDir,
+      () => void this.reconcile(),
+      (text) => this.emit('notice', text),
+    );
+    this.mainMoved = new SerialTask(() => this.checkMainMoved(), ws.config.watch.debounce);
+    this.activity = new ActivityJournal(this.stateDir);
+    this.cache = new ChangeSetCache({
+      load: (name) => this.loadChangeSet(name),
+      onRefreshed: (result) => this.onRefreshed(result),
+    });
+  }
+
+  get watchCount(): number {
+    let total = 0;
+    for (const w of this.sessions.values()) total += w.watch?.watchCount ?? 0;
+    return total;
+  }
+
+  /** Session name → 'watch' | 'poll' (tests and the ready message). */
+  modes(): Record<string, 'watch' | 'poll'> {
+    const out: Record<string, 'watch' | 'poll'> = {};
+    for (const w of this.sessions.values()) if (w.watch) out[w.name] = w.watch.mode;
+    return out;
+  }
+
+  async start(): Promise<void> {
+    const { project } = this.ws;
+    await acquireWatchPidFile(this.stateDir, this.options.cwd, this.now());
+    if (this.closed) {
+      releaseWatchPidFile(this.stateDir); // stopped while taking the slot
+      return;
+    }
+    this.owner = true;
+    try {
+      this.base = await resolveBase(this.ws);
+      if (this.closed) return;
+      this.follower.reload(false);
+      if (this.ws.config.watch.usePolling)
+        this.emit('notice', messages.watchPollingConfigured(this.ws.config.watch.interval));
+      this.closables.push(
+        watchStateDir(this.stateDir, {
+          onRegistry: () => this.follower.schedule(),
+          onEvents: () => this.drainLog(),
+        }),
+      );
+      if (project.kind === 'git' && project.commonDir) {
+        const fullRef = await gitOut(['rev-parse', '--symbolic-full-name', this.base], {
+          cwd: project.root,
+        }).catch(() => '');
+        if (this.closed) return;
+        this.closables.push(
+          watchBaseRef(project.commonDir, fullRef || `refs/heads/${this.base}`, () =>
+            this.mainMoved.schedule(),
+          ),
+        );
+      }
+      await this.reconcile();
+      await Promise.all([...this.sessions.keys()].map((name) => this.cache.refresh(name)));
+      // Stopped while starting (a signal during the walk): start nothing more.
+      if (this.closed) return;
+      this.timers.push(setInterval(() => this.follower.reload(true), RECONCILE_MS));
+      if (project.kind === 'git') {
+        // Base may have moved while no watcher ran; and a safety net for missed ref events.
+        await this.mainMoved.run();
+        if (this.closed) return;
+        this.timers.push(setInterval(() => this.mainMoved.schedule(), MAIN_MOVED_MS));
+      }
+      const polled = Object.entries(this.modes())
+        .filter(([, mode]) => mode === 'poll')
+        .map(([name]) => name);
+      if (!this.sessions.size) this.emit('notice', messages.watchNoSessions());
+      this.emit('ready', { sessions: [...this.sessions.keys()], watches: this.watchCount, polled });
+    } catch (error) {
+      await this.close();
+      throw error;
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    // Refused at start (another watcher runs): its pid file and activity journal are not ours.
+    if (!this.owner) return;
+    for (const timer of this.timers) clearInterval(timer);
+    this.follower.close();
+    this.mainMoved.close();
+    for (const name of [...this.sessions.keys()]) this.stopSession(name);
+    this.cache.close();
+    this.activity.close();
+    await Promise.all(this.closables.map((c) => c.close().catch(() => undefined)));
+    releaseWatchPidFile(this.stateDir);
+  }
+
+  // ---- registry and sessions ----
+
+  /** The last good registry. */
+  private registry(): Registry {
+    return this.follower.registry;
+  }
+
+  /** Starts watching new sessions and stops watching removed or vanished ones. */
+  private async reconcile(): Promise<void> {
+    const starting: Promise<void>[] = [];
+    for (const session of Object.values(this.registry().sessions)) {
+      const watched = this.sessions.get(session.name);
+      const exists = fs.existsSync(session.path);
+      if (watched && (watched.path !== session.path || !exists)) this.stopSession(session.name);
+      if (!exists) {
+        if (!this.missing.has(session.name))
+          this.emit('notice', messages.watchSessionMissing(session.name, session.path));
+        this.missing.add(session.name);
+        continue;
+      }
+      this.missing.delete(session.name);
+      if (!this.sessions.has(session.name)) starting.push(this.startSession(session.name));
+    }
+    for (const name of [...this.sessions.keys()]) {
+      if (!this.registry().sessions[name]) {
+        this.stopSession(name);
+        this.emit('notice', messages.watchSessionRemoved(name));
+      }
+    }
+    for (const name of this.missing) if (!this.registry().sessions[name]) this.missing.delete(name);
+    await Promise.all(starting);
+  }
+
+  private async startSession(name: string): Promise<void> {
+    const session = this.registry().sessions[name]!;
+    const watched: Watched = {
+      name,
+      path: session.path,
+      stopped: false,
+      seeded: false,
+      pending: new Set(),
+      deletes: new Map(),
+      lastTouch: 0,
+    };
+    this.sessions.set(name, watched);
+    try {
+      const watch = await openSessionWatch({
+        project: this.ws.project,
+        config: this.ws.config,
+        session,
+        otherPaths: Object.values(this.registry().sessions)
+          .filter((s) => s.name !== name)
+          .map((s) => s.path),
+        budget: this.budget,
+        readChanged: async () => {
+          await this.cache.refresh(name);
+          return this.cache.sets.get(name);
+        },
+        onPaths: (rels) => this.onPaths(watched, rels),
+        onActivity: () => this.activity.touched(name),
+        onGone: () => this.onGone(watched),
+        onLimit: (reason) => {
+          this.activity.watching(name, 'poll');
+          // After ENOSPC every further watch would fail too: the rest are polled from the start.
+          if (reason === 'enospc') {
+            this.budget.limit = this.budget.used;
+            this.budget.exhausted = 'enospc';
+          }
+          this.emit('notice', limitNotice(name, reason, this.ws.config.watch.interval));
+        },
+      });
+      if (watched.stopped || this.closed) {
+        watch.close();
+        return;
+      }
+      watched.watch = watch;
+      this.activity.watching(name, watch.mode);
+      this.emit('notice', messages.watchSessionAdded(name, session.path, watch.mode));
+      void this.cache.refresh(name);
+    } catch (error) {
+      this.emit('notice', messages.watchSessionError(name, (error as Error).message));
+      this.sessions.delete(name);
+    }
+  }
+
+  private stopSession(name: string): void {
+    const watched = this.sessions.get(name);
+    if (!watched) return;
+    watched.stopped = true;
+    if (watched.flushTimer) clearTimeout(watched.flushTimer);
+    watched.watch?.close();
+    this.activity.forget(name);
+    this.sessions.delete(name);
+    this.cache.delete(name);
+    this.tracker.forget(name);
+  }
+
+  private onGone(watched: Watched): void {
+    if (watched.stopped || this.closed) return;
+    this.stopSession(watched.name);
+    this.missing.add(watched.name);
+    this.emit('notice', messages.watchSessionMissing(watched.name, watched.path));
+  }
+
+  // ---- file activity and overlaps ----
+
+  private onPaths(watched: Watched, rels: string[]): void {
+    if (watched.stopped) return;
+    this.activity.touched(watched.name);
+    for (const rel of rels) watched.pending.add(rel);
+    // A fixed window from the first event (not trailing): a stream of writes cannot delay it.
+    watched.flushTimer ??= setTimeout(() => {
+      watched.flushTimer = undefined;
+      void this.flush(watched);
+    }, this.ws.config.watch.debounce);
+  }
+
+  private async flush(watched: Watched): Promise<void> {
+    if (watched.stopped || this.closed) return;
+    const paths = [...watched.pending];
+    watched.pending.clear();
+    // A worktree being deleted reports every file: not edits.
+    if (!fs.existsSync(watched.path)) return;
+    const now = Date.now();
+    const present: string[] = [];
+    for (const rel of paths) {
+      if (fs.existsSync(path.join(watched.path, rel))) present.push(rel);
+      else watched.deletes.set(rel, now);
+    }
+    if (watched.watch?.mode !== 'poll') this.cache.schedule(watched.name);
+    await this.processEdits(watched, present, true);
+  }
+
+  private view(): OverlapView {
+    return overlapView(this.registry(), this.cache.sets, this.now(), this.ws.config);
+  }
+
+  /** Records the overlaps `paths` start (one event per recipient), and the session's activity. */
+  private async processEdits(watched: Watched, paths: string[], activity: boolean): Promise<void> {
+    const found = paths.length ? this.tracker.onEdits(watched.name, paths, this.view()) : [];
+    const nowMs = this.now().getTime();
+    const touch = activity && nowMs - watched.lastTouch >= TOUCH_INTERVAL_MS;
+    if (touch) watched.lastTouch = nowMs;
+    if (!found.length && !touch) return;
+    try {
+      await recordOverlaps(this.stateDir, watched.name, found, touch ? this.now() : undefined);
+    } catch (error) {
+      // Not recorded: forget them so the next save tries again.
+      this.tracker.unmark(found);
+      this.emit('notice', messages.watchSessionError(watched.name, (error as Error).message));
+      return;
+    }
+    this.drainLog();
+  }
+
+  private async loadChangeSet(name: string): Promise<string[] | undefined> {
+    const session = this.registry().sessions[name];
+    if (!session || !fs.existsSync(session.path)) return undefined;
+    const set = await readChangeSet(this.ws.project, session, this.base, this.ws.config.ignore);
+    return set.all;
+  }
+
+  private onRefreshed(result: RefreshResult): void {
+    const watched = this.sessions.get(result.session);
+    if (watched && !watched.stopped) {
+      const view = this.view();
+      if (!watched.seeded) {
+        this.tracker.seed(result.session, view);
+        watched.seeded = true;
+      } else {
+        this.tracker.clear(result.session, result.startedAt, view);
+        // Deletions seen before this read began, now confirmed as this session's changes.
+        const confirmed: string[] = [];
+        for (const [rel, at] of watched.deletes) {
+          if (at > result.startedAt) continue;
+          watched.deletes.delete(rel);
+          if (result.paths.has(rel)) confirmed.push(rel);
+        }
+        // Files that entered the change set without an event we acted on (written within the
+        // debounce of another session's first write, or while the watcher was busy).
+        for (const rel of result.paths) if (!result.previous?.has(rel)) confirmed.push(rel);
+        if (confirmed.length) void this.processEdits(watched, [...new Set(confirmed)], false);
+      }
+    }
+    this.emit('refreshed', result);
+  }
+
+  // ---- base ref ----
+
+  /** checkMainMoved (run by this.mainMoved: debounced, one at a time). */
+  private async checkMainMoved(): Promise<void> {
+    try {
+      const { checkMainMoved } = await import('../conflicts/mainMoved.js');
+      const events = await checkMainMoved(this.ws, this.now());
+      this.mainMovedError = undefined;
+      if (events.length) {
+        this.drainLog();
+        // Merge-bases may have changed: re-read every change set.
+        for (const name of this.sessions.keys()) this.cache.schedule(name);
+      }
+    } catch (error) {
+      const message = (error as Error).message;
+      if (message !== this.mainMovedError)
+        this.emit('notice', messages.watchMainMovedFailed(message));
+      this.mainMovedError = message;
+    }
+  }
+
+  // ---- the event log ----
+
+  /** Emits every event appended since the last call (ours and other processes'). */
+  private drainLog(): void {
+    if (this.closed) return;
+    for (const event of this.log.drain()) {
+      this.emit('event', event);
+      this.notify(event);
+    }
+  }
+
+  private notify(event: QlockEvent): void {
+    if (!this.options.notifier) return;
+    try {
+      const who = event.to?.length ? ` → ${event.to.join(', ')}` : '';
+      this.options.notifier({ title: `qlock: ${event.kind}${who}`, body: describeEvent(event) });
+    } catch (error) {
+      debug(`notifier: ${String(error)}`);
+    }
+  }
+}
+
+/** Starts a watcher (taking the project's single watcher slot); close() it to stop. */
+export async function startWatcher(ws: Workspace, options: WatcherOptions): Promise<Watcher> {
+  const watcher = new Watcher(ws, options);
+  await watcher.start();
+  return watcher;
+}

@@ -1,0 +1,86 @@
+import fs from 'node:fs';
+import path from 'node:path';
+
+import { describe, expect, it } from 'vitest';
+
+import { makeRepo, runQlock } from '../helpers/repo.js';
+
+/** The built CLI: exit codes, --json on stdout only, usage errors. */
+async function setup() {
+  const repo = makeRepo();
+  const a = repo.worktree('a');
+  const b = repo.worktree('b');
+  for (const [dir, name] of [
+    [a, 'a'],
+    [b, 'b'],
+  ] as const) {
+    const joined = await runQlock(['join', name], { cwd: dir });
+    expect(joined.code, joined.stderr).toBe(0);
+  }
+  const edit = (dir: string, n: number, text: string) => {
+    const file = path.join(dir, 'src/a.txt');
+    const lines = fs.readFileSync(file, 'utf8').split('\n');
+    lines[n - 1] = text;
+    fs.writeFileSync(file, lines.join('\n'));
+  };
+  return { repo, a, b, edit };
+}
+
+describe('qlock conflicts (built CLI)', () => {
+  it('--check exits 0 without conflicts and 3 with one; --json prints only the report', async () => {
+    const { repo, a, b, edit } = await setup();
+    edit(a, 2, 'A2');
+    edit(b, 15, 'B15');
+    const clean = await runQlock(['conflicts', '--check'], { cwd: repo.root });
+    expect(clean.code, clean.stderr).toBe(0);
+    expect(clean.stdout).toContain('a ↔ b: merges cleanly');
+    expect(clean.stdout).toContain('src/a.txt (different lines, merges cleanly)');
+
+    edit(b, 2, 'B2');
+    const check = await runQlock(['conflicts', '--check', '--json'], { cwd: repo.root });
+    expect(check.code).toBe(3);
+    expect(check.stderr).toBe('');
+    const report = JSON.parse(check.stdout) as {
+      pairs: { a: string; b: string; conflict: boolean; paths: string[] }[];
+    };
+    expect(report.pairs.map((p) => [p.a, p.b, p.conflict, p.paths])).toEqual([
+      ['a', 'b', true, ['src/a.txt']],
+      ['a', 'main', false, []],
+      ['b', 'main', false, []],
+    ]);
+
+    const pair = await runQlock(['conflicts', 'b', 'a', '--json'], { cwd: repo.root });
+    expect(pair.code).toBe(0);
+    expect((JSON.parse(pair.stdout) as { pairs: unknown[] }).pairs).toHaveLength(1);
+    const withBase = await runQlock(['conflicts', 'a', 'main', '--json'], { cwd: repo.root });
+    expect(
+      (JSON.parse(withBase.stdout) as { pairs: { b: string }[] }).pairs.map((p) => p.b),
+    ).toEqual(['main']);
+  });
+
+  it('an unknown name is a usage error (exit 2)', async () => {
+    const { repo } = await setup();
+    const bad = await runQlock(['conflicts', 'nosuch'], { cwd: repo.root });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('No session or base branch named "nosuch"');
+    const twice = await runQlock(['conflicts', 'a', 'a'], { cwd: repo.root });
+    expect(twice.code).toBe(2);
+  });
+
+  it('qlock sync refuses a dirty tree (exit 1) and reports a conflict with exit 1, changing nothing', async () => {
+    const { repo, a, edit } = await setup();
+    edit(repo.root, 2, 'MAIN2');
+    repo.commitAll('main moves');
+    edit(a, 2, 'A2');
+    const dirty = await runQlock(['sync'], { cwd: a });
+    expect(dirty.code).toBe(1);
+    expect(dirty.stderr).toContain('qlock sync --autostash');
+    repo.commitAll('a: line 2', a);
+    const head = repo.git(['rev-parse', 'HEAD'], a);
+    const conflict = await runQlock(['sync', '--merge'], { cwd: a });
+    expect(conflict.code).toBe(1);
+    expect(conflict.stdout).toContain('conflicts in src/a.txt. Nothing was changed');
+    expect(repo.git(['rev-parse', 'HEAD'], a)).toBe(head);
+    expect(repo.git(['status', '--porcelain'], a)).toBe('');
+  });
+});

@@ -1,0 +1,77 @@
+import fs from 'node:fs';
+import path from 'node:path';
+
+import { beforeAll, describe, expect, it } from 'vitest';
+
+import {
+  ensureClient,
+  INSTALL_TIMEOUT_MS,
+  type InstalledClient,
+} from '../../helpers/agentClients.js';
+import { PROFILES } from './harness/clientProfiles.js';
+import { realClientSuite } from './harness/clientSuite.js';
+import { describeRun, runClient, testTimeout } from './harness/runClient.js';
+import { makeWorld, type World } from './harness/world.js';
+
+// The real Codex CLI against a loopback stand-in of its model API (see harness/clientSuite.ts),
+// with `qlock agent install codex --trust`.
+realClientSuite('codex');
+
+/**
+ * Codex runs hooks only when their trust is recorded in the user's config, and skips the others
+ * without a word. Checked against the real client: without --trust qlock's hooks really do not run,
+ * `qlock doctor` says so, and the snippet `qlock agent install codex` prints makes them run.
+ */
+describe('@openai/codex@0.169.0 (real codex) and the trust of qlock hooks', () => {
+  const profile = PROFILES.codex;
+  let client: InstalledClient;
+  beforeAll(async () => {
+    client = await ensureClient('codex');
+  }, INSTALL_TIMEOUT_MS + 60_000);
+
+  const codexFindings = async (world: World) => {
+    const doctor = await world.qlock(['doctor', '--json'], world.a, null);
+    const { findings } = JSON.parse(doctor.stdout) as {
+      findings: { check: string; ok: boolean; message: string }[];
+    };
+    return findings.filter((f) => f.check === 'agents' && !f.ok && /codex/i.test(f.message));
+  };
+
+  it(
+    'without --trust Codex skips the hooks, doctor says so, and the printed snippet makes them run',
+    async () => {
+      const world = await makeWorld(profile, { installFlags: [] });
+      await world.qlock(['lock', 'src/b.txt', '--reason', 'renaming the b API'], world.b);
+      const file = path.join(world.a, 'src/b.txt');
+      const before = fs.readFileSync(file, 'utf8');
+      const script = profile.writeScript({ abs: file, rel: 'src/b.txt', content: 'x\n', before });
+      const run = () =>
+        runClient(client, profile, {
+          cwd: world.a,
+          homeTemplate: world.home,
+          script,
+        });
+
+      // What qlock says: the hooks are not trusted, and exactly how to trust them.
+      expect(world.install.stdout).toContain('qlock agent install codex --trust');
+      expect(await codexFindings(world)).not.toEqual([]);
+      // And it is so: the locked file gets written.
+      const unprotected = await run();
+      expect(fs.readFileSync(file, 'utf8'), describeRun(unprotected)).not.toBe(before);
+      fs.writeFileSync(file, before);
+
+      // The snippet install printed, added by hand to the user's Codex config.
+      const text = world.install.stdout;
+      const end = text.indexOf('\n', text.lastIndexOf('trusted_hash = '));
+      const snippet = text.slice(text.indexOf('[hooks.state.'), end);
+      expect(snippet).toMatch(/^\[hooks\.state\."[^"]+hooks\.json:pre_tool_use:\d+:\d+"\]$/m);
+      fs.appendFileSync(path.join(world.home, '.codex', 'config.toml'), `\n${snippet}\n`);
+
+      expect(await codexFindings(world)).toEqual([]);
+      const guarded = await run();
+      expect(fs.readFileSync(file, 'utf8'), describeRun(guarded)).toBe(before);
+      expect(guarded.toolResults.join('\n'), describeRun(guarded)).toContain('feature-b');
+    },
+    testTimeout(2),
+  );
+});

@@ -1,0 +1,107 @@
+import fs from 'node:fs';
+import path from 'node:path';
+
+import {
+  BIN,
+  lines,
+  makeRepo,
+  type Repo,
+  runQlock,
+  type RunResult,
+  tempDir,
+} from '../../../helpers/repo.js';
+import type { ClientProfile } from './clientProfiles.js';
+
+/**
+ * The setting of every real-client test: a real repository with two sessions made by the built CLI
+ * (`feature-a`, where the agent runs, and `feature-b`, the other session), qlock's hooks installed
+ * for the client in feature-a's worktree with `qlock agent install <client>`, and a template HOME
+ * holding the client's user configuration (plus whatever that install recorded there, e.g. the
+ * Codex hook trust). Each client run copies the template into its own HOME.
+ */
+
+export interface World {
+  repo: Repo;
+  /** The main worktree. */
+  root: string;
+  /** feature-a's worktree: the agent's cwd. */
+  a: string;
+  /** feature-b's worktree. */
+  b: string;
+  /** The HOME template for client runs. */
+  home: string;
+  /**
+   * A directory holding a `qlock` that runs the built CLI, for runs that want it on PATH
+   * (`pathDirs`). The suite's own runs leave it off: qlock's hooks must not need it.
+   */
+  binDir: string;
+  /**
+   * Runs the built CLI with the world's HOME; fails the test on an exit other than
+   * `expectCode` (default 0; null: any).
+   */
+  qlock(args: string[], cwd: string, expectCode?: number | null): Promise<RunResult>;
+  /** What `qlock agent install` printed. */
+  install: RunResult;
+}
+
+/** Extra arguments of `qlock agent install <client>`. */
+const INSTALL_FLAGS: Record<string, string[]> = {
+  // Codex runs a project's hooks only once their trust is recorded in the user's Codex config.
+  codex: ['--trust'],
+};
+
+const FILES = {
+  'README.md': '# test project\n',
+  'src/a.txt': lines('a', 20),
+  'src/b.txt': lines('b', 20),
+};
+
+export async function makeWorld(
+  profile: ClientProfile,
+  options: { installFlags?: string[] } = {},
+): Promise<World> {
+  const repo = makeRepo({ files: FILES });
+  const home = tempDir(`qlock-${profile.name}-home`);
+  const binDir = tempDir('qlock-bin');
+  fs.writeFileSync(
+    path.join(binDir, 'qlock'),
+    `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} "$@"\n`,
+    { mode: 0o755 },
+  );
+  // No `qlock` on PATH: the hooks qlock writes must find it by themselves, as for a user.
+  const env = { HOME: home, XDG_CONFIG_HOME: path.join(home, '.config') };
+  const qlock = async (args: string[], cwd: string, expectCode: number | null = 0) => {
+    const started = Date.now();
+    const result = await runQlock(args, { cwd, env });
+    if (process.env.QLOCK_E2E_TIMINGS)
+      console.info(`qlock ${args.join(' ')}: ${Date.now() - started} ms`);
+    if (expectCode !== null && result.code !== expectCode) {
+      throw new Error(
+        `qlock ${args.join(' ')} (in ${cwd}) exited ${result.code}, expected ${expectCode}\n` +
+          `stdout: ${result.stdout}\nstderr: ${result.stderr}`,
+      );
+    }
+    return result;
+  };
+
+  // No git hooks: the agent's own hooks must notice everything by themselves here.
+  await qlock(['init', '--no-hooks'], repo.root);
+  const created = async (name: string) => {
+    const result = await qlock(['new', name, '--json'], repo.root);
+    return (JSON.parse(result.stdout) as { session: { path: string } }).session.path;
+  };
+  const a = await created('feature-a');
+  const b = await created('feature-b');
+
+  profile.writeUserConfig(home, [a]);
+  const install = await qlock(
+    [
+      'agent',
+      'install',
+      profile.name,
+      ...(options.installFlags ?? INSTALL_FLAGS[profile.name] ?? []),
+    ],
+    a,
+  );
+  return { repo, root: repo.root, a, b, home, binDir, qlock, install };
+}

@@ -1,0 +1,132 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+import { describe, expect, it } from 'vitest';
+
+import { gitSyncIn, runQlock } from '../helpers/repo.js';
+import { makeSharedWorld, type SharedClone, type SharedWorld } from '../helpers/sharedFixture.js';
+
+/**
+ * Shared mode through the built CLI and real git hooks: `qlock lock` in one clone, then a commit
+ * and a push of the locked file from another clone, and a clone whose remote is unreachable.
+ */
+
+function gitIn(cwd: string, args: string[]) {
+  return import('node:child_process').then(({ spawnSync }) => {
+    const r = spawnSync('git', args, { cwd, encoding: 'utf8' });
+    return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+  });
+}
+
+async function setUp(world: SharedWorld, name: string, session: string): Promise<SharedClone> {
+  const clone = world.clone(name);
+  const init = await runQlock(['init'], { cwd: clone.root });
+  expect(init.code, init.stderr).toBe(0);
+  const join = await runQlock(['join', session], { cwd: clone.root });
+  expect(join.code, join.stderr).toBe(0);
+  return clone;
+}
+
+function setConfig(clone: SharedClone, extra: Record<string, unknown>) {
+  const file = path.join(clone.root, '.qsessionrc.json');
+  const config = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+  fs.writeFileSync(file, JSON.stringify({ ...config, ...extra }));
+}
+
+const remoteRefs = (world: SharedWorld) =>
+  gitSyncIn(world.bare, ['for-each-ref', '--format=%(refname)']).split('\n');
+
+describe('shared mode with the CLI and the git hooks', () => {
+  it('a lock taken on one machine blocks lock, commit and push of that file on another', async () => {
+    const world = makeSharedWorld();
+    const bob = await setUp(world, 'bob', 'fb');
+    const alice = await setUp(world, 'alice', 'fa');
+
+    const taken = await runQlock(['lock', 'src/a.txt', '--reason', 'rewriting a'], {
+      cwd: bob.root,
+    });
+    expect(taken.code, taken.stderr).toBe(0);
+    expect(taken.stderr).toBe('');
+
+    const refused = await runQlock(['lock', 'src/a.txt'], { cwd: alice.root });
+    expect(refused.code).toBe(3);
+    expect(refused.stderr).toContain(
+      `src/a.txt is locked by fb of bob <bob@example.com> on ${os.hostname()} (reason: rewriting a`,
+    );
+
+    fs.appendFileSync(path.join(alice.root, 'src/a.txt'), 'more\n');
+    const head = alice.git(['rev-parse', 'HEAD']);
+    const commit = await gitIn(alice.root, ['commit', '-qam', 'touch a']);
+    expect(commit.code).toBe(1);
+    expect(commit.stderr).toContain('commit blocked');
+    expect(commit.stderr).toContain('fb of bob <bob@example.com>');
+    expect(alice.git(['rev-parse', 'HEAD'])).toBe(head);
+
+    expect((await gitIn(alice.root, ['commit', '-q', '--no-verify', '-am', 'touch a'])).code).toBe(
+      0,
+    );
+    const push = await gitIn(alice.root, ['push', '-q', 'origin', 'HEAD:refs/heads/alice-work']);
+    expect(push.code).toBe(1);
+    expect(push.stderr).toContain(
+      'push blocked: src/a.txt is locked by fb of bob <bob@example.com>',
+    );
+    expect(remoteRefs(world)).not.toContain('refs/heads/alice-work');
+
+    // onLocked: warn lets it through with a warning.
+    setConfig(alice, { onLocked: 'warn' });
+    const warned = await gitIn(alice.root, ['push', '-q', 'origin', 'HEAD:refs/heads/alice-warn']);
+    expect(warned.code, warned.stderr).toBe(0);
+    expect(warned.stderr).toContain('warning: pushing changes to locked files: src/a.txt');
+    setConfig(alice, { onLocked: 'block' });
+
+    // Once bob lets go, the push goes through (pre-push does not trust a cached view).
+    expect((await runQlock(['unlock', 'src/a.txt'], { cwd: bob.root })).code).toBe(0);
+    const pushed = await gitIn(alice.root, ['push', '-q', 'origin', 'HEAD:refs/heads/alice-work']);
+    expect(pushed.code, pushed.stderr).toBe(0);
+    expect(remoteRefs(world)).toContain('refs/heads/alice-work');
+    // The shared refs never became branches, and clones hold them only under refs/qlock-remote/.
+    expect(
+      remoteRefs(world)
+        .filter((r) => r.startsWith('refs/heads/'))
+        .sort(),
+    ).toEqual(['refs/heads/alice-warn', 'refs/heads/alice-work', 'refs/heads/main']);
+    expect(alice.git(['for-each-ref', '--format=%(refname)', 'refs/qlock-remote'])).toBe(
+      'refs/qlock-remote/origin/locks',
+    );
+  });
+
+  it('offline: lock warns and works locally, `qlock shared` lists what waits, a push shares it', async () => {
+    const world = makeSharedWorld();
+    const alice = await setUp(world, 'alice', 'fa');
+    const url = alice.git(['remote', 'get-url', 'origin']);
+    alice.git(['remote', 'set-url', 'origin', path.join(world.dir, 'gone.git')]);
+
+    const offline = await runQlock(['lock', 'src/b.txt'], { cwd: alice.root });
+    expect(offline.code, offline.stderr).toBe(0);
+    expect(offline.stdout).toContain('Locked src/b.txt');
+    expect(offline.stderr.trim().split('\n')).toHaveLength(1);
+    expect(offline.stderr).toContain('shared remote "origin" unreachable');
+    const status = await runQlock(['shared'], { cwd: alice.root });
+    expect(status.stdout).toContain('Not shared yet: lock src/b.txt (fa)');
+    const json = await runQlock(['shared', '--json'], { cwd: alice.root });
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      online: false,
+      pending: { acquire: [{ session: 'fa', path: 'src/b.txt' }] },
+    });
+    const doctor = await runQlock(['doctor'], { cwd: alice.root });
+    expect(doctor.stdout + doctor.stderr).toContain('not shared yet');
+
+    // Back: the next push reconciles before it checks.
+    alice.git(['remote', 'set-url', 'origin', url]);
+    const push = await gitIn(alice.root, ['push', '-q', 'origin', 'HEAD:refs/heads/alice-back']);
+    expect(push.code, push.stderr).toBe(0);
+    expect(push.stderr).toContain('reachable again');
+    const doc = JSON.parse(gitSyncIn(world.bare, ['show', 'refs/qlock/locks:state.json'])) as {
+      locks: { path: string; user: string }[];
+    };
+    expect(doc.locks).toMatchObject([{ path: 'src/b.txt', user: 'alice' }]);
+    const after = await runQlock(['shared', '--json'], { cwd: alice.root });
+    expect(JSON.parse(after.stdout)).toMatchObject({ online: true, pending: { acquire: [] } });
+  });
+});
