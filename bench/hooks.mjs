@@ -176,6 +176,9 @@ try {
   for (const dir of dirs) git(['status', '--porcelain'], dir);
   // The snapshots the conflict check reuses (what `qlock watch` / `status` keep fresh).
   qlock(['conflicts', '--json'], root);
+  // The setup wrote ~200k files: let the kernel write them back before measuring anything.
+  spawnSync('sync');
+  await sleep(2000);
   const setupMs = performance.now() - t0;
 
   const s1 = dirs[0];

@@ -92,7 +92,7 @@ exec 3>&1
 if qlock_listed "$qlock_hook" "$qlock_staged_hooks"; then
   # The staged paths (the hook's index) computed while node starts; the end marker tells qlock
   # that git succeeded, otherwise it asks git itself.
-  qlock_err=$({ git diff --cached --name-status -z --no-renames 2>/dev/null &&
+  qlock_err=$({ git diff --cached --raw -z --no-renames --no-abbrev 2>/dev/null &&
     printf '%s\0' "$qlock_staged_end"; } |
     QLOCK_HOOK_RUNNER=1 QLOCK_HOOK_FAIL_CLOSED=$qlock_fail_closed QLOCK_HOOK_STAGED=stdin \
       QLOCK_HOOK_FALLBACK=$qlock_fallback "$@" 2>&1 1>&3 3>&-)

@@ -3,8 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 
 import type { Context } from '../context.js';
-import { QlockError } from '../errors.js';
 import { DemoRunner, type StepResult } from '../demo/demoRunner.js';
+import { QlockError } from '../errors.js';
 import { c } from '../ui/color.js';
 
 export interface DemoOptions {
@@ -80,27 +80,52 @@ export async function demo(options: DemoOptions, ctx: Context): Promise<DemoResu
 
     run.section('2. Two sessions edit the same file: an overlap');
     run.edit(alice, 'src/app.js', APP.replace("'Hello, '", "'Hi, '"), 'changes greet()');
-    run.edit(bob, 'src/app.js', APP.replace("text.toUpperCase()", "text.toUpperCase() + '!'"), 'changes shout()');
+    run.edit(
+      bob,
+      'src/app.js',
+      APP.replace('text.toUpperCase()', "text.toUpperCase() + '!'"),
+      'changes shout()',
+    );
     const overlap = run.qlock(['who', 'src/app.js'], repo);
-    expect('overlap seen', overlap.code === 0 && /alice/.test(overlap.stdout) && /bob/.test(overlap.stdout), overlap);
+    expect(
+      'overlap seen',
+      overlap.code === 0 && /alice/.test(overlap.stdout) && /bob/.test(overlap.stdout),
+      overlap,
+    );
     const clean = run.qlock(['conflicts', 'alice', 'bob'], repo);
     expect('disjoint edits merge cleanly', clean.code === 0, clean);
     run.say('Both changed src/app.js, in different functions: an overlap that will merge cleanly.');
 
     run.section('3. A lock, and a commit from another session blocked by the pre-commit hook');
-    expect('lock', run.qlock(['lock', 'src/util.js', '--reason', 'rewriting the helpers'], carol).code === 0);
+    expect(
+      'lock',
+      run.qlock(['lock', 'src/util.js', '--reason', 'rewriting the helpers'], carol).code === 0,
+    );
     run.edit(bob, 'src/util.js', UTIL.replace('Math.min', 'Math.min /* bob */'));
     run.git(['add', 'src/util.js'], bob, { quiet: true });
     const blocked = run.git(['commit', '-m', 'tweak clamp'], bob);
-    expect('commit blocked', blocked.code !== 0 && /carol/.test(blocked.stderr + blocked.stdout), blocked);
+    expect(
+      'commit blocked',
+      blocked.code !== 0 && /carol/.test(blocked.stderr + blocked.stdout),
+      blocked,
+    );
     run.git(['reset', '-q', 'HEAD', 'src/util.js'], bob, { quiet: true });
     run.git(['checkout', '--', 'src/util.js'], bob, { quiet: true });
 
     run.section('4. A conflict predicted from uncommitted work');
     run.edit(alice, 'src/app.js', APP.replace("'Goodbye, '", "'See you, '"), 'rewrites farewell()');
-    run.edit(bob, 'src/app.js', APP.replace("'Goodbye, '", "'Bye bye, '"), 'rewrites the same line');
+    run.edit(
+      bob,
+      'src/app.js',
+      APP.replace("'Goodbye, '", "'Bye bye, '"),
+      'rewrites the same line',
+    );
     const predicted = run.qlock(['conflicts', 'alice', 'bob', '--check'], repo);
-    expect('conflict predicted', predicted.code === 3 && /src\/app\.js/.test(predicted.stdout), predicted);
+    expect(
+      'conflict predicted',
+      predicted.code === 3 && /src\/app\.js/.test(predicted.stdout),
+      predicted,
+    );
     run.say('Nothing is committed yet, and qlock already knows these two will conflict.');
 
     run.section('5. Main moves under a session, and its inbox says so');
@@ -108,7 +133,11 @@ export async function demo(options: DemoOptions, ctx: Context): Promise<DemoResu
     run.git(['commit', '-q', '-am', 'main: new greeting'], repo, { quiet: true });
     run.say(c.dim('  (someone commits a change to src/app.js on main)'));
     const inbox = run.qlock(['inbox'], alice);
-    expect('main moved in inbox', inbox.code === 0 && /main/i.test(inbox.stdout) && /src\/app\.js/.test(inbox.stdout), inbox);
+    expect(
+      'main moved in inbox',
+      inbox.code === 0 && /main/i.test(inbox.stdout) && /src\/app\.js/.test(inbox.stdout),
+      inbox,
+    );
 
     run.section("6. An AI agent's write blocked by its pre-write hook");
     const payload = JSON.stringify({
@@ -118,9 +147,15 @@ export async function demo(options: DemoOptions, ctx: Context): Promise<DemoResu
       tool_name: 'Write',
       tool_input: { file_path: path.join(bob, 'src/util.js'), content: '// rewritten\n' },
     });
-    run.say('Claude Code in bob\'s worktree is about to write src/util.js; its PreToolUse hook asks qlock:');
+    run.say(
+      "Claude Code in bob's worktree is about to write src/util.js; its PreToolUse hook asks qlock:",
+    );
     const denied = run.qlock(['agent-hook', 'claude', 'PreToolUse'], bob, { input: payload });
-    expect('agent write blocked', denied.code === 2 && /carol/.test(denied.stderr + denied.stdout), denied);
+    expect(
+      'agent write blocked',
+      denied.code === 2 && /carol/.test(denied.stderr + denied.stdout),
+      denied,
+    );
 
     run.section('Done');
     run.say(

@@ -61,7 +61,13 @@ export class DemoRunner {
     if (result.code !== 0) this.print(c.dim(`  (exit ${result.code})`));
   }
 
-  private exec(file: string, args: string[], cwd: string, input?: string, extraEnv: NodeJS.ProcessEnv = {}): StepResult {
+  private exec(
+    file: string,
+    args: string[],
+    cwd: string,
+    input?: string,
+    extraEnv: NodeJS.ProcessEnv = {},
+  ): StepResult {
     const result = spawnSync(file, args, {
       cwd,
       env: { ...this.env, ...extraEnv },
@@ -74,15 +80,24 @@ export class DemoRunner {
   }
 
   /** `qlock …` in `cwd`, printed with a prompt that names the session's directory. */
-  qlock(args: string[], cwd: string, options: { input?: string; quiet?: boolean; label?: string } = {}): StepResult {
+  qlock(
+    args: string[],
+    cwd: string,
+    options: { input?: string; quiet?: boolean; label?: string } = {},
+  ): StepResult {
     const result = this.exec(process.execPath, [QLOCK_BIN, ...args], cwd, options.input);
-    if (!options.quiet) this.show(`${options.label ?? path.basename(cwd)}> qlock ${args.map(quote).join(' ')}`, result);
+    if (!options.quiet)
+      this.show(
+        `${options.label ?? path.basename(cwd)}> qlock ${args.map(quote).join(' ')}`,
+        result,
+      );
     return result;
   }
 
   git(args: string[], cwd: string, options: { quiet?: boolean } = {}): StepResult {
     const result = this.exec('git', args, cwd);
-    if (!options.quiet) this.show(`${path.basename(cwd)}> git ${args.map(quote).join(' ')}`, result);
+    if (!options.quiet)
+      this.show(`${path.basename(cwd)}> git ${args.map(quote).join(' ')}`, result);
     return result;
   }
 

@@ -43,7 +43,7 @@ export interface HookSpec {
   stdin: boolean;
   filter: HookFilter;
   /**
-   * The runner pipes `git diff --cached --name-status -z` (the hook's index) into qlock's stdin,
+   * The runner pipes `git diff --cached --raw -z` (the hook's index) into qlock's stdin,
    * so that git runs while node starts instead of after (see stagedPaths.ts).
    */
   staged?: boolean;

@@ -92,7 +92,8 @@ export const handle: HookHandler = async (input) => {
     const ignored = await ignoreMatcher(config.ignore);
     const considered = ignored ? paths.filter((p) => !ignored(p)) : paths;
     const added = new Set(changes.filter((c) => c.status === 'A').map((c) => c.path));
-    const touching = await sessionsTouching(project, others, considered, added);
+    const heads = new Map(changes.map((c) => [c.path, c.oldOid]));
+    const touching = await sessionsTouching(project, others, considered, added, heads);
     if (touching.length && config.onOverlap === 'block') {
       outcome.block = true;
       outcome.lines.push(hookMessages.overlapBlock(touching));

@@ -49,7 +49,8 @@ export async function checkMergeIntoBase(
   const mergeHeads = await mergedCommits(ctx, project);
 
   // The merge result is in the index: what it changes on base.
-  const merged = (await stagedChanges(ctx)).map((c) => c.path);
+  const changes = await stagedChanges(ctx);
+  const merged = changes.map((c) => c.path);
   if (!merged.length) return outcome;
 
   // The sessions being merged: a worktree whose HEAD is one of the merged commits (when git does
@@ -81,7 +82,8 @@ export async function checkMergeIntoBase(
   }
 
   const others = otherLiveSessions(registry, project.worktreeRoot, now, config, bystanders);
-  for (const t of await sessionsTouching(project, others, merged))
+  const heads = new Map(changes.map((c) => [c.path, c.oldOid]));
+  for (const t of await sessionsTouching(project, others, merged, new Set(), heads))
     outcome.lines.push(hookMessages.mergeTouches(branch, t.session, t.paths));
   return outcome;
 }

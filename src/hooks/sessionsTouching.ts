@@ -26,9 +26,10 @@ export interface Touching {
  * merge-base with its base (committed-but-unmerged, staged, unstaged and untracked work alike).
  *
  * The pre-commit hook runs this against every live session, so it avoids a git process per
- * session: HEADs and base tips are read from the ref files, merge-bases come from a cache, one
- * `git cat-file --batch-check` gives the merge-base blob of every (session, path) not cached yet
- * (see gitFacts.ts), and the working files are hashed here. Only a path whose content differs is confirmed with git (a
+ * session: HEADs and base tips are read from the ref files, merge-bases come from a cache
+ * (gitFacts.ts), and the working files are hashed here. A file with the same bytes as the
+ * committing worktree's HEAD (`headBlobs`, from the staged diff) is taken as unchanged; for the
+ * others, one `git cat-file --batch-check` (or its cache) gives the merge-base blob. Only a path whose content differs is confirmed with git (a
  * clean/smudge filter or eol conversion can make identical content hash differently), so the
  * common case, where nobody else touches the staged files, costs one git process in all.
  * Sessions whose refs cannot be read that way (reftable, an unusual base) take the plain route:
@@ -39,6 +40,7 @@ export async function sessionsTouching(
   sessions: readonly Session[],
   paths: readonly string[],
   added: ReadonlySet<string> = new Set(),
+  headBlobs: ReadonlyMap<string, string> = new Map(),
 ): Promise<Touching[]> {
   if (!paths.length || !sessions.length) return [];
   const slow: Session[] = [];
@@ -69,13 +71,22 @@ export async function sessionsTouching(
   const found: Touching[] = [];
   const confirm: Promise<Touching | undefined>[] = slow.map((s) => diffTouching(s, paths, added));
   if (fast.length) {
-    const specs = fast.flatMap((f) => paths.map((p) => `${f.mergeBase}:${p}`));
-    const lines = await treeEntries(project.stateDir, project.root, specs);
-    fast.forEach((f, i) => {
+    // First, what the committing worktree's HEAD has: usually the others have the same bytes,
+    // and then there is nothing to look up at all.
+    const open = fast.flatMap((f) =>
+      paths.filter((p) => !sameAsHead(f.session.path, p, headBlobs.get(p))).map((p) => ({ f, p })),
+    );
+    const lines = await treeEntries(
+      project.stateDir,
+      project.root,
+      open.map(({ f, p }) => `${f.mergeBase}:${p}`),
+    );
+    for (const f of fast) {
       const hits: string[] = [];
       const maybe: string[] = [];
-      paths.forEach((p, j) => {
-        const verdict = compareWorkingFile(f.session.path, p, lines[i * paths.length + j] ?? '');
+      open.forEach(({ f: g, p }, i) => {
+        if (g !== f) return;
+        const verdict = compareWorkingFile(f.session.path, p, lines[i] ?? '');
         if (verdict === 'changed') hits.push(p);
         else if (verdict === 'maybe') maybe.push(p);
       });
@@ -86,7 +97,7 @@ export async function sessionsTouching(
       } else if (hits.length) {
         found.push({ session: f.session.name, paths: hits });
       }
-    });
+    }
   }
   for (const t of await Promise.all(confirm)) if (t) found.push(t);
   return found
@@ -97,6 +108,48 @@ export async function sessionsTouching(
 function merge(session: string, a: string[], b: string[]): Touching | undefined {
   const all = [...new Set([...a, ...b])];
   return all.length ? { session, paths: all } : undefined;
+}
+
+const ZERO_OID = /^0+$/;
+
+/** A file's git blob id, from its bytes (a symlink: its target), or undefined when not a file. */
+function blobId(root: string, rel: string, stat: fs.Stats, algorithm: string): string | undefined {
+  if (stat.isDirectory() || stat.size > MAX_HASH_BYTES) return undefined;
+  let content: Buffer;
+  try {
+    content = stat.isSymbolicLink()
+      ? Buffer.from(fs.readlinkSync(path.join(root, rel)))
+      : fs.readFileSync(path.join(root, rel));
+  } catch {
+    return undefined;
+  }
+  return crypto
+    .createHash(algorithm)
+    .update(`blob ${content.length}\0`)
+    .update(content)
+    .digest('hex');
+}
+
+function lstat(root: string, rel: string): fs.Stats | undefined {
+  try {
+    return fs.lstatSync(path.join(root, rel));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Whether another worktree's file is certainly unchanged without asking git: it has the same
+ * bytes as the committing worktree's HEAD (`head`, from the staged diff), or both lack it. This
+ * takes "same as the version the commit starts from" for "same as its own merge-base", which
+ * differs only when both changed the file identically (no conflict then, and no warning).
+ */
+export function sameAsHead(root: string, rel: string, head: string | undefined): boolean {
+  if (head === undefined) return false;
+  const stat = lstat(root, rel);
+  if (ZERO_OID.test(head)) return stat === undefined;
+  if (!stat) return false;
+  return blobId(root, rel, stat, head.length === 64 ? 'sha256' : 'sha1') === head;
 }
 
 /**
@@ -110,28 +163,11 @@ export function compareWorkingFile(
   entry: string,
 ): 'same' | 'changed' | 'maybe' {
   const missing = entry === '' || entry.endsWith(' missing');
-  let stat: fs.Stats | undefined;
-  try {
-    stat = fs.lstatSync(path.join(root, rel));
-  } catch {
-    stat = undefined;
-  }
+  const stat = lstat(root, rel);
   if (missing) return stat ? 'changed' : 'same';
   const [oid, type] = entry.split(' ');
-  if (!stat || type !== 'blob' || stat.isDirectory() || stat.size > MAX_HASH_BYTES) return 'maybe';
-  let content: Buffer;
-  try {
-    content = stat.isSymbolicLink()
-      ? Buffer.from(fs.readlinkSync(path.join(root, rel)))
-      : fs.readFileSync(path.join(root, rel));
-  } catch {
-    return 'maybe';
-  }
-  const hash = crypto
-    .createHash(oid!.length === 64 ? 'sha256' : 'sha1')
-    .update(`blob ${content.length}\0`)
-    .update(content)
-    .digest('hex');
+  if (!stat || type !== 'blob') return 'maybe';
+  const hash = blobId(root, rel, stat, oid!.length === 64 ? 'sha256' : 'sha1');
   return hash === oid ? 'same' : 'maybe';
 }
 

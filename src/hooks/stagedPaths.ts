@@ -14,9 +14,11 @@ import { STAGED_END } from './hookTable.js';
  */
 
 export interface StagedChange {
-  /** A = added, M = modified, D = deleted, T = type change, … (`git diff --name-status`). */
+  /** A = added, M = modified, D = deleted, T = type change, … (`git diff --raw`). */
   status: string;
   path: string;
+  /** The path's blob before this commit (all zeros when it is new). */
+  oldOid: string;
 }
 
 /** The hook's environment for git calls about *this* worktree and its index. */
@@ -24,13 +26,19 @@ export function hookGitEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return { ...env, LC_ALL: 'C', GIT_OPTIONAL_LOCKS: '0' };
 }
 
-export function parseNameStatusZ(output: string): StagedChange[] {
+/** Parses `git diff --raw -z --no-abbrev`: `:<mode> <mode> <old> <new> <status>\0<path>\0`. */
+export function parseRawZ(output: string): StagedChange[] {
   const fields = splitZ(output);
   const out: StagedChange[] = [];
-  for (let i = 0; i + 1 < fields.length; i += 2)
-    out.push({ status: fields[i]!.charAt(0), path: fields[i + 1]! });
+  for (let i = 0; i + 1 < fields.length; i += 2) {
+    const meta = fields[i]!.split(' ');
+    out.push({ status: (meta[4] ?? '').charAt(0), path: fields[i + 1]!, oldOid: meta[2] ?? '' });
+  }
   return out;
 }
+
+/** The same flags the runner uses (hooks/run.sh), so both routes read the same output. */
+export const STAGED_DIFF = ['diff', '--cached', '--raw', '-z', '--no-renames', '--no-abbrev'];
 
 /**
  * What the index (the hook's GIT_INDEX_FILE) changes against `against`; without it, against HEAD
@@ -39,21 +47,20 @@ export function parseNameStatusZ(output: string): StagedChange[] {
 export async function stagedChanges(ctx: Context, against?: string): Promise<StagedChange[]> {
   if (!against) {
     const piped = readPipedStaged(ctx.env);
-    if (piped !== undefined) return parseNameStatusZ(piped);
+    if (piped !== undefined) return parseRawZ(piped);
   }
-  const args = ['diff', '--cached', '--name-status', '-z', '--no-renames'];
-  const { stdout } = await git([...args, ...(against ? [against] : []), '--'], {
+  const { stdout } = await git([...STAGED_DIFF, ...(against ? [against] : []), '--'], {
     cwd: ctx.cwd,
     env: hookGitEnv(ctx.env),
   });
-  return parseNameStatusZ(stdout);
+  return parseRawZ(stdout);
 }
 
 let pipedRead = false;
 let pipedText: string | undefined;
 
 /**
- * The runner's `git diff --cached --name-status -z` on stdin (QLOCK_HOOK_STAGED=stdin): git ran in
+ * The runner's `git diff --cached --raw -z` on stdin (QLOCK_HOOK_STAGED=stdin): git ran in
  * the hook's environment while node started. Undefined when absent or incomplete (no end marker).
  */
 function readPipedStaged(env: NodeJS.ProcessEnv): string | undefined {

@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
+import { afterAll } from 'vitest';
+
 import { LOCAL_GIT_ENV_VARS } from '../../src/git/exec.js';
 
 /**
@@ -14,6 +16,8 @@ for (const key of LOCAL_GIT_ENV_VARS) delete process.env[key];
 // user's npm config there.
 process.env.QLOCK_TEST_REAL_HOME ??= process.env.HOME ?? os.homedir();
 const home = fs.mkdtempSync(path.join(os.tmpdir(), 'qlock-test-home-'));
+// Each test file gets its own home; remove it once the file's tests are done.
+afterAll(() => fs.rmSync(home, { recursive: true, force: true }));
 const gitconfig = path.join(home, '.gitconfig');
 fs.writeFileSync(
   gitconfig,

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -80,6 +81,36 @@ describe('sessionsTouching', () => {
     // Again, from the merge-base cache.
     expect(fs.existsSync(path.join(project.stateDir, 'hooks', 'merge-bases.json'))).toBe(true);
     expect(await sessionsTouching(project, sessions, paths, added)).toEqual(expected);
+  });
+
+  it("gives the same answer when told the committing HEAD's blobs (the shortcut past cat-file)", async () => {
+    const { repo, project, sessions, paths } = scenario();
+    await installHooks(project); // where looked-up tree entries are remembered
+    const zero = '0'.repeat(40);
+    const heads = new Map(
+      paths.map((p) => {
+        const r = spawnSync('git', ['rev-parse', '--verify', '--quiet', `HEAD:${p}`], {
+          cwd: repo.root,
+          encoding: 'utf8',
+        });
+        return [p, r.status === 0 ? r.stdout.trim() : zero] as const;
+      }),
+    );
+    const added = new Set(['new.txt', 'absent.txt']);
+    expect(await sessionsTouching(project, sessions, paths, added, heads)).toEqual([
+      { session: 's1', paths: ['a.txt', 'b.txt', 'c.txt', 'new.txt'] },
+      { session: 's2', paths: ['d.txt', 'link'] },
+    ]);
+    // Only files that differ from HEAD somewhere were looked up: e.txt and absent.txt never
+    // were; c.txt (main moved it) was.
+    const learned = Object.keys(
+      JSON.parse(
+        fs.readFileSync(path.join(project.stateDir, 'hooks', 'tree-entries.json'), 'utf8'),
+      ),
+    ).map((spec) => spec.slice(spec.indexOf(':') + 1));
+    expect(learned).toContain('c.txt');
+    expect(learned).not.toContain('e.txt');
+    expect(learned).not.toContain('absent.txt');
   });
 
   it('asks git when the bytes differ only through a filter (eol conversion)', async () => {

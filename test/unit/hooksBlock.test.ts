@@ -16,7 +16,7 @@ import { isHuskyHooksPath } from '../../src/hooks/hookLocation.js';
 import { GIT_HOOKS } from '../../src/hooks/hookTable.js';
 import { isWorktreeAdd } from '../../src/hooks/postCheckout.js';
 import { readRunner, renderRunner, shellQuote } from '../../src/hooks/runner.js';
-import { parseNameStatusZ } from '../../src/hooks/stagedPaths.js';
+import { parseRawZ } from '../../src/hooks/stagedPaths.js';
 
 const block = renderBlock('pre-commit', { stdin: false, chain: false });
 const weird = {
@@ -125,13 +125,20 @@ describe('the runner', () => {
 });
 
 describe('small parsers', () => {
-  it('reads `git diff --name-status -z`', () => {
-    expect(parseNameStatusZ('M\0src/a b.txt\0A\0new\nline\0D\0gone\0')).toEqual([
-      { status: 'M', path: 'src/a b.txt' },
-      { status: 'A', path: 'new\nline' },
-      { status: 'D', path: 'gone' },
+  it('reads `git diff --raw -z --no-abbrev`', () => {
+    const a = 'a'.repeat(40);
+    const b = 'b'.repeat(40);
+    const z = '0'.repeat(40);
+    expect(
+      parseRawZ(
+        `:100644 100644 ${a} ${b} M\0src/a b.txt\0:000000 100644 ${z} ${b} A\0new\nline\0:100644 000000 ${a} ${z} D\0gone\0`,
+      ),
+    ).toEqual([
+      { status: 'M', path: 'src/a b.txt', oldOid: a },
+      { status: 'A', path: 'new\nline', oldOid: z },
+      { status: 'D', path: 'gone', oldOid: a },
     ]);
-    expect(parseNameStatusZ('')).toEqual([]);
+    expect(parseRawZ('')).toEqual([]);
   });
 
   it('tells `git worktree add` from other checkouts', () => {

@@ -1,6 +1,6 @@
 /** Messages of the watch area (see src/ui/messages.ts): the watcher, inbox, notes, prompt, notify. */
 
-interface Owner {
+export interface Owner {
   pid: number;
   host: string;
   cwd: string;
