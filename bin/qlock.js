@@ -1,6 +1,67 @@
 #!/usr/bin/env node
-// Thin: the hot commands (git and agent hooks, lock, unlock, prompt) take a path that skips
-// commander; everything else, and anything unusual on a hot command, goes through the full CLI.
-import { run } from '../dist/bin.js';
+'use strict';
+/* global require, __dirname */
+/* eslint-disable @typescript-eslint/no-require-imports */
+/**
+ * The qlock command. CommonJS on purpose (bin/package.json): node's CommonJS loader is up when a
+ * script starts and the ESM loader is not, and the hot commands (git hooks, agent hooks, lock,
+ * unlock, prompt) run inside `git commit` and the agent's tool loop, where every millisecond counts.
+ *
+ * Those commands first go to dist/fastBundle.cjs (scripts/bundle.mjs: the fast path and its hot
+ * modules in one file), while that bundle is fresh; anything the fast path does not handle, and
+ * everything else, goes to the full CLI in dist/bin.js. Fresh: every dist file the bundle was made
+ * from still has its size and is not newer than the bundle, so a plain `tsc` rebuild can never run
+ * stale code, only slower code.
+ */
+const fs = require('node:fs');
+const path = require('node:path');
+const { pathToFileURL } = require('node:url');
 
-process.exitCode = await run(process.argv.slice(2));
+const dist = path.join(__dirname, '..', 'dist');
+const bundleFile = path.join(dist, 'fastBundle.cjs');
+const FAST = new Set(['hook', 'agent-hook', 'lock', 'unlock', 'prompt']);
+
+function bundleIsFresh() {
+  try {
+    const bundle = fs.statSync(bundleFile);
+    const { files } = JSON.parse(fs.readFileSync(path.join(dist, 'fastBundle.json'), 'utf8'));
+    for (const [rel, size] of Object.entries(files)) {
+      const stat = fs.statSync(path.join(dist, rel));
+      if (stat.size !== size || stat.mtimeMs > bundle.mtimeMs) return false;
+    }
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function main(argv) {
+  if (FAST.has(argv[0])) {
+    const fresh = bundleIsFresh();
+    if (process.env.QLOCK_DEBUG === '1') {
+      process.stderr.write(
+        `qlock:bin ${fresh ? 'bundled fast path' : 'no fresh bundle: dist modules'}\n`,
+      );
+    }
+    if (fresh) {
+      const code = await require(bundleFile).runFast(argv);
+      if (code !== undefined) return code;
+      // Declined (help, a typo, an unusual option): the full CLI reports it the usual way.
+      const { main: cli } = await import(pathToFileURL(path.join(dist, 'cli.js')).href);
+      return cli(argv);
+    }
+  }
+  const { run } = await import(pathToFileURL(path.join(dist, 'bin.js')).href);
+  return run(argv);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error) => {
+    // A crash, not a decision: git's hook runner tells the two apart by the exit status.
+    process.stderr.write(`${error && error.stack ? error.stack : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);

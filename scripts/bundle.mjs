@@ -1,23 +1,124 @@
-// Bundles the CLI into dist/bundle/ with esbuild: one file per lazily imported command (code
-// splitting), dependencies inlined. Loading one bundled chunk instead of ~40 dist modules and
-// proper-lockfile's CommonJS tree saves 10-30 ms per run, which is most of the hooks' budget
-// (see bench/RESULTS.md). Type checking and declarations stay with tsc (tsconfig.build.json).
-import { build } from 'esbuild';
+#!/usr/bin/env node
+/**
+ * Bundles the fast path of the hot commands (`qlock hook …`, `qlock agent-hook …`, `qlock lock`,
+ * `qlock unlock`, `qlock prompt`: src/fastPath.ts, its handlers and the modules they need on every
+ * run) into one CommonJS file, dist/fastBundle.cjs, next to the list of dist files it was made
+ * from (dist/fastBundle.json).
+ *
+ * Why: node's ESM loader pays per module (resolve, read, compile, link) and is not even started for
+ * a CommonJS entry; the hot paths are 30-40 small modules. Bundled, each of them saves 10-25 ms, which
+ * is what brings them within DESIGN.md's budgets (see bench/RESULTS.md). Dynamic imports that are
+ * not on the hot path stay dynamic and load the unbundled dist modules, so rarely used code
+ * (conflict prediction, shared mode, post-commit) is loaded only when needed, as before.
+ *
+ * bin/qlock.js uses the bundle only while it is fresh (no listed file changed size or is newer than
+ * the bundle: a plain `tsc` rebuild makes it stale) and falls back to the normal modules otherwise,
+ * so a missing or stale bundle only costs speed. Run by `npm run build`.
+ */
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 
-await build({
-  entryPoints: ['src/bin.ts'],
-  outdir: 'dist/bundle',
-  bundle: true,
-  splitting: true,
-  format: 'esm',
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const dist = path.join(root, 'dist');
+const bundleFile = path.join(dist, 'fastBundle.cjs');
+const manifestFile = path.join(dist, 'fastBundle.json');
+/** Modules loaded with import() that still belong in the bundle: what the hot commands need on every run. */
+const HOT = new Set([
+  // git hooks: pre-commit
+  'fast/hook.js',
+  'hooks/runGitHook.js',
+  'hooks/preCommit.js',
+  // agent hooks: pre-write and prompt
+  'fast/agentHook.js',
+  'agents/hookProcess.js',
+  'agents/toolTargets.js',
+  'agents/toolHook.js',
+  'agents/contextHooks.js',
+  'project/findProject.js',
+  'project/loadConfig.js',
+  'ui/messages/agents.js',
+  // lock / unlock
+  'fast/lock.js',
+  'commands/lock.js',
+  'commands/unlock.js',
+  'locks/acquireLocks.js',
+  'store/registry.js',
+  // shell prompt
+  'fast/prompt.js',
+]);
+
+function removeBundle(reason) {
+  fs.rmSync(bundleFile, { force: true });
+  fs.rmSync(manifestFile, { force: true });
+  console.log(
+    `scripts/bundle.mjs: no fast-path bundle (${reason}); the hot commands load dist/ modules.`,
+  );
+}
+
+function writeAtomic(file, content) {
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, content);
+  fs.renameSync(tmp, file);
+}
+
+let rolldown;
+try {
+  const require = createRequire(path.join(root, 'package.json'));
+  const entry = require.resolve('rolldown');
+  ({ rolldown } = await import(pathToFileURL(entry).href));
+} catch (error) {
+  removeBundle(`rolldown not found: ${error.message.split('\n')[0]}`);
+  process.exit(0);
+}
+if (!fs.existsSync(path.join(dist, 'fastPath.js'))) {
+  removeBundle('dist/fastPath.js is missing: run tsc first');
+  process.exit(0);
+}
+
+const build = await rolldown({
+  input: path.join(dist, 'fastPath.js'),
   platform: 'node',
-  target: 'node20.19',
-  // Optional peer of cosmiconfig (TypeScript config files): loaded from the user's project if present.
-  external: ['typescript'],
-  // CommonJS dependencies (proper-lockfile, cosmiconfig) call require(); give the ESM chunks one.
-  banner: {
-    js: "import { createRequire as __qlockCreateRequire } from 'node:module'; const require = __qlockCreateRequire(import.meta.url);",
-  },
-  legalComments: 'none',
-  logLevel: 'warning',
+  logLevel: 'warn',
+  plugins: [
+    {
+      name: 'qlock-fast-path',
+      resolveId(source, importer, options) {
+        if (source.startsWith('node:')) return { id: source, external: true };
+        if (!importer) return null;
+        // Packages (cosmiconfig, zod, ...) are only imported lazily: resolved from dist/ at run time.
+        if (!source.startsWith('.') && !path.isAbsolute(source))
+          return { id: source, external: true };
+        const target = path.resolve(path.dirname(importer), source);
+        const rel = path.relative(dist, target).split(path.sep).join('/');
+        if (options?.kind === 'dynamic-import' && !HOT.has(rel)) {
+          // Stays a separate module, imported relative to dist/fastBundle.cjs.
+          return { id: `./${rel}`, external: true };
+        }
+        return null;
+      },
+    },
+  ],
 });
+// CommonJS: bin/qlock.js loads it with require(), without starting node's ESM loader. The
+// dynamic imports stay import() and load the ES modules of dist/ when they are needed.
+const { output } = await build.generate({ format: 'cjs', codeSplitting: false });
+const chunk = output.find((o) => o.type === 'chunk');
+if (!chunk) throw new Error('rolldown produced no chunk');
+if (chunk.code.includes('import.meta')) {
+  // A bundled module that locates files relative to itself would look in the wrong place.
+  throw new Error('the fast-path bundle must not contain import.meta: import that module lazily');
+}
+const files = {};
+for (const id of chunk.moduleIds) {
+  if (!path.isAbsolute(id) || !id.startsWith(dist + path.sep)) continue;
+  files[path.relative(dist, id).split(path.sep).join('/')] = fs.statSync(id).size;
+}
+const banner =
+  '// Generated by scripts/bundle.mjs from dist/ (see there); used by bin/qlock.js while fresh.\n';
+writeAtomic(bundleFile, banner + chunk.code);
+writeAtomic(manifestFile, JSON.stringify({ files }, null, 2) + '\n');
+console.log(
+  `scripts/bundle.mjs: dist/fastBundle.cjs, ${Object.keys(files).length} modules, ${(chunk.code.length / 1024).toFixed(0)} KiB`,
+);

@@ -45,10 +45,17 @@ export async function watch(_options: object, ctx: Context): Promise<undefined> 
     ctx.err(messages.watchReady(info.sessions.length, info.watches, info.polled)),
   );
   // Signals first too: Ctrl-C while the trees are still being walked must also stop cleanly.
+  // The listeners stay until the watcher is closed: proper-lockfile's signal-exit, also listening,
+  // re-raises a signal for which it finds no other listener, which would kill us mid-close.
   const stopped = new Promise<void>((resolve) => {
+    let stopping = false;
     const stop = () => {
-      for (const signal of SIGNALS) process.off(signal, stop);
-      watcher.close().finally(resolve);
+      if (stopping) return;
+      stopping = true;
+      watcher.close().finally(() => {
+        for (const signal of SIGNALS) process.off(signal, stop);
+        resolve();
+      });
     };
     for (const signal of SIGNALS) process.on(signal, stop);
   });

@@ -1,12 +1,10 @@
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-
-import lockfile from 'proper-lockfile';
 
 import { QlockError } from '../errors.js';
 import { createDebug } from '../ui/debug.js';
 import { messages } from '../ui/messages.js';
+import { uniqueHex } from './atomicWrite.js';
 
 const debug = createDebug('mutex');
 
@@ -71,6 +69,8 @@ async function acquire(
   lockPath: string,
   onCompromised: (error: Error) => void,
 ): Promise<() => Promise<void>> {
+  // Loaded here, not at the top: hooks that only read the registry never pay for it.
+  const { default: lockfile } = await import('proper-lockfile');
   const deadline = Date.now() + WAIT_MS;
   for (let attempt = 0; ; attempt++) {
     try {
@@ -124,7 +124,7 @@ export async function withMutex<T>(
     });
   }
   debug(`acquired in ${Math.round(performance.now() - started)}ms`);
-  const token = `${process.pid}.${crypto.randomBytes(6).toString('hex')}`;
+  const token = `${process.pid}.${uniqueHex()}${uniqueHex()}`;
   fs.writeFileSync(ownerFile, token);
   const assertHeld = () => {
     if (compromised) throw new QlockError(messages.mutexLost(lockPath), 1, { cause: compromised });

@@ -276,29 +276,29 @@ describe('git hooks in a plain repository', () => {
   });
 
   it('the hook entry runs the bundled hot path while it is fresh, the dist modules otherwise', async () => {
-    const bundle = spawnSync(process.execPath, [path.join(REPO_ROOT, 'hooks/bundle.mjs')], {
+    const bundle = spawnSync(process.execPath, [path.join(REPO_ROOT, 'scripts/bundle.mjs')], {
       encoding: 'utf8',
     });
     expect(bundle.status, bundle.stderr).toBe(0);
-    expect(bundle.stdout).toMatch(/dist\/hookBundle\.cjs, \d+ modules/);
+    expect(bundle.stdout).toMatch(/dist\/fastBundle\.cjs, \d+ modules/);
     const { repo, fa, fb } = await world();
     await qlockOk(['lock', 'src/a.txt'], fa);
     fs.appendFileSync(path.join(fb, 'src/a.txt'), 'x\n');
     const bundled = await gitRun(fb, ['commit', '-qam', 'a'], { QLOCK_DEBUG: '1' });
     expect(bundled.code).toBe(1);
-    expect(bundled.stderr).toContain('qlock:hooks bundled hot path');
+    expect(bundled.stderr).toContain('qlock:bin bundled fast path');
     expect(bundled.stderr).toContain('src/a.txt: locked by fa');
 
     // A dist file newer than the bundle (a plain `tsc` rebuild): the bundle is not trusted.
     const listed = Object.keys(
-      JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'dist/hookBundle.json'), 'utf8')).files,
+      JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'dist/fastBundle.json'), 'utf8')).files,
     );
     const file = path.join(REPO_ROOT, 'dist', listed[0]!);
-    const later = new Date(fs.statSync(path.join(REPO_ROOT, 'dist/hookBundle.cjs')).mtimeMs + 5000);
+    const later = new Date(fs.statSync(path.join(REPO_ROOT, 'dist/fastBundle.cjs')).mtimeMs + 5000);
     fs.utimesSync(file, later, later);
     const modules = await gitRun(fb, ['commit', '-qam', 'a'], { QLOCK_DEBUG: '1' });
     expect(modules.code).toBe(1);
-    expect(modules.stderr).toContain('qlock:hooks no fresh bundle: dist modules');
+    expect(modules.stderr).toContain('qlock:bin no fresh bundle: dist modules');
     expect(modules.stderr).toContain('src/a.txt: locked by fa');
     expect(repo.git(['rev-list', '--count', 'HEAD'], fb)).toBe('1');
   });
