@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 
 import { cleanGitEnv, git, gitOut } from '../git/exec.js';
+import { worktreeGitDir } from '../git/worktreeGitDir.js';
 
 /**
  * Snapshots of a working tree as git objects, without touching its index, HEAD or files: a copy
@@ -12,24 +13,6 @@ import { cleanGitEnv, git, gitOut } from '../git/exec.js';
  * `git write-tree` turns it into a tree. Seeding from the real index keeps its stat data (so
  * `add -A` rehashes only files that changed) and its skip-worktree bits (sparse checkouts).
  */
-
-/** The git dir of a worktree: `.git` itself, or where a linked worktree's `.git` file points. */
-export function worktreeGitDir(worktree: string): string | undefined {
-  const dotGit = path.join(worktree, '.git');
-  let stat: fs.Stats;
-  try {
-    stat = fs.statSync(dotGit);
-  } catch {
-    return undefined;
-  }
-  if (stat.isDirectory()) return dotGit;
-  try {
-    const match = /^gitdir:\s*(.+?)\s*$/m.exec(fs.readFileSync(dotGit, 'utf8'));
-    return match ? path.resolve(worktree, match[1]!) : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 /** The worktree's own index file (it may not exist yet in a repository without commits). */
 export async function worktreeIndexFile(worktree: string): Promise<string> {

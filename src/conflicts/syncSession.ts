@@ -4,9 +4,9 @@ import path from 'node:path';
 import { QlockError } from '../errors.js';
 import { cleanGitEnv, git, splitZ } from '../git/exec.js';
 import { currentBranch, resolveCommit } from '../git/repo.js';
+import { worktreeGitDir } from '../git/worktreeGitDir.js';
 import { createDebug } from '../ui/debug.js';
 import { messages } from '../ui/messages.js';
-import { worktreeGitDir } from './snapshotTree.js';
 
 const debug = createDebug('sync');
 

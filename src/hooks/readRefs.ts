@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
+import { worktreeGitDir } from '../git/worktreeGitDir.js';
+
 /**
  * Reading a few refs straight from the files backend (loose refs, then packed-refs), without a
  * git process: the pre-commit hook needs every other session's HEAD and its base's tip, and a
@@ -59,23 +61,5 @@ export class RefReader {
   headOf(worktree: string): string | undefined {
     const gitDir = worktreeGitDir(worktree);
     return gitDir ? this.resolve('HEAD', gitDir) : undefined;
-  }
-}
-
-/** A worktree's git dir: `.git` itself, or where a linked worktree's `.git` file points. */
-export function worktreeGitDir(worktree: string): string | undefined {
-  const dotGit = path.join(worktree, '.git');
-  let stat: fs.Stats;
-  try {
-    stat = fs.statSync(dotGit);
-  } catch {
-    return undefined;
-  }
-  if (stat.isDirectory()) return dotGit;
-  try {
-    const match = /^gitdir:\s*(.+?)\s*$/m.exec(fs.readFileSync(dotGit, 'utf8'));
-    return match ? path.resolve(worktree, match[1]!) : undefined;
-  } catch {
-    return undefined;
   }
 }
