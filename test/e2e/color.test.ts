@@ -115,6 +115,8 @@ describe.skipIf(!hasScript)('colour on a terminal', () => {
         ...process.env,
         NO_COLOR: undefined,
         FORCE_COLOR: undefined,
+        // Node's hasColors() reports 2 colours on any terminal when CI is set (as in .ci/run).
+        CI: undefined,
         TERM: 'xterm-256color',
         ...env,
       },
