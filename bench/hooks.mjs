@@ -17,7 +17,7 @@
  *                                          [--no-bundle]
  *
  * Uses the built CLI (bin/qlock.js -> dist/), a private git configuration and a throw-away
- * directory under the system temp dir. The hooks run hooks/entry.cjs, which uses the
+ * directory under the system temp dir. The hooks run bin/qlock.js, which uses the
  * bundled hot path while it is fresh (scripts/bundle.mjs, part of `npm run build`); the bench
  * refreshes the bundle first and says at the end whether it stayed fresh (a concurrent `tsc`
  * rebuild makes it stale, and the hooks then load dist/ modules). Exits 1 when a budget is missed.
@@ -42,7 +42,7 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '20' },
     refs: { type: 'string', default: '300' },
     keep: { type: 'boolean', default: false },
-    // Measure the hooks without the bundled hot path (hooks/entry.cjs then loads dist/ modules).
+    // Measure the hooks without the bundled hot path (bin/qlock.js then loads dist/ modules).
     'no-bundle': { type: 'boolean', default: false },
   },
 });
@@ -139,7 +139,7 @@ function commitLatency(dir, fileFor, n) {
 function bundleState() {
   const r = spawnSync(
     process.execPath,
-    [path.resolve(here, '../hooks/entry.cjs'), 'hook', 'nothing'],
+    [path.resolve(here, '../bin/qlock.js'), 'hook', 'nothing'],
     {
       env: { ...env, QLOCK_DEBUG: '1', QLOCK_HOOK_RUNNER: '1' },
       encoding: 'utf8',

@@ -4,8 +4,8 @@
 # of each git hook calls it as:  sh run.sh <hook> [hook arguments...]
 #
 # - It starts node only when there is something to check (a node start costs ~60 ms).
-# - It finds qlock without npx (~380 ms): the node and qlock recorded at install time (its hook
-#   entry, which runs the bundled hot path, else bin/qlock.js), else `qlock` on PATH.
+# - It finds qlock without npx (~380 ms): the node and bin/qlock.js recorded at install time
+#   (which runs the bundled fast path while it is fresh), else `qlock` on PATH.
 # - It tells a deliberate block (exit @BLOCK_EXIT@ from `qlock hook`) from a crash (any other
 #   non-zero exit). A crash, or qlock missing, lets the git operation go ahead with a one-line
 #   warning, unless failClosed was set when this file was written (qlock rewrites it when the
@@ -13,7 +13,6 @@
 # - QLOCK=0 skips it all.
 qlock_node=@NODE@
 qlock_bin=@BIN@
-qlock_entry=@ENTRY@
 qlock_fail_closed=@FAIL_CLOSED@
 qlock_block_exit=@BLOCK_EXIT@
 qlock_blocking_hooks=@MAY_BLOCK@
@@ -69,9 +68,7 @@ qlock_blocks=0
 qlock_listed "$qlock_hook" "$qlock_blocking_hooks" && qlock_blocks=1
 
 qlock_fallback=0
-if [ -x "$qlock_node" ] && [ -f "$qlock_entry" ]; then
-  set -- "$qlock_node" "$qlock_entry" hook "$@"
-elif [ -x "$qlock_node" ] && [ -f "$qlock_bin" ]; then
+if [ -x "$qlock_node" ] && [ -f "$qlock_bin" ]; then
   set -- "$qlock_node" "$qlock_bin" hook "$@"
 elif command -v qlock >/dev/null 2>&1; then
   qlock_fallback=1

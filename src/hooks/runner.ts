@@ -22,10 +22,8 @@ export { hooksStateDir, runnerPath } from './hookPaths.js';
 
 export interface RunnerInfo {
   node: string;
-  /** This package's bin/qlock.js. */
+  /** This package's bin/qlock.js (it runs the bundled fast path while that is fresh). */
   bin: string;
-  /** hooks/entry.cjs: the same, through the bundled hot path when it is fresh. */
-  entry?: string;
   failClosed: boolean;
 }
 
@@ -37,14 +35,9 @@ function realOrAsIs(file: string): string {
   }
 }
 
-/** The node, bin/qlock.js and hook entry of the running qlock: what the runner records. */
-export function currentRunnerTarget(): { node: string; bin: string; entry?: string } {
-  const entry = packageFile('hooks/entry.cjs');
-  return {
-    node: process.execPath,
-    bin: realOrAsIs(packageFile('bin/qlock.js')),
-    ...(fs.existsSync(entry) ? { entry: realOrAsIs(entry) } : {}),
-  };
+/** The node and bin/qlock.js of the running qlock: what the runner records. */
+export function currentRunnerTarget(): { node: string; bin: string } {
+  return { node: process.execPath, bin: realOrAsIs(packageFile('bin/qlock.js')) };
 }
 
 /** A single-quoted shell word: safe for spaces, unicode, quotes and `$`. */
@@ -66,7 +59,6 @@ export function renderRunner(
   const values: Record<string, string> = {
     NODE: shellQuote(info.node),
     BIN: shellQuote(info.bin),
-    ENTRY: shellQuote(info.entry ?? ''),
     FAIL_CLOSED: info.failClosed ? '1' : '0',
     BLOCK_EXIT: String(BLOCK_EXIT),
     MAY_BLOCK: names((s) => s.mayBlock),
@@ -124,7 +116,6 @@ export function readRunner(stateDir: string): RunnerInfo | undefined {
   };
   const node = value('node');
   const bin = value('bin');
-  const entry = value('entry');
   if (node === undefined || bin === undefined) return undefined;
-  return { node, bin, ...(entry ? { entry } : {}), failClosed: value('fail_closed') === '1' };
+  return { node, bin, failClosed: value('fail_closed') === '1' };
 }
