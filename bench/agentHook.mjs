@@ -22,6 +22,8 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 
+import { isolatedEnv, writeGitconfig } from './benchEnv.mjs';
+
 const BUDGET = 1.5;
 const here = path.dirname(new URL(import.meta.url).pathname);
 const BIN = path.resolve(here, '../bin/qlock.js');
@@ -40,25 +42,8 @@ const RUNS = Math.max(11, Number(values.runs));
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'qlock-bench-agent-'));
 const repo = path.join(work, 'repo');
 const gitconfig = path.join(work, 'gitconfig');
-fs.writeFileSync(
-  gitconfig,
-  '[user]\n\tname = bench\n\temail = bench@qlock.invalid\n[gc]\n\tauto = 0\n',
-);
-const env = {
-  ...process.env,
-  GIT_CONFIG_GLOBAL: gitconfig,
-  GIT_CONFIG_NOSYSTEM: '1',
-  NO_COLOR: '1',
-};
-for (const key of [
-  'GIT_DIR',
-  'GIT_WORK_TREE',
-  'GIT_INDEX_FILE',
-  'QLOCK_SESSION',
-  'QLOCK_DEBUG',
-  'QLOCK',
-])
-  delete env[key];
+writeGitconfig(gitconfig);
+const env = isolatedEnv(gitconfig);
 
 function run(cmd, args, cwd, { input, okCodes = [0] } = {}) {
   const r = spawnSync(cmd, args, { cwd, env, input, encoding: 'utf8' });

@@ -24,6 +24,8 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 
+import { isolatedEnv, writeGitconfig } from './benchEnv.mjs';
+
 const BUDGET_COLD = 1.5;
 const BUDGET_WARM = 0.3;
 const here = path.dirname(new URL(import.meta.url).pathname);
@@ -44,21 +46,7 @@ const RUNS = Math.max(3, Number(values.runs));
 const work = path.join(os.tmpdir(), `qlock-bench-conflicts-${FILES}-${SESSIONS}`);
 const repo = path.join(work, 'repo');
 const gitconfig = path.join(work, 'gitconfig');
-const env = {
-  ...process.env,
-  GIT_CONFIG_GLOBAL: gitconfig,
-  GIT_CONFIG_NOSYSTEM: '1',
-  NO_COLOR: '1',
-};
-for (const key of [
-  'GIT_DIR',
-  'GIT_WORK_TREE',
-  'GIT_INDEX_FILE',
-  'GIT_COMMON_DIR',
-  'QLOCK_SESSION',
-  'QLOCK_DEBUG',
-])
-  delete env[key];
+const env = isolatedEnv(gitconfig);
 
 function run(cmd, args, cwd, options = {}) {
   const r = spawnSync(cmd, args, {
@@ -85,10 +73,7 @@ const wt = (s) => path.join(work, `s${s}`);
 function generate() {
   fs.rmSync(work, { recursive: true, force: true });
   fs.mkdirSync(repo, { recursive: true });
-  fs.writeFileSync(
-    gitconfig,
-    '[user]\n\tname = bench\n\temail = bench@qlock.invalid\n[gc]\n\tauto = 0\n[maintenance]\n\tauto = false\n[init]\n\tdefaultBranch = main\n',
-  );
+  writeGitconfig(gitconfig, '[init]\n\tdefaultBranch = main\n');
   git(['init', '-q', '-b', 'main']);
   for (let i = 0; i < FILES; i++) {
     const file = path.join(repo, fileName(i));

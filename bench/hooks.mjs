@@ -30,6 +30,8 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 
+import { isolatedEnv, writeGitconfig } from './benchEnv.mjs';
+
 const here = path.dirname(new URL(import.meta.url).pathname);
 const BIN = path.resolve(here, '../bin/qlock.js');
 const COMMIT_BUDGET = 1.5;
@@ -53,26 +55,8 @@ const REFS = Number(values.refs);
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'qlock-bench-hooks-'));
 const gitconfig = path.join(work, 'gitconfig');
-fs.writeFileSync(
-  gitconfig,
-  '[user]\n\tname = bench\n\temail = bench@qlock.invalid\n[gc]\n\tauto = 0\n[maintenance]\n\tauto = false\n',
-);
-const env = {
-  ...process.env,
-  GIT_CONFIG_GLOBAL: gitconfig,
-  GIT_CONFIG_NOSYSTEM: '1',
-  NO_COLOR: '1',
-};
-for (const key of [
-  'GIT_DIR',
-  'GIT_WORK_TREE',
-  'GIT_INDEX_FILE',
-  'GIT_COMMON_DIR',
-  'QLOCK_SESSION',
-  'QLOCK',
-  'QLOCK_DEBUG',
-])
-  delete env[key];
+writeGitconfig(gitconfig);
+const env = isolatedEnv(gitconfig);
 
 function run(cmd, args, cwd, extraEnv = {}) {
   const r = spawnSync(cmd, args, {

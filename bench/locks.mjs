@@ -19,6 +19,8 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 
+import { isolatedEnv, writeGitconfig } from './benchEnv.mjs';
+
 const BUDGET = 1.3;
 const PROCESSES = 8;
 const here = path.dirname(new URL(import.meta.url).pathname);
@@ -41,22 +43,8 @@ const work = fs.mkdtempSync(path.join(os.tmpdir(), 'qlock-bench-locks-'));
 process.on('exit', () => fs.rmSync(work, { recursive: true, force: true }));
 const repo = path.join(work, 'repo');
 const gitconfig = path.join(work, 'gitconfig');
-fs.writeFileSync(gitconfig, '[user]\n\tname = bench\n\temail = bench@qlock.invalid\n');
-const env = {
-  ...process.env,
-  GIT_CONFIG_GLOBAL: gitconfig,
-  GIT_CONFIG_NOSYSTEM: '1',
-  NO_COLOR: '1',
-};
-for (const key of [
-  'GIT_DIR',
-  'GIT_WORK_TREE',
-  'GIT_INDEX_FILE',
-  'GIT_COMMON_DIR',
-  'QLOCK_SESSION',
-  'QLOCK_DEBUG',
-])
-  delete env[key];
+writeGitconfig(gitconfig);
+const env = isolatedEnv(gitconfig);
 
 function run(cmd, args, cwd, okCodes = [0]) {
   const r = spawnSync(cmd, args, { cwd, env, encoding: 'utf8' });

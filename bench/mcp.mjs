@@ -21,6 +21,8 @@ import { parseArgs } from 'node:util';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 
+import { isolatedEnv, writeGitconfig } from './benchEnv.mjs';
+
 const here = path.dirname(new URL(import.meta.url).pathname);
 const BIN = path.join(path.resolve(here, '..'), 'bin/qlock.js');
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '21' } } });
@@ -29,15 +31,8 @@ const RUNS = Math.max(11, Number(values.runs));
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'qlock-bench-mcp-'));
 const repo = path.join(work, 'repo');
 const gitconfig = path.join(work, 'gitconfig');
-fs.writeFileSync(gitconfig, '[user]\n\tname = bench\n\temail = bench@qlock.invalid\n');
-const env = {
-  ...process.env,
-  GIT_CONFIG_GLOBAL: gitconfig,
-  GIT_CONFIG_NOSYSTEM: '1',
-  NO_COLOR: '1',
-};
-for (const key of ['GIT_DIR', 'GIT_WORK_TREE', 'GIT_INDEX_FILE', 'QLOCK_SESSION', 'QLOCK_DEBUG'])
-  delete env[key];
+writeGitconfig(gitconfig);
+const env = isolatedEnv(gitconfig);
 
 function run(cmd, args, cwd) {
   const r = spawnSync(cmd, args, { cwd, env, encoding: 'utf8' });

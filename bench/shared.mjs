@@ -21,6 +21,8 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 
+import { isolatedEnv, writeGitconfig } from './benchEnv.mjs';
+
 const here = path.dirname(new URL(import.meta.url).pathname);
 const DIST = path.resolve(here, '../dist');
 const BIN = path.resolve(here, '../bin/qlock.js');
@@ -29,25 +31,8 @@ const RUNS = Math.max(5, Number(values.runs));
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'qlock-bench-shared-'));
 const gitconfig = path.join(work, 'gitconfig');
-fs.writeFileSync(
-  gitconfig,
-  '[user]\n\tname = bench\n\temail = bench@example.com\n[gc]\n\tauto = 0\n[maintenance]\n\tauto = false\n[protocol "file"]\n\tallow = always\n',
-);
-const env = {
-  ...process.env,
-  GIT_CONFIG_GLOBAL: gitconfig,
-  GIT_CONFIG_NOSYSTEM: '1',
-  NO_COLOR: '1',
-};
-for (const key of [
-  'GIT_DIR',
-  'GIT_WORK_TREE',
-  'GIT_INDEX_FILE',
-  'GIT_COMMON_DIR',
-  'QLOCK_SESSION',
-  'QLOCK_DEBUG',
-])
-  delete env[key];
+writeGitconfig(gitconfig, '[protocol "file"]\n\tallow = always\n');
+const env = isolatedEnv(gitconfig);
 Object.assign(process.env, env);
 for (const key of ['GIT_DIR', 'GIT_WORK_TREE', 'GIT_INDEX_FILE', 'GIT_COMMON_DIR', 'QLOCK_SESSION'])
   delete process.env[key];

@@ -18,6 +18,8 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 
+import { isolatedEnv, writeGitconfig } from './benchEnv.mjs';
+
 const BUDGET_P95_MS = 500;
 const here = path.dirname(new URL(import.meta.url).pathname);
 const BIN = path.resolve(here, '../bin/qlock.js');
@@ -36,18 +38,8 @@ const RUNS = Math.max(20, Number(values.runs));
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'qlock-bench-status-'));
 const gitconfig = path.join(work, 'gitconfig');
-fs.writeFileSync(
-  gitconfig,
-  '[user]\n\tname = bench\n\temail = bench@qlock.invalid\n[gc]\n\tauto = 0\n[maintenance]\n\tauto = false\n',
-);
-const env = {
-  ...process.env,
-  GIT_CONFIG_GLOBAL: gitconfig,
-  GIT_CONFIG_NOSYSTEM: '1',
-  NO_COLOR: '1',
-};
-for (const key of ['GIT_DIR', 'GIT_WORK_TREE', 'GIT_INDEX_FILE', 'GIT_COMMON_DIR', 'QLOCK_SESSION'])
-  delete env[key];
+writeGitconfig(gitconfig);
+const env = isolatedEnv(gitconfig);
 
 function run(cmd, args, cwd) {
   const r = spawnSync(cmd, args, { cwd, env, encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 });
