@@ -68,8 +68,10 @@ export async function checkMainMoved(ws: Workspace, now: Date): Promise<QlockEve
     for (const session of toExplain) {
       const to = tips.get(baseOf(session))!;
       const snap = snaps.snapshots.find((x) => x.name === session.name);
+      // Its snapshot failed (a note says why): leave its stored tip, so the next check tells it.
+      if (!snap) continue;
       // Its HEAD already has the new tip (it is on base, or it made the move): nothing to tell.
-      if (!snap || snap.mergeBase === to) {
+      if (snap.mergeBase === to) {
         moves.push({ session: session.name, from: session.baseTip, to });
         continue;
       }

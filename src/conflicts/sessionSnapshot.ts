@@ -84,20 +84,22 @@ async function currentTree(input: SnapshotInput): Promise<{ tree: string; entry:
   const before = fileSignature(priv);
   try {
     await addAllToIndex(worktree, priv, ignore);
+    const after = fileSignature(priv);
+    const listed = input.uncommitted ? { uncommitted: [...input.uncommitted].sort() } : {};
+    if (previous && before === after && previous.index === after) {
+      const { uncommitted: _stale, ...kept } = previous;
+      return { tree: previous.tree, entry: { ...kept, scannedAt, ...listed } };
+    }
+    // write-tree locks the index too (it stores the cache tree there).
+    const tree = await writeTree(worktree, priv);
+    return { tree, entry: { seed, index: fileSignature(priv), tree, scannedAt, ...listed } };
   } catch (error) {
     if (!isIndexLocked(error)) throw error;
-    // Another qlock process is updating this private index right now: use a throw-away copy.
+    // Another qlock process is updating this private index right now: use a throw-away copy,
+    // and cache nothing (an empty seed is never reused).
     const tree = await snapshotTree(worktree, ignore);
     return { tree, entry: { seed: '', index: '', tree } };
   }
-  const after = fileSignature(priv);
-  const listed = input.uncommitted ? { uncommitted: [...input.uncommitted].sort() } : {};
-  if (previous && before === after && previous.index === after) {
-    const { uncommitted: _stale, ...kept } = previous;
-    return { tree: previous.tree, entry: { ...kept, scannedAt, ...listed } };
-  }
-  const tree = await writeTree(worktree, priv);
-  return { tree, entry: { seed, index: fileSignature(priv), tree, scannedAt, ...listed } };
 }
 
 /**

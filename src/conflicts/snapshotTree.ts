@@ -36,20 +36,28 @@ export function ignorePathspecs(ignore: readonly string[]): string[] {
  * the original's modification time. Git's racy-clean check compares each entry's mtime with the
  * index file's own mtime: a copy stamped "now" would make git trust the stat data of a file
  * edited in the same second as the real index was written (same size, same second: missed).
+ * The copy is made beside the target and renamed over it, so another qlock process reading or
+ * updating the target at that moment sees either the old file or the new one, never half of it.
  */
 export function seedIndex(realIndex: string, target: string): void {
   fs.mkdirSync(path.dirname(target), { recursive: true });
-  let stat: fs.BigIntStats;
+  const temp = `${target}.seed-${process.pid}-${crypto.randomUUID()}`;
   try {
-    stat = fs.statSync(realIndex, { bigint: true });
-    fs.copyFileSync(realIndex, target);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    fs.rmSync(target, { force: true });
-    return;
+    let stat: fs.BigIntStats;
+    try {
+      stat = fs.statSync(realIndex, { bigint: true });
+      fs.copyFileSync(realIndex, temp);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      fs.rmSync(target, { force: true });
+      return;
+    }
+    const seconds = (ns: bigint) => Number(ns / 1000n) / 1e6;
+    fs.utimesSync(temp, seconds(stat.atimeNs), seconds(stat.mtimeNs));
+    fs.renameSync(temp, target);
+  } finally {
+    fs.rmSync(temp, { force: true });
   }
-  const seconds = (ns: bigint) => Number(ns / 1000n) / 1e6;
-  fs.utimesSync(target, seconds(stat.atimeNs), seconds(stat.mtimeNs));
 }
 
 /** Brings a private index up to the working tree and writes its tree. */

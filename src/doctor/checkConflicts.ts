@@ -6,6 +6,7 @@ import { hasMergeTreeWriteTree } from '../conflicts/mergeTree.js';
 import { gitVersion } from '../git/repo.js';
 import { readRegistry } from '../store/registry.js';
 import { messages } from '../ui/messages.js';
+import { isProcessAlive } from '../watch/watchPidFile.js';
 import type { Check, Finding } from './types.js';
 
 /** A private index lock older than this was left by a killed qlock (git holds it for ms). */
@@ -56,6 +57,9 @@ export const checkConflicts: Check = async (ws, ctx) => {
         return false;
       }
     }
+    // An index being seeded by a running qlock (snapshotTree.seedIndex) is not a leftover.
+    const seeding = /\.seed-(\d+)-/.exec(name);
+    if (seeding) return !isProcessAlive(Number(seeding[1]));
     return !sessions.has(name);
   });
   if (leftovers.length) {

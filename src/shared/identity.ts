@@ -15,35 +15,45 @@ import type { Participant } from './remoteDoc.js';
 const ID_FILE = 'shared-id';
 
 /**
- * This clone's id, created on first use (O_EXCL, so racing processes agree on one). The file also
- * records the state dir it belongs to: a repository copied with `cp -r` carries the file along,
- * and two clones sharing one id would withdraw each other's locks, so a copy gets a new id.
+ * This clone's id, created on first use. The file also records the state dir it belongs to: a
+ * repository copied with `cp -r` carries the file along, and two clones sharing one id would
+ * withdraw each other's locks, so a copy gets a new id.
+ *
+ * Racing first uses must agree on one id. A new file is written whole under a temporary name and
+ * hard-linked into place (the link fails if the file exists), so nobody reads it half written.
+ * A copied or damaged file is replaced by an id derived from its content and this state dir:
+ * every process that finds the same file derives the same id, whoever renames it first.
  */
 export function cloneId(stateDir: string): string {
   const file = path.join(stateDir, ID_FILE);
-  const read = (): string | undefined => {
-    try {
-      const [id, owner] = fs.readFileSync(file, 'utf8').trim().split(' ');
-      if (id && /^[0-9a-f]{12}$/.test(id) && owner === stateDir) return id;
-    } catch {
-      // not created yet
-    }
-    return undefined;
-  };
-  const existing = read();
-  if (existing) return existing;
-  fs.mkdirSync(stateDir, { recursive: true });
-  const id = crypto.randomBytes(6).toString('hex');
-  const content = `${id} ${stateDir}\n`;
+  let found: string | undefined;
   try {
-    fs.writeFileSync(file, content, { flag: 'wx' });
+    found = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  if (found !== undefined) {
+    const [id, owner] = found.trim().split(' ');
+    if (id && /^[0-9a-f]{12}$/.test(id) && owner === stateDir) return id;
+    const derived = crypto.createHash('sha256').update(`${found}\0${stateDir}`).digest('hex');
+    return placeId(file, derived.slice(0, 12), stateDir, 'replace');
+  }
+  fs.mkdirSync(stateDir, { recursive: true });
+  return placeId(file, crypto.randomBytes(6).toString('hex'), stateDir, 'create');
+}
+
+function placeId(file: string, id: string, stateDir: string, how: 'create' | 'replace'): string {
+  const temp = `${file}.${process.pid}-${crypto.randomBytes(4).toString('hex')}`;
+  fs.writeFileSync(temp, `${id} ${stateDir}\n`);
+  try {
+    if (how === 'replace') fs.renameSync(temp, file);
+    else fs.linkSync(temp, file);
     return id;
-  } catch {
-    // Created meanwhile by another process (use theirs), or a copied file of another clone.
-    const theirs = read();
-    if (theirs) return theirs;
-    fs.writeFileSync(file, content);
-    return read() ?? id;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    return cloneId(stateDir); // another process created it first: read theirs
+  } finally {
+    fs.rmSync(temp, { force: true });
   }
 }
 

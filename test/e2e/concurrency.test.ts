@@ -163,4 +163,42 @@ describe('8 processes at once', () => {
         .sort(),
     ).toEqual([...worktrees].sort());
   });
+
+  it('racing first uses of the shared identity agree on one clone id (new, and in a copy)', async () => {
+    const DIRS = 25; // 8 processes race through 25 state dirs: many chances to collide
+    const scratch = tempDir();
+    const script = path.join(scratch, 'identity.mjs');
+    fs.writeFileSync(
+      script,
+      `import { cloneId } from '${dist('shared/identity.js')}';
+const [root, count, go] = process.argv.slice(2);
+const fs = await import('node:fs');
+while (!fs.existsSync(go)) await new Promise((r) => setTimeout(r, 2));
+const ids = [];
+for (let i = 0; i < Number(count); i++) ids.push(cloneId(root + '/' + i));
+process.stdout.write(ids.join(' '));
+`,
+    );
+    const raceIn = async (root: string) => {
+      const go = path.join(scratch, `go-${path.basename(root)}`);
+      const runs = Array.from({ length: 8 }, () => runNode(script, [root, String(DIRS), go]));
+      fs.writeFileSync(go, '');
+      const results = await Promise.all(runs);
+      for (const r of results) expect(r, r.stderr).toMatchObject({ code: 0, stderr: '' });
+      const seen = results.map((r) => r.stdout.split(' '));
+      // Per state dir, every process got the same id.
+      return Array.from({ length: DIRS }, (_, i) => [...new Set(seen.map((ids) => ids[i]))]);
+    };
+    const original = path.join(scratch, 'original');
+    const fresh = await raceIn(original);
+    expect(fresh.filter((ids) => ids.length !== 1)).toEqual([]);
+    // A copied repository carries the original's id file: its processes agree on a new one.
+    const copy = path.join(scratch, 'copy');
+    fs.cpSync(original, copy, { recursive: true });
+    const copied = await raceIn(copy);
+    expect(copied.filter((ids) => ids.length !== 1)).toEqual([]);
+    expect(copied.filter((ids, i) => ids[0] === fresh[i]![0])).toEqual([]);
+    for (let i = 0; i < DIRS; i++)
+      expect(fs.readdirSync(path.join(copy, String(i)))).toEqual(['shared-id']); // no temp files
+  });
 });

@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import path from 'node:path';
+
 import { describe, expect, it } from 'vitest';
 
 import { join } from '../../src/commands/join.js';
@@ -72,6 +75,22 @@ describe('checkMainMoved', () => {
     const events = await checkMainMoved(ws, NOW);
     expect(events.map((e) => e.to)).toEqual([['a'], ['b']]);
     expect(readRegistry(ws.project.stateDir).sessions.trunk!.baseTip).toBe(to);
+  });
+
+  it('a session whose snapshot fails is told at the next check, not skipped', async () => {
+    const { repo, b, ws } = await twoSessions();
+    editLine(b, 'src/b.txt', 3, 'B3');
+    const dotGit = path.join(b, '.git');
+    const link = fs.readFileSync(dotGit, 'utf8');
+    fs.writeFileSync(dotGit, 'gitdir: /nonexistent/qlock-test\n');
+    editLine(repo.root, 'src/b.txt', 7, 'MAIN7');
+    const to = repo.commitAll('main moves');
+    expect((await checkMainMoved(ws, NOW)).map((e) => e.to)).toEqual([['a']]);
+    expect(readRegistry(ws.project.stateDir).sessions.b!.baseTip).not.toBe(to);
+    fs.writeFileSync(dotGit, link);
+    const later = await checkMainMoved(ws, NOW);
+    expect(later.map((e) => [e.to, e.paths])).toEqual([[['b'], ['src/b.txt']]]);
+    expect(readRegistry(ws.project.stateDir).sessions.b!.baseTip).toBe(to);
   });
 
   it('two racing checks record one event per session', async () => {
