@@ -24,6 +24,7 @@ export interface Snapshot {
 
 /** The remote could not be reached (or refused to talk): the caller degrades to local-only. */
 export class RemoteUnavailable extends QlockError {
+  static override readonly kind: string = 'RemoteUnavailable';
   readonly reason: string;
   constructor(remote: string, reason: string) {
     super(messages.sharedUnreachableError(remote, reason));
@@ -34,6 +35,7 @@ export class RemoteUnavailable extends QlockError {
 
 /** The remote answered but permanently refuses our ref, or holds data we cannot read. */
 export class RemoteRefused extends QlockError {
+  static override readonly kind: string = 'RemoteRefused';
   readonly reason: string;
   constructor(message: string, reason: string) {
     super(message);
