@@ -179,7 +179,7 @@ try {
       return run(process.execPath, [path.resolve(here, '../scripts/bundle.mjs')], here);
     // Not fresh: older than the dist files it lists.
     const old = new Date(Date.now() - 3600_000);
-    fs.utimesSync(path.resolve(here, '../dist/fastBundle.cjs'), old, old);
+    fs.utimesSync(path.resolve(here, '../dist/fastBundle-hook.cjs'), old, old);
   };
   bundle();
   const plain = commitLatency(s1, () => free, RUNS);

@@ -7,24 +7,30 @@
  * script starts and the ESM loader is not, and the hot commands (git hooks, agent hooks, lock,
  * unlock, prompt) run inside `git commit` and the agent's tool loop, where every millisecond counts.
  *
- * Those commands first go to dist/fastBundle.cjs (scripts/bundle.mjs: the fast path and its hot
- * modules in one file), while that bundle is fresh; anything the fast path does not handle, and
- * everything else, goes to the full CLI in dist/bin.js. Fresh: every dist file the bundle was made
- * from still has its size and is not newer than the bundle, so a plain `tsc` rebuild can never run
- * stale code, only slower code.
+ * Those commands first go to their bundle, dist/fastBundle-<group>.cjs (scripts/bundle.mjs: the
+ * command's fast path and its hot modules in one file), while that bundle is fresh; anything the
+ * fast path does not handle (help, a typo), and everything else, goes to the full CLI in
+ * dist/bin.js. Fresh: every dist file the bundle was made from still has its size and is not newer
+ * than the bundle, so a plain `tsc` rebuild can never run stale code, only slower code.
  */
 const fs = require('node:fs');
 const path = require('node:path');
 const { pathToFileURL } = require('node:url');
 
 const dist = path.join(__dirname, '..', 'dist');
-const bundleFile = path.join(dist, 'fastBundle.cjs');
-const FAST = new Set(['hook', 'agent-hook', 'lock', 'unlock', 'prompt']);
+/** Hot command → its bundle (see scripts/bundle.mjs). */
+const FAST = {
+  hook: 'hook',
+  'agent-hook': 'agent',
+  lock: 'lock',
+  unlock: 'lock',
+  prompt: 'prompt',
+};
 
-function bundleIsFresh() {
+function bundleIsFresh(bundleFile, manifestFile) {
   try {
     const bundle = fs.statSync(bundleFile);
-    const { files } = JSON.parse(fs.readFileSync(path.join(dist, 'fastBundle.json'), 'utf8'));
+    const { files } = JSON.parse(fs.readFileSync(manifestFile, 'utf8'));
     for (const [rel, size] of Object.entries(files)) {
       const stat = fs.statSync(path.join(dist, rel));
       if (stat.size !== size || stat.mtimeMs > bundle.mtimeMs) return false;
@@ -36,17 +42,20 @@ function bundleIsFresh() {
 }
 
 async function main(argv) {
-  if (FAST.has(argv[0])) {
-    const fresh = bundleIsFresh();
+  const group = Object.hasOwn(FAST, argv[0]) ? FAST[argv[0]] : undefined;
+  // Help goes to commander, which writes it.
+  if (group && !argv.includes('--help') && !argv.includes('-h')) {
+    const bundleFile = path.join(dist, `fastBundle-${group}.cjs`);
+    const fresh = bundleIsFresh(bundleFile, path.join(dist, `fastBundle-${group}.json`));
     if (process.env.QLOCK_DEBUG === '1') {
       process.stderr.write(
-        `qlock:bin ${fresh ? 'bundled fast path' : 'no fresh bundle: dist modules'}\n`,
+        `qlock:bin ${fresh ? `bundled fast path (${group})` : 'no fresh bundle: dist modules'}\n`,
       );
     }
     if (fresh) {
       const code = await require(bundleFile).runFast(argv);
       if (code !== undefined) return code;
-      // Declined (help, a typo, an unusual option): the full CLI reports it the usual way.
+      // Declined (a typo, an unusual option): the full CLI reports it the usual way.
       const { main: cli } = await import(pathToFileURL(path.join(dist, 'cli.js')).href);
       return cli(argv);
     }

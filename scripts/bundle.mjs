@@ -1,17 +1,26 @@
 #!/usr/bin/env node
 /**
- * Bundles the fast path of the hot commands (`qlock hook …`, `qlock agent-hook …`, `qlock lock`,
- * `qlock unlock`, `qlock prompt`: src/fastPath.ts, its handlers and the modules they need on every
- * run) into one CommonJS file, dist/fastBundle.cjs, next to the list of dist files it was made
- * from (dist/fastBundle.json).
+ * Bundles the fast path of each group of hot commands into one CommonJS file of its own:
+ *   dist/fastBundle-hook.cjs    `qlock hook …` (every installed git hook)
+ *   dist/fastBundle-agent.cjs   `qlock agent-hook …` (before every agent write, every prompt)
+ *   dist/fastBundle-lock.cjs    `qlock lock`, `qlock unlock`
+ *   dist/fastBundle-prompt.cjs  `qlock prompt` (every shell prompt)
+ * each next to the list of dist files it was made from (dist/fastBundle-<name>.json).
  *
  * Why: node's ESM loader pays per module (resolve, read, compile, link) and is not even started for
- * a CommonJS entry; the hot paths are 30-40 small modules. Bundled, each of them saves 10-25 ms, which
- * is what brings them within DESIGN.md's budgets (see bench/RESULTS.md). Dynamic imports that are
- * not on the hot path stay dynamic and load the unbundled dist modules, so rarely used code
+ * a CommonJS entry; a hot path is 20-40 small modules. Bundled, each command saves 10-25 ms, which
+ * is what brings them within DESIGN.md's budgets (see bench/RESULTS.md). One bundle per group, so
+ * that `qlock lock` does not compile the git hooks' modules and their libraries. Dynamic imports
+ * that are not on the hot path stay dynamic and load the unbundled dist modules, so rarely used code
  * (conflict prediction, shared mode, post-commit) is loaded only when needed, as before.
  *
- * bin/qlock.js uses the bundle only while it is fresh (no listed file changed size or is newer than
+ * proper-lockfile (the registry mutex) is bundled in, with graceful-fs replaced by node:fs: a
+ * dynamic import() of the package would start node's ESM loader (~10 ms), and graceful-fs (~6 ms
+ * to load, it patches fs) only queues and retries operations when a process runs out of file
+ * descriptors, which a command that holds a handful of them for milliseconds cannot do. The
+ * long-running processes (`qlock watch`, `qlock mcp`) load the real packages from dist/.
+ *
+ * bin/qlock.js uses a bundle only while it is fresh (no listed file changed size or is newer than
  * the bundle: a plain `tsc` rebuild makes it stale) and falls back to the normal modules otherwise,
  * so a missing or stale bundle only costs speed. Run by `npm run build`.
  */
@@ -22,38 +31,54 @@ import { pathToFileURL } from 'node:url';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const dist = path.join(root, 'dist');
-const bundleFile = path.join(dist, 'fastBundle.cjs');
-const manifestFile = path.join(dist, 'fastBundle.json');
-/** Modules loaded with import() that still belong in the bundle: what the hot commands need on every run. */
-const HOT = new Set([
-  // git hooks: pre-commit
-  'fast/hook.js',
-  'hooks/runGitHook.js',
-  'hooks/preCommit.js',
-  // agent hooks: pre-write and prompt
-  'fast/agentHook.js',
-  'agents/hookProcess.js',
-  'agents/toolTargets.js',
-  'agents/toolHook.js',
-  'agents/contextHooks.js',
-  'project/findProject.js',
-  'project/loadConfig.js',
-  'ui/messages/agents.js',
-  // lock / unlock
-  'fast/lock.js',
-  'commands/lock.js',
-  'commands/unlock.js',
-  'locks/acquireLocks.js',
-  'store/registry.js',
-  // shell prompt
-  'fast/prompt.js',
-]);
 
-function removeBundle(reason) {
-  fs.rmSync(bundleFile, { force: true });
-  fs.rmSync(manifestFile, { force: true });
+/**
+ * Each bundle: its entry (a src/fast/ handler, exporting runFast(argv)) and the modules it loads
+ * with import() that still belong in it, because the command needs them on every run.
+ */
+const BUNDLES = {
+  hook: {
+    entry: 'fast/hook.js',
+    hot: ['hooks/runGitHook.js', 'hooks/preCommit.js', 'project/loadConfig.js'],
+  },
+  agent: {
+    entry: 'fast/agentHook.js',
+    hot: [
+      'agents/hookProcess.js',
+      'agents/toolTargets.js',
+      'agents/toolHook.js',
+      'agents/contextHooks.js',
+      'project/findProject.js',
+      'project/loadConfig.js',
+      'ui/messages/agents.js',
+      'agents/peerChanges.js', // Claude, Gemini and Codex writes: the other sessions' changes
+      'git/exec.js',
+      'proper-lockfile', // marking events read at a prompt
+    ],
+  },
+  lock: {
+    entry: 'fast/lock.js',
+    hot: [
+      'commands/lock.js',
+      'commands/unlock.js',
+      'locks/acquireLocks.js',
+      'store/registry.js',
+      'proper-lockfile',
+    ],
+  },
+  prompt: { entry: 'fast/prompt.js', hot: [] },
+};
+
+const bundleFile = (name) => path.join(dist, `fastBundle-${name}.cjs`);
+const manifestFile = (name) => path.join(dist, `fastBundle-${name}.json`);
+
+function removeBundles(reason) {
+  for (const name of Object.keys(BUNDLES)) {
+    fs.rmSync(bundleFile(name), { force: true });
+    fs.rmSync(manifestFile(name), { force: true });
+  }
   console.log(
-    `scripts/bundle.mjs: no fast-path bundle (${reason}); the hot commands load dist/ modules.`,
+    `scripts/bundle.mjs: no fast-path bundles (${reason}); the hot commands load dist/ modules.`,
   );
 }
 
@@ -69,56 +94,87 @@ try {
   const entry = require.resolve('rolldown');
   ({ rolldown } = await import(pathToFileURL(entry).href));
 } catch (error) {
-  removeBundle(`rolldown not found: ${error.message.split('\n')[0]}`);
+  removeBundles(`rolldown not found: ${error.message.split('\n')[0]}`);
   process.exit(0);
 }
-if (!fs.existsSync(path.join(dist, 'fastPath.js'))) {
-  removeBundle('dist/fastPath.js is missing: run tsc first');
+const missing = Object.values(BUNDLES).find((b) => !fs.existsSync(path.join(dist, b.entry)));
+if (missing) {
+  removeBundles(`dist/${missing.entry} is missing: run tsc first`);
   process.exit(0);
+}
+// The old single bundle (before one per command group), if a previous build left it.
+fs.rmSync(path.join(dist, 'fastBundle.cjs'), { force: true });
+fs.rmSync(path.join(dist, 'fastBundle.json'), { force: true });
+
+/**
+ * Replacements inside bundled packages. graceful-fs: see above. assert: signal-exit (proper-lockfile's
+ * release on exit) loads node:assert (~3 ms: it pulls in the inspector's colour and diff code)
+ * for one `assert.equal` on its argument's type.
+ */
+const SHIMS = {
+  'graceful-fs': "module.exports = require('node:fs');\n",
+  assert:
+    'module.exports = { equal(actual, expected, message) { if (actual != expected) throw new Error(message); } };\n',
+};
+
+async function bundle(name, { entry, hot }) {
+  const inline = new Set(hot);
+  const build = await rolldown({
+    input: path.join(dist, entry),
+    platform: 'node',
+    logLevel: 'warn',
+    plugins: [
+      {
+        name: 'qlock-fast-path',
+        resolveId(source, importer, options) {
+          if (source.startsWith('node:')) return { id: source, external: true };
+          if (!importer) return null;
+          if (
+            Object.hasOwn(SHIMS, source) &&
+            importer.includes(`${path.sep}node_modules${path.sep}`)
+          )
+            return `\0qlock-shim:${source}`;
+          if (!source.startsWith('.') && !path.isAbsolute(source)) {
+            // A package: bundled if the hot path needs it (and everything it requires), else
+            // left to node, resolved from dist/ when (and if) it is imported.
+            const bundled =
+              inline.has(source) || importer.includes(`${path.sep}node_modules${path.sep}`);
+            return bundled ? null : { id: source, external: true };
+          }
+          const target = path.resolve(path.dirname(importer), source);
+          const rel = path.relative(dist, target).split(path.sep).join('/');
+          if (options?.kind === 'dynamic-import' && !inline.has(rel)) {
+            // Stays a separate module, imported relative to dist/fastBundle-<name>.cjs.
+            return { id: `./${rel}`, external: true };
+          }
+          return null;
+        },
+        load(id) {
+          return id.startsWith('\0qlock-shim:') ? SHIMS[id.slice('\0qlock-shim:'.length)] : null;
+        },
+      },
+    ],
+  });
+  // CommonJS: bin/qlock.js loads it with require(), without starting node's ESM loader. The
+  // dynamic imports stay import() and load the ES modules of dist/ when they are needed.
+  const { output } = await build.generate({ format: 'cjs', codeSplitting: false });
+  const chunk = output.find((o) => o.type === 'chunk');
+  if (!chunk) throw new Error(`rolldown produced no chunk for ${entry}`);
+  if (chunk.code.includes('import.meta')) {
+    // A bundled module that locates files relative to itself would look in the wrong place.
+    throw new Error(`the ${name} bundle must not contain import.meta: import that module lazily`);
+  }
+  const files = {};
+  for (const id of chunk.moduleIds) {
+    if (!path.isAbsolute(id) || !id.startsWith(dist + path.sep)) continue;
+    files[path.relative(dist, id).split(path.sep).join('/')] = fs.statSync(id).size;
+  }
+  const banner =
+    '// Generated by scripts/bundle.mjs from dist/ (see there); used by bin/qlock.js while fresh.\n';
+  writeAtomic(bundleFile(name), banner + chunk.code);
+  writeAtomic(manifestFile(name), JSON.stringify({ files }, null, 2) + '\n');
+  return `dist/fastBundle-${name}.cjs, ${Object.keys(files).length} modules, ${(chunk.code.length / 1024).toFixed(0)} KiB`;
 }
 
-const build = await rolldown({
-  input: path.join(dist, 'fastPath.js'),
-  platform: 'node',
-  logLevel: 'warn',
-  plugins: [
-    {
-      name: 'qlock-fast-path',
-      resolveId(source, importer, options) {
-        if (source.startsWith('node:')) return { id: source, external: true };
-        if (!importer) return null;
-        // Packages (cosmiconfig, zod, ...) are only imported lazily: resolved from dist/ at run time.
-        if (!source.startsWith('.') && !path.isAbsolute(source))
-          return { id: source, external: true };
-        const target = path.resolve(path.dirname(importer), source);
-        const rel = path.relative(dist, target).split(path.sep).join('/');
-        if (options?.kind === 'dynamic-import' && !HOT.has(rel)) {
-          // Stays a separate module, imported relative to dist/fastBundle.cjs.
-          return { id: `./${rel}`, external: true };
-        }
-        return null;
-      },
-    },
-  ],
-});
-// CommonJS: bin/qlock.js loads it with require(), without starting node's ESM loader. The
-// dynamic imports stay import() and load the ES modules of dist/ when they are needed.
-const { output } = await build.generate({ format: 'cjs', codeSplitting: false });
-const chunk = output.find((o) => o.type === 'chunk');
-if (!chunk) throw new Error('rolldown produced no chunk');
-if (chunk.code.includes('import.meta')) {
-  // A bundled module that locates files relative to itself would look in the wrong place.
-  throw new Error('the fast-path bundle must not contain import.meta: import that module lazily');
-}
-const files = {};
-for (const id of chunk.moduleIds) {
-  if (!path.isAbsolute(id) || !id.startsWith(dist + path.sep)) continue;
-  files[path.relative(dist, id).split(path.sep).join('/')] = fs.statSync(id).size;
-}
-const banner =
-  '// Generated by scripts/bundle.mjs from dist/ (see there); used by bin/qlock.js while fresh.\n';
-writeAtomic(bundleFile, banner + chunk.code);
-writeAtomic(manifestFile, JSON.stringify({ files }, null, 2) + '\n');
-console.log(
-  `scripts/bundle.mjs: dist/fastBundle.cjs, ${Object.keys(files).length} modules, ${(chunk.code.length / 1024).toFixed(0)} KiB`,
-);
+for (const [name, spec] of Object.entries(BUNDLES))
+  console.log(`scripts/bundle.mjs: ${await bundle(name, spec)}`);

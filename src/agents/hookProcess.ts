@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 
+import { writeStderr, writeStdout } from '../ui/stdio.js';
 import type { AgentName, HookEvent } from './agentNames.js';
 import { runAgentHook } from './runAgentHook.js';
 
@@ -55,18 +56,6 @@ async function readAllOf(fd: number): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-/** Writes all of `text` to a file descriptor; falls back to the stream on a full pipe. */
-function writeAll(fd: 1 | 2, text: string): void {
-  if (!text) return;
-  const data = Buffer.from(text);
-  let offset = 0;
-  try {
-    while (offset < data.length) offset += fs.writeSync(fd, data, offset);
-  } catch {
-    (fd === 1 ? process.stdout : process.stderr).write(data.subarray(offset));
-  }
-}
-
 export async function runHookProcess(
   agent: AgentName,
   event: HookEvent,
@@ -81,8 +70,8 @@ export async function runHookProcess(
     env,
     now: () => new Date(),
   });
-  writeAll(1, outcome.stdout);
-  writeAll(2, outcome.stderr);
+  if (outcome.stdout) writeStdout(outcome.stdout);
+  if (outcome.stderr) writeStderr(outcome.stderr);
   if (timedOut) {
     // Something still runs: leave at once. A read of a stdin the agent never closed blocks a
     // thread-pool thread, and Node's exit waits for those threads: only a signal ends the

@@ -2,7 +2,7 @@ import type { Context } from '../context.js';
 import { acquireLocksWaiting } from '../locks/acquireLocksWaiting.js';
 import { resolveLockTarget } from '../locks/resolveLockTarget.js';
 import type { Lock } from '../store/types.js';
-import { messages } from '../ui/messages.js';
+import { lockMessages as messages } from '../ui/messages/locks.js';
 import { formatAge, parseDuration } from '../util/duration.js';
 
 export interface LockOptions {

@@ -4,7 +4,8 @@ import { releaseLocks } from '../locks/releaseLocks.js';
 import { resolveLockTarget } from '../locks/resolveLockTarget.js';
 import type { RemoteLock } from '../shared/remoteDoc.js';
 import type { Lock } from '../store/types.js';
-import { messages } from '../ui/messages.js';
+import { lockMessages as messages } from '../ui/messages/locks.js';
+import { sharedHolder } from '../ui/messages/remoteHolder.js';
 
 export interface UnlockOptions {
   paths: string[];
@@ -54,7 +55,7 @@ export function renderUnlock(result: UnlockResult, ctx?: Pick<Context, 'now'>): 
       messages.broke(
         l.path,
         // A lock of another machine (shared mode) names the person and the host too.
-        'host' in l ? messages.sharedHolder(l as RemoteLock, now) : formatHolder(l, now),
+        'host' in l ? sharedHolder(l as RemoteLock, now) : formatHolder(l, now),
         l.session,
       ),
     );

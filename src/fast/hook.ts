@@ -1,5 +1,6 @@
 import { defaultContext } from '../context.js';
 import { GIT_HOOKS } from '../hooks/hookTable.js';
+import { directOutput } from '../ui/stdio.js';
 
 /**
  * Fast path for `qlock hook <git-hook> [args...]`, the call every installed git hook makes: no
@@ -15,5 +16,5 @@ export async function runFast(argv: string[]): Promise<number | undefined> {
   // runGitHook awaits the same import and reports its failure.
   GIT_HOOKS[name]!.load().catch(() => undefined);
   const { runGitHook } = await import('../hooks/runGitHook.js');
-  return runGitHook(name, args, defaultContext());
+  return runGitHook(name, args, defaultContext(directOutput));
 }

@@ -6,7 +6,8 @@ import { type Context, defaultContext } from '../context.js';
 import { ExitCode, isQlockError } from '../errors.js';
 import { disableColor } from '../ui/color.js';
 import { enableDebug, isDebug } from '../ui/debug.js';
-import { messages } from '../ui/messages.js';
+import { coreMessages as messages } from '../ui/messages/core.js';
+import { directOutput, writeStderr, writeStdout } from '../ui/stdio.js';
 
 /**
  * The fast path for `qlock lock` and `qlock unlock` (see src/fastPath.ts): the same commands as
@@ -58,6 +59,7 @@ function contextFrom(values: Parsed['values']): Context {
   if (values['no-color']) disableColor();
   const dir = values.C as string | undefined;
   return defaultContext({
+    ...directOutput,
     cwd: dir ? path.resolve(dir) : process.cwd(),
     json: values.json === true,
     ...(values.session ? { session: values.session as string } : {}),
@@ -70,10 +72,10 @@ function printError(error: unknown, json: boolean): number {
   const message = known
     ? error.message
     : (error instanceof Error ? error.message : String(error)) || 'unknown error';
-  process.stderr.write(`qlock: ${known ? message : messages.internal(message)}\n`);
-  if (isDebug() && error instanceof Error && error.stack) process.stderr.write(error.stack + '\n');
+  writeStderr(`qlock: ${known ? message : messages.internal(message)}\n`);
+  if (isDebug() && error instanceof Error && error.stack) writeStderr(error.stack + '\n');
   const exitCode = known ? error.exitCode : ExitCode.failure;
-  if (json) process.stdout.write(JSON.stringify({ error: { message, exitCode } }) + '\n');
+  if (json) writeStdout(JSON.stringify({ error: { message, exitCode } }) + '\n');
   return exitCode;
 }
 
@@ -103,7 +105,7 @@ async function runUnlock(parsed: Parsed, ctx: Context): Promise<void> {
 }
 
 function output(result: object, ctx: Context, text: string): void {
-  if (ctx.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+  if (ctx.json) writeStdout(JSON.stringify(result, null, 2) + '\n');
   else if (text) ctx.out(text);
 }
 

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 
 import { promptInfo } from '../inbox/promptInfo.js';
+import { writeStdout } from '../ui/stdio.js';
 
 /**
  * `qlock prompt` without commander: a shell prompt runs it before every command line. Handles
@@ -39,7 +40,7 @@ export async function runFast(argv: string[]): Promise<number | undefined> {
   const { values } = parsed;
   const cwd = values.C ? path.resolve(values.C) : process.cwd();
   const result = promptInfo(cwd, process.env, values.session);
-  if (values.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
-  else if (result.text) process.stdout.write(result.text + '\n');
+  if (values.json) writeStdout(JSON.stringify(result, null, 2) + '\n');
+  else if (result.text) writeStdout(result.text + '\n');
   return 0;
 }

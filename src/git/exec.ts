@@ -94,7 +94,7 @@ export function gitBuffer(
   args: readonly string[],
   options: GitOptions,
 ): Promise<{ stdout: Buffer; stderr: string; code: number }> {
-  const started = performance.now();
+  const started = Date.now();
   const okCodes = options.okCodes ?? [0];
   const fullArgs = [...FIXED_FLAGS, ...args];
   return new Promise((resolve, reject) => {
@@ -134,7 +134,7 @@ export function gitBuffer(
         code: code ?? -1,
       };
       debug(
-        `${args.slice(0, 3).join(' ')} (${options.cwd}) → ${result.code} ${Math.round(performance.now() - started)}ms`,
+        `${args.slice(0, 3).join(' ')} (${options.cwd}) → ${result.code} ${Math.round(Date.now() - started)}ms`,
       );
       if (okCodes.includes(result.code)) resolve(result);
       else reject(new GitError(args, result.code, result.stderr, options.cwd));

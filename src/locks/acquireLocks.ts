@@ -1,8 +1,8 @@
 import { QlockError, RefusedError, UsageError } from '../errors.js';
 import { readRegistry } from '../store/readRegistry.js';
 import type { Lock, Registry } from '../store/types.js';
-import { messages } from '../ui/messages.js';
-import { type BlockedPath } from '../ui/messages/locks.js';
+import { coreMessages } from '../ui/messages/core.js';
+import { type BlockedPath, lockMessages as messages } from '../ui/messages/locks.js';
 import { formatHolder } from './formatHolder.js';
 import { findBlockingLocks, isLockHonoured, locksOverlap } from './lockTable.js';
 
@@ -127,7 +127,7 @@ export async function acquireLocks(
     const self = registry.sessions[options.session];
     if (!self)
       throw new QlockError(
-        messages.unknownSession(options.session, Object.keys(registry.sessions)),
+        coreMessages.unknownSession(options.session, Object.keys(registry.sessions)),
       );
     const { taken, refreshed, replaced } = applyAcquire(registry, options);
     if (Date.parse(self.lastSeen) < options.now.getTime())

@@ -1,7 +1,7 @@
 import { QlockError, UsageError } from '../errors.js';
 import { updateRegistry } from '../store/registry.js';
 import type { Lock, Registry } from '../store/types.js';
-import { messages } from '../ui/messages.js';
+import { lockMessages as messages } from '../ui/messages/locks.js';
 import { formatHolder } from './formatHolder.js';
 import { lockCovers } from './lockTable.js';
 

@@ -3,7 +3,8 @@ import path from 'node:path';
 
 import { QlockError } from '../errors.js';
 import { createDebug } from '../ui/debug.js';
-import { messages } from '../ui/messages.js';
+// The core area's messages, not the aggregator: the hot lock path compiles no other area's.
+import { coreMessages as messages } from '../ui/messages/core.js';
 import { uniqueHex } from './atomicWrite.js';
 
 const debug = createDebug('mutex');
@@ -110,7 +111,7 @@ export async function withMutex<T>(
   const lockPath = mutexPath(stateDir, name);
   const ownerFile = `${lockPath}.owner`;
   let compromised: Error | undefined;
-  const started = performance.now();
+  const started = Date.now();
   let release: () => Promise<void>;
   try {
     release = await acquire(target, lockPath, (error) => {
@@ -123,7 +124,7 @@ export async function withMutex<T>(
       cause: error,
     });
   }
-  debug(`acquired in ${Math.round(performance.now() - started)}ms`);
+  debug(`acquired in ${Math.round(Date.now() - started)}ms`);
   const token = `${process.pid}.${uniqueHex()}${uniqueHex()}`;
   fs.writeFileSync(ownerFile, token);
   const assertHeld = () => {

@@ -1,18 +1,9 @@
 /** Messages of the shared area (see src/ui/messages.ts): locks shared through a git remote. */
-import type { Notice, Participant, RemoteLock } from '../../shared/remoteDoc.js';
+import type { Notice, Participant } from '../../shared/remoteDoc.js';
 import type { ConflictRecord } from '../../shared/sharedFiles.js';
 import { formatAge } from '../../util/duration.js';
 import { shellArg } from './locks.js';
-
-/** "Alice <alice@example.com>" (or just the name). */
-const person = (p: Pick<Participant, 'user' | 'email'>) =>
-  p.email ? `${p.user || p.email} <${p.email}>` : p.user || 'someone';
-
-/** "feature-b of Alice <alice@example.com> on laptop-2" */
-const who = (p: Pick<Participant, 'user' | 'email' | 'host'> & { session: string }) =>
-  `${p.session} of ${person(p)} on ${p.host}`;
-
-const ago = (iso: string, now: Date) => formatAge(now.getTime() - Date.parse(iso));
+import { ago, person, sharedHolder, who } from './remoteHolder.js';
 
 const pathList = (paths: string[]) =>
   paths.length <= 3
@@ -33,14 +24,7 @@ export interface PushBlocked {
 }
 
 const sharedLockMessages = {
-  /** A remote lock's holder: "feature-b of Alice <a@x> on laptop-2 (reason: …, 5m ago)". */
-  sharedHolder: (lock: RemoteLock, now: Date) => {
-    const left = lock.expiresAt ? Date.parse(lock.expiresAt) - now.getTime() : undefined;
-    return (
-      `${who(lock)} (${lock.reason ? `reason: ${lock.reason}` : 'no reason given'}, ${ago(lock.acquiredAt, now)} ago` +
-      `${left !== undefined && left > 0 ? `, expires in ${formatAge(left)}` : ''})`
-    );
-  },
+  sharedHolder,
 
   /** Exit 3: the lock is held by someone on another machine. */
   sharedLockRefused: (blocked: SharedBlocked[], remote: string, waited?: string) => {
