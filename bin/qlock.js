@@ -19,13 +19,22 @@ const { pathToFileURL } = require('node:url');
 
 const dist = path.join(__dirname, '..', 'dist');
 /** Hot command → its bundle (see scripts/bundle.mjs). */
-const FAST = {
-  hook: 'hook',
-  'agent-hook': 'agent',
-  lock: 'lock',
-  unlock: 'lock',
-  prompt: 'prompt',
-};
+const FAST = { hook: 'hook', lock: 'lock', unlock: 'lock', prompt: 'prompt' };
+/** `agent-hook <agent> <event>`: the tool events (canonical and native names) have their own. */
+const TOOL_EVENTS = new Set([
+  'pre-tool',
+  'post-tool',
+  'pretooluse',
+  'posttooluse',
+  'beforetool',
+  'aftertool',
+]);
+
+function bundleFor(argv) {
+  if (argv[0] === 'agent-hook')
+    return TOOL_EVENTS.has(String(argv[2]).toLowerCase()) ? 'agent-tool' : 'agent-context';
+  return Object.hasOwn(FAST, argv[0]) ? FAST[argv[0]] : undefined;
+}
 
 function bundleIsFresh(bundleFile, manifestFile) {
   try {
@@ -42,7 +51,7 @@ function bundleIsFresh(bundleFile, manifestFile) {
 }
 
 async function main(argv) {
-  const group = Object.hasOwn(FAST, argv[0]) ? FAST[argv[0]] : undefined;
+  const group = bundleFor(argv);
   // Help goes to commander, which writes it.
   if (group && !argv.includes('--help') && !argv.includes('-h')) {
     const bundleFile = path.join(dist, `fastBundle-${group}.cjs`);

@@ -2,7 +2,8 @@
 /**
  * Bundles the fast path of each group of hot commands into one CommonJS file of its own:
  *   dist/fastBundle-hook.cjs    `qlock hook …` (every installed git hook)
- *   dist/fastBundle-agent.cjs   `qlock agent-hook …` (before every agent write, every prompt)
+ *   dist/fastBundle-agent-tool.cjs     `qlock agent-hook <agent> pre-tool|post-tool` (every write)
+ *   dist/fastBundle-agent-context.cjs  `qlock agent-hook <agent> prompt|session-start`
  *   dist/fastBundle-lock.cjs    `qlock lock`, `qlock unlock`
  *   dist/fastBundle-prompt.cjs  `qlock prompt` (every shell prompt)
  * each next to the list of dist files it was made from (dist/fastBundle-<name>.json).
@@ -41,19 +42,30 @@ const BUNDLES = {
     entry: 'fast/hook.js',
     hot: ['hooks/runGitHook.js', 'hooks/preCommit.js', 'project/loadConfig.js'],
   },
-  agent: {
+  // `qlock agent-hook`: the tool hooks (before every write: the budget) apart from the context
+  // hooks (prompt, session start), which need the inbox, change sets and all the messages.
+  'agent-tool': {
     entry: 'fast/agentHook.js',
     hot: [
       'agents/hookProcess.js',
       'agents/toolTargets.js',
       'agents/toolHook.js',
-      'agents/contextHooks.js',
       'project/findProject.js',
       'project/loadConfig.js',
       'ui/messages/agents.js',
       'agents/peerChanges.js', // Claude, Gemini and Codex writes: the other sessions' changes
       'git/exec.js',
-      'proper-lockfile', // marking events read at a prompt
+    ],
+  },
+  'agent-context': {
+    entry: 'fast/agentHook.js',
+    hot: [
+      'agents/hookProcess.js',
+      'agents/contextHooks.js',
+      'project/findProject.js',
+      'project/loadConfig.js',
+      'ui/messages/agents.js',
+      'proper-lockfile', // marking events read
     ],
   },
   lock: {

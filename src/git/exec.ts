@@ -1,9 +1,14 @@
-import { spawn, spawnSync } from 'node:child_process';
-
 import { GitError } from '../errors.js';
 import { createDebug } from '../ui/debug.js';
 
 const debug = createDebug('git');
+
+/**
+ * node:child_process, loaded on the first git call rather than when this module loads: it pulls
+ * in node:net and the stream machinery (~5 ms), which a hook that decides without git (most agent
+ * pre-write checks) would otherwise pay on every run.
+ */
+const childProcess = () => process.getBuiltinModule('node:child_process');
 
 /**
  * Every git call goes through here, with an explicit cwd and a clean environment.
@@ -98,7 +103,7 @@ export function gitBuffer(
   const okCodes = options.okCodes ?? [0];
   const fullArgs = [...FIXED_FLAGS, ...args];
   return new Promise((resolve, reject) => {
-    const child = spawn('git', fullArgs, {
+    const child = childProcess().spawn('git', fullArgs, {
       cwd: options.cwd,
       env: options.env ?? cleanGitEnv(),
       stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
@@ -146,7 +151,7 @@ export function gitBuffer(
 /** Synchronous variant for the few places that must not be async (exit handlers, tiny hot paths). */
 export function gitSync(args: readonly string[], options: GitOptions): GitResult {
   const okCodes = options.okCodes ?? [0];
-  const result = spawnSync('git', [...FIXED_FLAGS, ...args], {
+  const result = childProcess().spawnSync('git', [...FIXED_FLAGS, ...args], {
     cwd: options.cwd,
     env: options.env ?? cleanGitEnv(),
     input: options.input,

@@ -67,6 +67,32 @@ describe('qlock CLI basics', () => {
   });
 });
 
+describe('the hot commands run from their own bundle (scripts/bundle.mjs)', () => {
+  it('lock, unlock, prompt, hook and both kinds of agent hook each load theirs', async () => {
+    const repo = makeRepo();
+    expect((await runQlock(['init', '--no-hooks'], { cwd: repo.root })).code).toBe(0);
+    const env = { QLOCK_DEBUG: '1' };
+    const cases: [string[], string][] = [
+      [['lock', 'a.txt'], 'lock'],
+      [['unlock', 'a.txt'], 'lock'],
+      [['prompt'], 'prompt'],
+      [['hook', 'post-checkout', '0', '0', '0'], 'hook'],
+      [['agent-hook', 'claude', 'pre-tool'], 'agent-tool'],
+      [['agent-hook', 'gemini', 'BeforeTool'], 'agent-tool'],
+      [['agent-hook', 'claude', 'prompt'], 'agent-context'],
+      [['agent-hook', 'q', 'session-start'], 'agent-context'],
+    ];
+    for (const [args, bundle] of cases) {
+      const r = await runQlock(args, { cwd: repo.root, env });
+      expect(r.stderr, args.join(' ')).toContain(`qlock:bin bundled fast path (${bundle})`);
+    }
+    // Help is commander's, whatever the command.
+    const help = await runQlock(['lock', '--help'], { cwd: repo.root, env });
+    expect(help.stderr).not.toContain('qlock:bin');
+    expect(help.stdout).toContain('Usage: qlock lock');
+  });
+});
+
 describe('a whole session lifecycle through the CLI, --json output parses', () => {
   it('init → new → join → list → status → rm → gc', async () => {
     const repo = makeRepo({ name: 'my repo ✓' });
