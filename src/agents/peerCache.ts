@@ -6,52 +6,8 @@ import path from 'node:path';
  * editing one file ten times pays for git once: whether a session's copy of a path is in its change
  * set, for a given HEAD, base tip and stat of that copy.
  * Every key holds everything the answer depends on, so an entry never goes stale: it just stops
- * being asked for. Refs and HEADs are read from the files git keeps (no git process).
+ * being asked for.
  */
-
-/** A ref's commit id from the common dir: loose ref file, else packed-refs; symbolic refs followed. */
-export function readRef(commonDir: string, ref: string, depth = 0): string | undefined {
-  const names = ref.startsWith('refs/')
-    ? [ref]
-    : [`refs/heads/${ref}`, `refs/tags/${ref}`, `refs/remotes/${ref}`];
-  for (const name of names) {
-    try {
-      const text = fs.readFileSync(path.join(commonDir, name), 'utf8').trim();
-      if (/^[0-9a-f]{40,64}$/.test(text)) return text;
-      const target = /^ref:\s*(\S+)$/.exec(text)?.[1];
-      if (target && depth < 5) return readRef(commonDir, target, depth + 1);
-    } catch {
-      // not a loose ref: try packed-refs
-    }
-    try {
-      for (const line of fs.readFileSync(path.join(commonDir, 'packed-refs'), 'utf8').split('\n')) {
-        const [sha, refName] = line.split(' ');
-        if (refName === name && sha && /^[0-9a-f]{40,64}$/.test(sha)) return sha;
-      }
-    } catch {
-      // no packed-refs
-    }
-  }
-  return undefined;
-}
-
-/** The commit a worktree has checked out, read from its git dir's HEAD. */
-export function worktreeHead(worktree: string, commonDir: string): string | undefined {
-  let gitDir = path.join(worktree, '.git');
-  try {
-    if (fs.statSync(gitDir).isFile()) {
-      const target = /^gitdir:\s*(.+?)\s*$/m.exec(fs.readFileSync(gitDir, 'utf8'))?.[1];
-      if (!target) return undefined;
-      gitDir = path.resolve(worktree, target);
-    }
-    const head = fs.readFileSync(path.join(gitDir, 'HEAD'), 'utf8').trim();
-    if (/^[0-9a-f]{40,64}$/.test(head)) return head;
-    const ref = /^ref:\s*(\S+)$/.exec(head)?.[1];
-    return ref ? readRef(commonDir, ref) : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 /** Entries kept; past that the older half goes. */
 const MAX_ENTRIES = 600;

@@ -1,12 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
+import { RefReader } from '../git/refReader.js';
 import type { Config } from '../project/configSchema.js';
 import type { Project } from '../project/findProject.js';
 import { isLive, sessionState } from '../sessions/sessionState.js';
 import type { Registry, Session } from '../store/types.js';
 import { createDebug } from '../ui/debug.js';
-import { PeerCache, readRef, statSignature, worktreeHead } from './peerCache.js';
+import { PeerCache, statSignature } from './peerCache.js';
 
 const debug = createDebug('agents');
 
@@ -172,7 +173,8 @@ export async function peerChanges(options: {
   const cache = new PeerCache(project.stateDir);
   const files = rels.filter((r) => !r.endsWith('/'));
   const tips = new Map<string, string | undefined>();
-  for (const base of new Set(others.map((o) => o.base))) tips.set(base, readRef(commonDir, base));
+  const refs = new RefReader(commonDir);
+  for (const base of new Set(others.map((o) => o.base))) tips.set(base, refs.branchTip(base));
   // Base's version of the files, read (once per base) only when some answer is not cached.
   const pending = new Map<string, Promise<Map<string, Buffer | null> | undefined>>();
   const blobsOf = (base: string) => {
@@ -188,7 +190,7 @@ export async function peerChanges(options: {
   await Promise.all(
     others.map(async (other) => {
       const tip = tips.get(other.base);
-      const head = worktreeHead(other.path, commonDir);
+      const head = refs.headOf(other.path);
       const keys = new Map<string, string>();
       const unsure: string[] = [];
       for (const rel of rels) {

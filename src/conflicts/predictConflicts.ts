@@ -1,6 +1,6 @@
-import { listWorktrees, resolveCommit } from '../git/repo.js';
+import { RefReader } from '../git/refReader.js';
+import { resolveCommit } from '../git/repo.js';
 import { writeConflictSummary } from '../inbox/conflictSummary.js';
-import { realpathOrSelf } from '../project/findProject.js';
 import { resolveBase, type Workspace } from '../project/openWorkspace.js';
 import { readRegistry } from '../store/registry.js';
 import type { Session } from '../store/types.js';
@@ -26,14 +26,6 @@ const debug = createDebug('conflicts');
 
 /** Bump when the meaning of a cached pair changes, so old results are not reused. */
 const ALGORITHM = '2';
-
-/** Each worktree's HEAD, from one `git worktree list` for all of them. */
-export async function headsByPath(root: string): Promise<Map<string, string | undefined>> {
-  const heads = new Map<string, string | undefined>();
-  for (const w of await listWorktrees(root))
-    heads.set(realpathOrSelf(w.path), w.head && !/^0+$/.test(w.head) ? w.head : undefined);
-  return heads;
-}
 
 /** Tips of the base branches in use (usually one), resolved once each. */
 export async function baseTips(
@@ -68,15 +60,15 @@ export async function snapshotSessions(
   const root = ws.project.root;
   const cache = loaded?.cache ?? loadCache(ws.project.stateDir);
   const cacheBefore = loaded?.cacheBefore ?? JSON.stringify(cache);
-  // Heads and base tips resolve while the working trees are scanned: the scan (git add -A) does
-  // not need them, only the commit made from its tree does.
-  const heads = headsByPath(root);
+  // Heads are read from the worktrees' git dirs (git only where that fails: another ref
+  // backend, an unborn branch); base tips resolve while the working trees are scanned: the scan
+  // (git add -A) does not need them, only the commit made from its tree does.
+  const refs = ws.project.commonDir ? new RefReader(ws.project.commonDir) : undefined;
   const tipsPromise = baseTips(
     root,
     sessions.map((s) => s.base || defaultBase),
   );
   // A failure here surfaces through the sessions that await them; never unhandled.
-  heads.catch(() => undefined);
   tipsPromise.catch(() => undefined);
   const notes: string[] = [];
   const activity = readActivity(ws.project.stateDir);
@@ -86,12 +78,7 @@ export async function snapshotSessions(
         stateDir: ws.project.stateDir,
         name: session.name,
         worktree: session.path,
-        head: async () => {
-          const known = await heads;
-          return known.has(session.path)
-            ? known.get(session.path)
-            : resolveCommit(session.path, 'HEAD');
-        },
+        head: async () => refs?.headOf(session.path) ?? resolveCommit(session.path, 'HEAD'),
         baseTip: async () => (await tipsPromise).get(session.base || defaultBase),
         ignore: ws.config.ignore,
         cache,

@@ -3,11 +3,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 import { git, splitZ } from '../git/exec.js';
+import { RefReader } from '../git/refReader.js';
 import type { Project } from '../project/findProject.js';
 import type { Session } from '../store/types.js';
 import { createDebug } from '../ui/debug.js';
 import { mergeBases, treeEntries } from './gitFacts.js';
-import { RefReader } from './readRefs.js';
 
 const debug = createDebug('hooks');
 

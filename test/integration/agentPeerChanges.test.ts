@@ -3,7 +3,6 @@ import path from 'node:path';
 
 import { describe, expect, it } from 'vitest';
 
-import { readRef, worktreeHead } from '../../src/agents/peerCache.js';
 import { peerChanges } from '../../src/agents/peerChanges.js';
 import { init } from '../../src/commands/init.js';
 import { newSession } from '../../src/commands/new.js';
@@ -32,19 +31,6 @@ async function setup() {
     });
   return { repo, fa, fb, project, ask };
 }
-
-describe('peerCache: git facts read from files', () => {
-  it('loose and packed refs, and a linked worktree’s HEAD match git', async () => {
-    const { repo, fb, project } = await setup();
-    const main = repo.git(['rev-parse', 'main']);
-    expect(readRef(project.commonDir!, 'main')).toBe(main);
-    repo.git(['pack-refs', '--all']);
-    expect(fs.existsSync(path.join(project.commonDir!, 'refs/heads/main'))).toBe(false);
-    expect(readRef(project.commonDir!, 'main')).toBe(main);
-    repo.git(['commit', '-q', '--allow-empty', '-m', 'move fb'], fb);
-    expect(worktreeHead(fb, project.commonDir!)).toBe(repo.git(['rev-parse', 'HEAD'], fb));
-  });
-});
 
 describe('peerChanges: which other sessions change a file', () => {
   it('sees unstaged, committed, staged-new and untracked work, not ignored files or base moving', async () => {

@@ -4,8 +4,8 @@ import path from 'node:path';
 
 import { describe, expect, it } from 'vitest';
 
+import { RefReader } from '../../src/git/refReader.js';
 import { installHooks } from '../../src/hooks/installHooks.js';
-import { RefReader } from '../../src/hooks/readRefs.js';
 import { sessionsTouching } from '../../src/hooks/sessionsTouching.js';
 import { findProject, type Project } from '../../src/project/findProject.js';
 import type { Session } from '../../src/store/types.js';

@@ -1,12 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-import { worktreeGitDir } from '../git/worktreeGitDir.js';
+import { worktreeGitDir } from './worktreeGitDir.js';
 
 /**
  * Reading a few refs straight from the files backend (loose refs, then packed-refs), without a
- * git process: the pre-commit hook needs every other session's HEAD and its base's tip, and a
- * spawn per question would cost more than the whole check. Anything unusual (the reftable
+ * git process: the pre-commit hook, the agent pre-write hook and conflict prediction need every
+ * other session's HEAD and its base's tip, and a spawn per question (or one `git worktree list`,
+ * ~40 ms with ten worktrees) would cost more than the whole check. Anything unusual (the reftable
  * backend, a ref it cannot find) returns undefined and the caller asks git instead.
  */
 export class RefReader {
