@@ -1,4 +1,5 @@
 import { git, splitZ } from '../git/exec.js';
+import type { CommittedCache, CommittedEntry } from './committedCache.js';
 
 /**
  * A session's change set: what it changed relative to its merge-base with base. Committed but not
@@ -89,14 +90,21 @@ export function parseStatusV2Z(
 }
 
 /**
- * Reads a git worktree's change set with three git calls at once: `status` (the uncommitted work,
- * the branch and HEAD), `diff base...HEAD` (committed work since the merge-base) and `rev-list`
- * (ahead/behind). Every process counts: spawning one blocks node's thread for ~3 ms here, and
- * `qlock status` does this for every session. Runs with a clean git environment (never the
- * caller's GIT_DIR / GIT_INDEX_FILE).
+ * Reads a git worktree's change set: `status` (the uncommitted work, the branch and HEAD), and the
+ * committed work since the merge-base with its ahead/behind counts, from `cache` when HEAD and
+ * base's tip are unchanged, else from `diff base...HEAD` and `rev-list`, run alongside the status.
+ * Every process counts: spawning one blocks node's thread for ~3 ms here, and `qlock status` does
+ * this for every session. Runs with a clean git environment (never the caller's GIT_DIR /
+ * GIT_INDEX_FILE).
  */
-export async function gitChangeSet(worktree: string, base: string): Promise<ChangeSet> {
-  const [status, diff, counts] = await Promise.all([
+export async function gitChangeSet(
+  worktree: string,
+  base: string,
+  cache?: CommittedCache,
+): Promise<ChangeSet> {
+  const known = cache?.keyFor(worktree, base);
+  const hit = known ? cache!.get(known.key) : undefined;
+  const [status, fresh] = await Promise.all([
     // --no-ahead-behind: the branch header must not walk history towards an upstream.
     git(
       [
@@ -110,23 +118,46 @@ export async function gitChangeSet(worktree: string, base: string): Promise<Chan
       ],
       { cwd: worktree },
     ),
+    // With the ids known, ask about exactly those commits, so the answer can be cached by them.
+    hit ? undefined : committedWork(worktree, known?.tip ?? base, known?.head ?? 'HEAD'),
+  ]);
+  const parsed = parseStatusV2Z(status.stdout);
+  let committed = fresh ?? hit!;
+  if (known && parsed.head !== known.head) {
+    // HEAD moved between the ref read and the status: what the status saw is the truth.
+    committed = await committedWork(worktree, base, 'HEAD');
+  } else if (known && fresh) {
+    cache!.set(known.key, fresh);
+  }
+  return {
+    committed: committed.committed,
+    ...parsed,
+    all: unionSorted(committed.committed, parsed.staged, parsed.unstaged, parsed.untracked),
+    ahead: committed.ahead,
+    behind: committed.behind,
+  };
+}
+
+/** Files committed on `head` since its merge-base with `base`, and ahead/behind, from git. */
+async function committedWork(
+  worktree: string,
+  base: string,
+  head: string,
+): Promise<CommittedEntry> {
+  const [diff, counts] = await Promise.all([
     // No merge-base (unrelated histories), an unborn HEAD or a missing base: nothing committed.
-    git(['diff', '--name-only', '-z', '--no-renames', '--no-ext-diff', `${base}...HEAD`, '--'], {
+    git(['diff', '--name-only', '-z', '--no-renames', '--no-ext-diff', `${base}...${head}`, '--'], {
       cwd: worktree,
       okCodes: [0, 128],
     }),
-    git(['rev-list', '--left-right', '--count', `${base}...HEAD`, '--'], {
+    git(['rev-list', '--left-right', '--count', `${base}...${head}`, '--'], {
       cwd: worktree,
       okCodes: [0, 128],
     }),
   ]);
-  const committed = diff.code === 0 ? splitZ(diff.stdout) : [];
-  const parsed = parseStatusV2Z(status.stdout);
   const [behind, ahead] = counts.code === 0 ? counts.stdout.trim().split(/\s+/).map(Number) : [];
   return {
-    committed,
-    ...parsed,
-    all: unionSorted(committed, parsed.staged, parsed.unstaged, parsed.untracked),
+    committed: diff.code === 0 ? splitZ(diff.stdout) : [],
     ahead: ahead ?? 0,
     behind: behind ?? 0,
   };

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import type { Project } from '../project/findProject.js';
 import type { Session } from '../store/types.js';
 import { type ChangeSet, gitChangeSet, unionSorted } from './changeSet.js';
+import { committedCache } from './committedCache.js';
 import { dirChangeSet, makeIgnoreMatcher } from './snapshot.js';
 
 const EMPTY: ChangeSet = { committed: [], staged: [], unstaged: [], untracked: [], all: [] };
@@ -16,7 +17,11 @@ export async function readChangeSet(
 ): Promise<ChangeSet> {
   if (!fs.existsSync(session.path)) return EMPTY;
   if (project.kind === 'git') {
-    const set = await gitChangeSet(session.path, base);
+    const set = await gitChangeSet(
+      session.path,
+      base,
+      committedCache(project.stateDir, project.commonDir),
+    );
     return ignore.length ? withoutIgnored(set, ignore) : set;
   }
   if (!session.snapshot) return EMPTY;

@@ -47,7 +47,7 @@ export async function checkMainMoved(ws: Workspace, now: Date): Promise<QlockEve
   if (!sessions.length) return [];
   const defaultBase = await resolveBase(ws);
   const baseOf = (s: Session) => s.base || defaultBase;
-  const tips = await baseTips(project.root, sessions.map(baseOf));
+  const tips = await baseTips(project.root, sessions.map(baseOf), project.commonDir);
   const moved = sessions.filter((s) => {
     const tip = tips.get(baseOf(s));
     return tip !== undefined && s.baseTip !== tip;

@@ -31,9 +31,12 @@ const ALGORITHM = '2';
 export async function baseTips(
   root: string,
   names: Iterable<string>,
+  commonDir?: string,
 ): Promise<Map<string, string | undefined>> {
   const unique = [...new Set(names)];
-  const tips = await Promise.all(unique.map((n) => resolveCommit(root, n)));
+  // From the ref files where they answer (this runs in every hook and status); else git.
+  const refs = commonDir ? new RefReader(commonDir) : undefined;
+  const tips = await Promise.all(unique.map((n) => refs?.branchTip(n) ?? resolveCommit(root, n)));
   return new Map(unique.map((n, i) => [n, tips[i]] as const));
 }
 
@@ -67,6 +70,7 @@ export async function snapshotSessions(
   const tipsPromise = baseTips(
     root,
     sessions.map((s) => s.base || defaultBase),
+    ws.project.commonDir,
   );
   // A failure here surfaces through the sessions that await them; never unhandled.
   tipsPromise.catch(() => undefined);

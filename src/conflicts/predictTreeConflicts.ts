@@ -92,7 +92,7 @@ export async function predictTreeConflicts(
   // it, the tree's own change set (from its merge-base with base) feeds the line-overlap check.
   let changes: ChangeEntry[] = [];
   if (!useMergeTree) {
-    const tip = (await baseTips(root, [defaultBase])).get(defaultBase);
+    const tip = (await baseTips(root, [defaultBase], ws.project.commonDir)).get(defaultBase);
     const fork = (tip && (await mergeBaseOf(root, mergeBase, tip))) || mergeBase;
     changes = await diffChanges(root, fork, tree);
   }
