@@ -102,22 +102,24 @@ export async function gitChangeSet(
   base: string,
   cache?: CommittedCache,
 ): Promise<ChangeSet> {
+  // The scan first: it is the long part, and the ref files can be read while it runs.
+  const scan = git(
+    [
+      'status',
+      '--porcelain=v2',
+      '-z',
+      '--branch',
+      // The branch header must not walk history towards an upstream.
+      '--no-ahead-behind',
+      '--no-renames',
+      '--untracked-files=all',
+    ],
+    { cwd: worktree },
+  );
   const known = cache?.keyFor(worktree, base);
   const hit = known ? cache!.get(known.key) : undefined;
   const [status, fresh] = await Promise.all([
-    // --no-ahead-behind: the branch header must not walk history towards an upstream.
-    git(
-      [
-        'status',
-        '--porcelain=v2',
-        '-z',
-        '--branch',
-        '--no-ahead-behind',
-        '--no-renames',
-        '--untracked-files=all',
-      ],
-      { cwd: worktree },
-    ),
+    scan,
     // With the ids known, ask about exactly those commits, so the answer can be cached by them.
     hit ? undefined : committedWork(worktree, known?.tip ?? base, known?.head ?? 'HEAD'),
   ]);
