@@ -235,9 +235,12 @@ export async function snapshotSession(input: SnapshotInput): Promise<SessionSnap
     next.mergeBase = mb ?? null;
     next.mergeBaseKey = mergeBaseKey;
   }
-  const changesKey = `${next.mergeBase ?? ''}:${tree}`;
+  // No merge-base with base (base does not resolve, or unrelated histories): the change set is
+  // the uncommitted work on HEAD, not every file of the tree.
+  const from = next.mergeBase ?? head;
+  const changesKey = `${from ?? ''}:${tree}`;
   if (next.changesKey !== changesKey || !next.changes) {
-    next.changes = await diffChanges(worktree, next.mergeBase ?? undefined, tree);
+    next.changes = await diffChanges(worktree, from, tree);
     next.changesKey = changesKey;
   }
   if (next.seed) cache.sessions[name] = next;
