@@ -3,7 +3,7 @@ import path from 'node:path';
 
 import { describe, expect, it } from 'vitest';
 
-import { sync } from '../../src/commands/sync.js';
+import { renderSync, sync } from '../../src/commands/sync.js';
 import { QlockError } from '../../src/errors.js';
 import { readRegistry } from '../../src/store/registry.js';
 import { type Repo, testContext } from '../helpers/repo.js';
@@ -126,6 +126,26 @@ describe('qlock sync', () => {
     });
   }
 
+  for (const mode of ['rebase', 'merge'] as const) {
+    it(`${mode}: an untracked file that base would overwrite is named, and nothing changes`, async () => {
+      const { repo, a } = await twoSessions();
+      editLine(a, 'src/a.txt', 2, 'A2 committed');
+      repo.commitAll('a: line 2', a);
+      editLine(a, 'src/b.txt', 4, 'unstaged');
+      repo.write('scratch.txt', 'my untracked notes\n', a);
+      repo.write('scratch.txt', 'base adds the same name\n');
+      repo.commitAll('main: scratch.txt');
+      const before = fullState(repo, a);
+      const result = await sync({ autostash: true, [mode]: true }, testContext(a));
+      expect(result).toMatchObject({ ok: false, conflicts: [], untracked: ['scratch.txt'] });
+      expect(fullState(repo, a)).toEqual(before);
+      expect(renderSync(result)).toBe(
+        `The ${mode} of main into session "a" would overwrite untracked files: scratch.txt. Nothing was changed.\n` +
+          'Move or remove them (or commit them), then run `qlock sync` again.',
+      );
+    });
+  }
+
   it('uncommitted work that conflicts with base after the rebase: undone, work restored', async () => {
     const { repo, a } = await twoSessions();
     editLine(a, 'src/b.txt', 2, 'older stash');
@@ -139,6 +159,22 @@ describe('qlock sync', () => {
     const before = fullState(repo, a);
     const result = await sync({ autostash: true }, testContext(a));
     expect(result).toMatchObject({ ok: false, stage: 'autostash', conflicts: ['src/a.txt'] });
+    expect(fullState(repo, a)).toEqual(before);
+  });
+
+  it('--autostash that git stash refuses (an intent-to-add file): a clear error, nothing changed', async () => {
+    const { repo, a } = await twoSessions();
+    editLine(repo.root, 'src/a.txt', 18, 'MAIN18');
+    repo.commitAll('main moves');
+    editLine(a, 'src/b.txt', 2, 'dirty');
+    repo.write('scratch.txt', 'intent to add\n', a);
+    repo.git(['add', '-N', 'scratch.txt'], a);
+    const before = fullState(repo, a);
+    const attempt = sync({ autostash: true }, testContext(a));
+    await expect(attempt).rejects.toThrow(QlockError);
+    await expect(attempt).rejects.toThrow(
+      /Could not set the uncommitted changes in .* aside \(git stash: error: Entry 'scratch\.txt' not uptodate/,
+    );
     expect(fullState(repo, a)).toEqual(before);
   });
 

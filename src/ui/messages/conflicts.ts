@@ -68,6 +68,9 @@ export const conflictMessages = {
     `A ${what} is in progress in ${dir}. Finish it or abort it (\`git ${what} --abort\`), then run \`qlock sync\` again.`,
   syncDirty: (dir: string, files: readonly string[]) =>
     `Uncommitted changes in ${dir} (${some(files)}).\nCommit them, or run \`qlock sync --autostash\` to set them aside and restore them after.`,
+  syncStashFailed: (dir: string, reason: string) =>
+    `Could not set the uncommitted changes in ${dir} aside (git stash: ${reason}). Nothing was changed.\n` +
+    'Commit them (or unstage what git names), then run `qlock sync` again.',
   syncUpToDate: (session: string, base: string) =>
     `Session "${session}" already has everything from ${base}.`,
   syncDone: (
@@ -101,6 +104,9 @@ export const conflictMessages = {
       `To resolve by hand: \`git ${mode} ${base}\`, fix the files, then \`git ${mode} --continue\` (or try \`qlock sync --${mode === 'merge' ? 'rebase' : 'merge'}\` / \`${alt}\`).`
     );
   },
+  syncUntrackedInTheWay: (session: string, mode: string, base: string, files: readonly string[]) =>
+    `The ${mode} of ${base} into session "${session}" would overwrite untracked files: ${some(files, 8)}. Nothing was changed.\n` +
+    'Move or remove them (or commit them), then run `qlock sync` again.',
   syncRestoreFailed: (stash: string, reason: string) =>
     `Could not restore your uncommitted changes automatically (${reason.split('\n')[0]}).\n` +
     `They are safe in the stash commit ${stash}: run \`git stash apply --index ${stash}\`.`,
