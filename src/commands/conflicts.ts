@@ -1,3 +1,4 @@
+import { noticeMainMoved } from '../conflicts/noticeMainMoved.js';
 import { predictConflicts } from '../conflicts/predictConflicts.js';
 import type { ConflictReport, PairReport, PredictOptions } from '../conflicts/types.js';
 import type { Context } from '../context.js';
@@ -69,6 +70,8 @@ export async function conflicts(options: ConflictsOptions, ctx: Context): Promis
     if (!isSession(a)) keep = (p) => p.b === a;
   }
 
+  // Whoever reads conflicts also hears that base moved (the event says what it means for them).
+  await noticeMainMoved(ws, ctx.now());
   const progress = progressReporter();
   predict.onProgress = progress.onProgress;
   let report: ConflictReport;
