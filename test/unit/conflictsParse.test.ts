@@ -55,7 +55,13 @@ describe('renderConflicts', () => {
             { path: 'src/y.ts', kind: 'file', clean: true },
           ],
         },
-        { a: 'a', b: 'main', conflict: true, paths: [], overlaps: [] },
+        {
+          a: 'a',
+          b: 'main',
+          conflict: true,
+          paths: [],
+          overlaps: [{ path: 'img/logo.png', kind: 'file', clean: false }],
+        },
         { a: 'b', b: 'main', conflict: false, paths: [], overlaps: [] },
       ],
     });
@@ -64,6 +70,7 @@ describe('renderConflicts', () => {
         'a ↔ b: conflict in src/x.ts',
         '  overlapping: src/x.ts (same lines), src/y.ts (different lines, merges cleanly)',
         'a ↔ main: conflict in (git reports a conflict without naming paths)',
+        '  overlapping: img/logo.png (both changed it)',
         '',
         '2 of 3 pairs predicted to conflict.',
         'Coordinate with the other session (`qlock note …`, `qlock lock <path>`), or bring base in with `qlock sync` before it grows.',
