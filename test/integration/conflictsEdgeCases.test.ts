@@ -76,6 +76,19 @@ describe('a session with no merge-base with its base', () => {
   });
 });
 
+describe('the private index is only a cache', () => {
+  it('an unreadable private index is rebuilt from the real one, not the session dropped', async () => {
+    const { a, b, ws } = await twoSessions();
+    editLine(a, 'src/a.txt', 5, 'A5');
+    editLine(b, 'src/a.txt', 5, 'B5');
+    expect((await pairAB(ws)).conflict).toBe(true);
+    fs.writeFileSync(path.join(ws.project.stateDir, 'cache', 'index', 'a'), 'garbage');
+    const report = await predictConflicts(ws, { includeBase: false });
+    expect(report.note).toBeUndefined();
+    expect(report.pairs).toMatchObject([{ a: 'a', b: 'b', conflict: true, paths: ['src/a.txt'] }]);
+  });
+});
+
 describe('snapshots never write to a session', () => {
   it('leaves the index file (bytes and mtime), HEAD and files as they were, stale stat data too', async () => {
     const { repo, a, b, ws } = await twoSessions();
