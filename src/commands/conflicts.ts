@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+
 import { noticeMainMoved } from '../conflicts/noticeMainMoved.js';
 import { predictConflicts } from '../conflicts/predictConflicts.js';
 import type { ConflictReport, PairReport, PredictOptions } from '../conflicts/types.js';
@@ -80,8 +82,14 @@ export async function conflicts(options: ConflictsOptions, ctx: Context): Promis
   } finally {
     progress.finish();
   }
+  // Sessions whose directory is gone have no work to snapshot: say so rather than skip them.
+  const asked = predict.sessions ?? names;
+  const gone = asked.filter((n) => !fs.existsSync(registry.sessions[n]!.path));
+  const notes = [...(gone.length ? [messages.conflictsMissing(gone)] : []), report.note ?? ''];
+  const note = notes.filter(Boolean).join(' ');
   const result: ConflictsResult = {
     ...report,
+    ...(note ? { note } : {}),
     pairs: report.pairs.filter(keep),
     git: ws.project.kind === 'git',
   };

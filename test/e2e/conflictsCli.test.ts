@@ -58,6 +58,19 @@ describe('qlock conflicts (built CLI)', () => {
     ).toEqual(['main']);
   });
 
+  it('a session whose directory is gone is named as left out, not skipped silently', async () => {
+    const { repo, b } = await setup();
+    fs.renameSync(b, `${b}-moved`);
+    const out = await runQlock(['conflicts', 'a', 'b'], { cwd: repo.root });
+    expect(out.code, out.stderr).toBe(0);
+    expect(out.stdout).toContain(
+      'Left out (directory gone): b. Run `qlock gc` to clean up, or `qlock rm <name>`.',
+    );
+    const json = JSON.parse((await runQlock(['conflicts', '--json'], { cwd: repo.root })).stdout);
+    expect(json.note).toContain('Left out (directory gone): b.');
+    expect(json.pairs.map((p: { a: string; b: string }) => `${p.a}/${p.b}`)).toEqual(['a/main']);
+  });
+
   it('an unknown name is a usage error (exit 2)', async () => {
     const { repo } = await setup();
     const bad = await runQlock(['conflicts', 'nosuch'], { cwd: repo.root });
