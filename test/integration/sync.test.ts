@@ -160,6 +160,11 @@ describe('qlock sync', () => {
     const result = await sync({ autostash: true }, testContext(a));
     expect(result).toMatchObject({ ok: false, stage: 'autostash', conflicts: ['src/a.txt'] });
     expect(fullState(repo, a)).toEqual(before);
+    // git would refuse `git rebase main` on this dirty tree: the advice starts with a commit
+    expect(renderSync(result)).toBe(
+      'Your uncommitted changes conflict with main after the rebase in src/a.txt. Nothing was changed: branch, HEAD, index, working tree and stash are as before.\n' +
+        'To resolve: commit your changes, then run `qlock sync` again and fix the files when git stops (`git rebase --continue`).',
+    );
   });
 
   it('--autostash that git stash refuses (an intent-to-add file): a clear error, nothing changed', async () => {

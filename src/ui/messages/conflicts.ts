@@ -98,12 +98,18 @@ export const conflictMessages = {
         ? `Your uncommitted changes conflict with ${base} after the ${mode}`
         : `The ${mode} of ${base} into session "${session}" conflicts`;
     const alt = mode === 'merge' ? `git rebase ${base}` : `git merge ${base}`;
+    // The sync itself was fine, the uncommitted work is what collides: git would refuse a
+    // rebase or merge on that dirty tree, so the way forward starts with committing it.
+    const how =
+      stage === 'autostash'
+        ? `To resolve: commit your changes, then run \`qlock sync\` again and fix the files when git stops (\`git ${mode} --continue\`).`
+        : `To resolve by hand: \`git ${mode} ${base}\`, fix the files, then \`git ${mode} --continue\` (or try \`qlock sync --${mode === 'merge' ? 'rebase' : 'merge'}\` / \`${alt}\`).`;
     return (
       `${where}${files.length ? ` in ${some(files, 8)}` : ''}. ` +
       (restored
         ? 'Nothing was changed: branch, HEAD, index, working tree and stash are as before.\n'
         : 'Branch and HEAD are as before; your uncommitted changes are in the stash (below).\n') +
-      `To resolve by hand: \`git ${mode} ${base}\`, fix the files, then \`git ${mode} --continue\` (or try \`qlock sync --${mode === 'merge' ? 'rebase' : 'merge'}\` / \`${alt}\`).`
+      how
     );
   },
   syncUntrackedInTheWay: (session: string, mode: string, base: string, files: readonly string[]) =>
