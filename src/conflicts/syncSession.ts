@@ -156,6 +156,8 @@ export async function syncWorktree(input: SyncInput): Promise<SyncOutcome> {
 
   const dirty = await trackedChanges(dir);
   if (dirty.length && !input.autostash) throw new QlockError(messages.syncDirty(dir, dirty));
+  const untracked = await inTheWayOfBase(dir, head, tip, dirty);
+  if (untracked.length) return { ...outcome, ok: false, stage: 'sync', conflicts: [], untracked };
   let stash: string | undefined;
   if (dirty.length) {
     const before = await stashTop(dir);
@@ -235,6 +237,38 @@ async function stashVsSync(
   const changed = new Set(splitZ(theirs.stdout));
   return splitZ(mine.stdout)
     .filter((p) => changed.has(p))
+    .sort();
+}
+
+/** Whether anything (a file, a directory, a dangling symlink) is at `file`. */
+function present(file: string): boolean {
+  try {
+    fs.lstatSync(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Files base adds (relative to HEAD) that already exist in the worktree, untracked or ignored.
+ * Git refuses to overwrite an untracked file, but an ignored one it overwrites silently, and an
+ * aborted sync would then delete it: so a sync does not start while any is in the way. Files
+ * staged as new (`dirty`) travel with the autostash instead.
+ */
+async function inTheWayOfBase(
+  dir: string,
+  head: string,
+  tip: string,
+  dirty: readonly string[],
+): Promise<string[]> {
+  const { stdout } = await git(
+    ['diff', '--name-only', '-z', '--no-renames', '--diff-filter=A', head, tip],
+    { cwd: dir },
+  );
+  const staged = new Set(dirty);
+  return splitZ(stdout)
+    .filter((p) => !staged.has(p) && present(path.join(dir, p)))
     .sort();
 }
 

@@ -167,6 +167,33 @@ describe('qlock sync', () => {
     );
   });
 
+  for (const mode of ['rebase', 'merge'] as const) {
+    it(`${mode}: an ignored file base starts tracking is never overwritten nor deleted`, async () => {
+      const { repo, a } = await twoSessions();
+      repo.write('.gitignore', 'build/\n');
+      repo.commitAll('main: ignore build/');
+      repo.git(['merge', '-q', 'main'], a);
+      editLine(a, 'src/a.txt', 5, 'A5 committed');
+      repo.commitAll('a: line 5', a);
+      repo.write('build/out.txt', 'my local build\n', a); // ignored in a
+      repo.write('scratch.txt', 'untracked notes\n', a);
+      repo.write('build/out.txt', 'tracked on main\n');
+      repo.git(['add', '-f', 'build/out.txt']);
+      editLine(repo.root, 'src/a.txt', 5, 'MAIN5'); // and a real conflict on top
+      repo.commitAll('main: track build/out.txt');
+      const before = fullState(repo, a);
+      const result = await sync({ [mode]: true }, testContext(a));
+      expect(result).toMatchObject({ ok: false, untracked: ['build/out.txt'], exitCode: 1 });
+      expect(fullState(repo, a)).toEqual(before);
+      expect(repo.read('build/out.txt', a)).toBe('my local build\n');
+      // without the conflict too: a sync that would succeed must not clobber it silently
+      repo.git(['reset', '-q', '--hard', 'HEAD~1'], a);
+      const clean = await sync({ [mode]: true }, testContext(a));
+      expect(clean).toMatchObject({ ok: false, untracked: ['build/out.txt'] });
+      expect(repo.read('build/out.txt', a)).toBe('my local build\n');
+    });
+  }
+
   it('--autostash that git stash refuses (an intent-to-add file): a clear error, nothing changed', async () => {
     const { repo, a } = await twoSessions();
     editLine(repo.root, 'src/a.txt', 18, 'MAIN18');

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { renderConflicts } from '../../src/commands/conflicts.js';
 import { parseMergeTreeZ } from '../../src/conflicts/mergeTree.js';
 import { parseNameStatusZ } from '../../src/conflicts/sessionSnapshot.js';
+import { untrackedInTheWay } from '../../src/conflicts/syncSession.js';
 
 const TREE = 'e9e5f00aca0eb1695c414f7bf7329f70f18a013e';
 
@@ -37,6 +38,17 @@ describe('parseNameStatusZ', () => {
       { path: 'y', status: 'A' },
       { path: 'z', status: 'A' },
     ]);
+  });
+});
+
+describe('untrackedInTheWay', () => {
+  it('reads the files git refuses to overwrite, and nothing from other errors', () => {
+    const stderr =
+      'error: The following untracked working tree files would be overwritten by merge:\n' +
+      '\tscratch.txt\n\tdir é/n ü.txt\n' +
+      'Please move or remove them before you merge.\nAborting\n';
+    expect(untrackedInTheWay(stderr)).toEqual(['scratch.txt', 'dir é/n ü.txt']);
+    expect(untrackedInTheWay('CONFLICT (content): Merge conflict in f\n')).toEqual([]);
   });
 });
 
