@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+
+import { noticeMainMoved } from '../conflicts/noticeMainMoved.js';
 import { predictConflicts } from '../conflicts/predictConflicts.js';
 import type { ConflictReport, PairReport, PredictOptions } from '../conflicts/types.js';
 import type { Context } from '../context.js';
@@ -69,6 +72,8 @@ export async function conflicts(options: ConflictsOptions, ctx: Context): Promis
     if (!isSession(a)) keep = (p) => p.b === a;
   }
 
+  // Whoever reads conflicts also hears that base moved (the event says what it means for them).
+  await noticeMainMoved(ws, ctx.now());
   const progress = progressReporter();
   predict.onProgress = progress.onProgress;
   let report: ConflictReport;
@@ -77,8 +82,14 @@ export async function conflicts(options: ConflictsOptions, ctx: Context): Promis
   } finally {
     progress.finish();
   }
+  // Sessions whose directory is gone have no work to snapshot: say so rather than skip them.
+  const asked = predict.sessions ?? names;
+  const gone = asked.filter((n) => !fs.existsSync(registry.sessions[n]!.path));
+  const notes = [...(gone.length ? [messages.conflictsMissing(gone)] : []), report.note ?? ''];
+  const note = notes.filter(Boolean).join(' ');
   const result: ConflictsResult = {
     ...report,
+    ...(note ? { note } : {}),
     pairs: report.pairs.filter(keep),
     git: ws.project.kind === 'git',
   };
@@ -87,7 +98,9 @@ export async function conflicts(options: ConflictsOptions, ctx: Context): Promis
 }
 
 function describeOverlap(o: PairReport['overlaps'][number]): string {
-  const how = o.kind === 'hunk' ? 'same lines' : 'different lines';
+  // A file overlap that does not merge has no line story to tell (a binary file, or git
+  // conflicting for another reason): do not call its lines different.
+  const how = o.kind === 'hunk' ? 'same lines' : o.clean ? 'different lines' : 'both changed it';
   return `${o.path} (${how}${o.clean ? ', merges cleanly' : ''})`;
 }
 

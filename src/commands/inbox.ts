@@ -1,3 +1,4 @@
+import { noticeMainMoved } from '../conflicts/noticeMainMoved.js';
 import type { Context } from '../context.js';
 import { formatEvent } from '../inbox/formatEvent.js';
 import { takeUnread } from '../inbox/takeUnread.js';
@@ -26,6 +27,7 @@ export async function inbox(options: InboxOptions, ctx: Context): Promise<InboxR
   const project = requireProject(ctx.cwd);
   const session = requireCurrentSession(ctx, readRegistry(project.stateDir));
   const now = ctx.now();
+  await noticeMainMoved({ project }, now);
   const events = await takeUnread(project.stateDir, session.name, {
     ...(options.peek ? { peek: true } : {}),
     ...(options.all ? { all: true } : {}),

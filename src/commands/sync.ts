@@ -64,6 +64,10 @@ export function renderSync(result: SyncResult): string {
       result.to,
       result.stashed,
     );
+  if (result.untracked?.length && result.stash === undefined)
+    return c.red(
+      messages.syncUntrackedInTheWay(result.session, result.mode, result.base, result.untracked),
+    );
   const lines = [
     c.red(
       messages.syncConflict(

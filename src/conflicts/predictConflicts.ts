@@ -25,7 +25,7 @@ import type { ConflictReport, PairReport, PredictOptions } from './types.js';
 const debug = createDebug('conflicts');
 
 /** Bump when the meaning of a cached pair changes, so old results are not reused. */
-const ALGORITHM = '2';
+const ALGORITHM = '3';
 
 /** Tips of the base branches in use (usually one), resolved once each. */
 export async function baseTips(

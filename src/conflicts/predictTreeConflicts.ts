@@ -1,8 +1,16 @@
+import { RefReader } from '../git/refReader.js';
 import { resolveBase, type Workspace } from '../project/openWorkspace.js';
 import { readRegistry } from '../store/registry.js';
 import type { Registry } from '../store/types.js';
 import { analyzePairs, type PairJob, type Side } from './analyzePairs.js';
-import { type CacheData, type ChangeEntry, loadCache, saveCache } from './conflictCache.js';
+import { cachedSnapshotFresh } from './cachedSnapshotFresh.js';
+import {
+  type CacheData,
+  type ChangeEntry,
+  loadCache,
+  saveCache,
+  type SessionEntry,
+} from './conflictCache.js';
 import { gitConcurrency } from './mapLimit.js';
 import { hasMergeTreeWriteTree } from './mergeTree.js';
 import { baseTips, snapshotSessions } from './predictConflicts.js';
@@ -23,19 +31,27 @@ export interface TreeConflictOptions {
    * `conflicts` keep the cache fresh). Sessions never snapshot are still snapshot.
    */
   cachedSnapshots?: boolean;
+  /**
+   * With cachedSnapshots: per session, the paths the tree shares with it. Its cached snapshot is
+   * used only while those paths, its index and its HEAD are as scanned (cachedSnapshotFresh);
+   * otherwise it is snapshot again.
+   */
+  sharedPaths?: ReadonlyMap<string, readonly string[]>;
 }
 
-/** Cached snapshots as SessionSnapshots, for the sessions that have one. */
+/** Cached snapshots as SessionSnapshots, for the sessions that have one still fresh enough. */
 function fromCache(
   cache: CacheData,
   registry: Registry,
   names: readonly string[],
+  fresh: (e: SessionEntry, worktree: string, name: string) => boolean,
 ): Map<string, SessionSnapshot> {
   const out = new Map<string, SessionSnapshot>();
   for (const name of names) {
     const e = cache.sessions[name];
     const session = registry.sessions[name];
     if (!e?.commit || !e.changes || !session) continue;
+    if (!fresh(e, session.path, name)) continue;
     out.set(name, {
       name,
       worktree: session.path,
@@ -71,11 +87,15 @@ export async function predictTreeConflicts(
 
   const cache = loadCache(project.stateDir);
   const cacheBefore = JSON.stringify(cache);
+  const shared = options.sharedPaths;
+  const refs = shared && project.commonDir ? new RefReader(project.commonDir) : undefined;
   const cached = options.cachedSnapshots
     ? fromCache(
         cache,
         registry,
         sessions.map((s) => s.name),
+        (e, worktree, name) =>
+          !shared || cachedSnapshotFresh(e, worktree, shared.get(name) ?? [], config.ignore, refs),
       )
     : new Map<string, SessionSnapshot>();
   const toSnapshot = sessions.filter((s) => !cached.has(s.name));

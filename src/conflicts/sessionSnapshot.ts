@@ -83,7 +83,14 @@ async function currentTree(input: SnapshotInput): Promise<{ tree: string; entry:
   const scannedAt = Date.now();
   const before = fileSignature(priv);
   try {
-    await addAllToIndex(worktree, priv, ignore);
+    await addAllToIndex(worktree, priv, ignore).catch(async (error: unknown) => {
+      // Just seeded from the real index, or busy: nothing to retry. Otherwise our private copy
+      // may be what git cannot read (a crash or a full disk mid-write): it is only a cache.
+      if (!previous || isIndexLocked(error)) throw error;
+      seedIndex(realIndex, priv);
+      previous = undefined;
+      await addAllToIndex(worktree, priv, ignore);
+    });
     const after = fileSignature(priv);
     const listed = input.uncommitted ? { uncommitted: [...input.uncommitted].sort() } : {};
     if (previous && before === after && previous.index === after) {
@@ -235,9 +242,12 @@ export async function snapshotSession(input: SnapshotInput): Promise<SessionSnap
     next.mergeBase = mb ?? null;
     next.mergeBaseKey = mergeBaseKey;
   }
-  const changesKey = `${next.mergeBase ?? ''}:${tree}`;
+  // No merge-base with base (base does not resolve, or unrelated histories): the change set is
+  // the uncommitted work on HEAD, not every file of the tree.
+  const from = next.mergeBase ?? head;
+  const changesKey = `${from ?? ''}:${tree}`;
   if (next.changesKey !== changesKey || !next.changes) {
-    next.changes = await diffChanges(worktree, next.mergeBase ?? undefined, tree);
+    next.changes = await diffChanges(worktree, from, tree);
     next.changesKey = changesKey;
   }
   if (next.seed) cache.sessions[name] = next;

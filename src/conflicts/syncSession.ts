@@ -33,6 +33,8 @@ export interface SyncOutcome {
   conflicts?: string[];
   /** Git's own first line, when it refused for a reason other than conflicting files. */
   reason?: string;
+  /** Untracked files of the session that base's files would overwrite (git refused to start). */
+  untracked?: string[];
   /** Set when the automatic restore of the stash failed: the stash commit that holds the work. */
   stash?: string;
 }
@@ -154,14 +156,21 @@ export async function syncWorktree(input: SyncInput): Promise<SyncOutcome> {
 
   const dirty = await trackedChanges(dir);
   if (dirty.length && !input.autostash) throw new QlockError(messages.syncDirty(dir, dirty));
+  const untracked = await inTheWayOfBase(dir, head, tip, dirty);
+  if (untracked.length) return { ...outcome, ok: false, stage: 'sync', conflicts: [], untracked };
   let stash: string | undefined;
   if (dirty.length) {
     const before = await stashTop(dir);
-    await git(
+    const pushed = await git(
       ['stash', 'push', '--quiet', '-m', `qlock sync: autostash before ${mode} of ${base}`],
-      { cwd: dir, env: syncEnv() },
+      { cwd: dir, env: syncEnv(), okCodes: [0, 1, 128] },
     );
     const after = await stashTop(dir);
+    // git stash refused (an intent-to-add file, say) before it changed anything.
+    if (pushed.code !== 0 && after === before)
+      throw new QlockError(
+        messages.syncStashFailed(dir, firstLine(pushed.stderr || pushed.stdout)),
+      );
     if (after && after !== before) stash = after;
     outcome.stashed = stash !== undefined;
   }
@@ -182,11 +191,13 @@ export async function syncWorktree(input: SyncInput): Promise<SyncOutcome> {
     const conflicts = await unmergedFiles(dir);
     await restoreHead(dir, gitDir, branch, head);
     const restored = stash ? await restoreStash(dir, stash) : { ok: true, stderr: '' };
+    const untracked = conflicts.length ? [] : untrackedInTheWay(run.stderr);
     return {
       ...outcome,
       ok: false,
       stage: 'sync',
       conflicts,
+      ...(untracked.length ? { untracked } : {}),
       ...(conflicts.length ? {} : { reason: firstLine(run.stderr || run.stdout) }),
       ...(restored.ok ? {} : { stash: stash!, reason: firstLine(restored.stderr) }),
     };
@@ -227,6 +238,54 @@ async function stashVsSync(
   return splitZ(mine.stdout)
     .filter((p) => changed.has(p))
     .sort();
+}
+
+/** Whether anything (a file, a directory, a dangling symlink) is at `file`. */
+function present(file: string): boolean {
+  try {
+    fs.lstatSync(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Files base adds (relative to HEAD) that already exist in the worktree, untracked or ignored.
+ * Git refuses to overwrite an untracked file, but an ignored one it overwrites silently, and an
+ * aborted sync would then delete it: so a sync does not start while any is in the way. Files
+ * staged as new (`dirty`) travel with the autostash instead.
+ */
+async function inTheWayOfBase(
+  dir: string,
+  head: string,
+  tip: string,
+  dirty: readonly string[],
+): Promise<string[]> {
+  const { stdout } = await git(
+    ['diff', '--name-only', '-z', '--no-renames', '--diff-filter=A', head, tip],
+    { cwd: dir },
+  );
+  const staged = new Set(dirty);
+  return splitZ(stdout)
+    .filter((p) => !staged.has(p) && present(path.join(dir, p)))
+    .sort();
+}
+
+/**
+ * The files git names when it refuses to overwrite untracked files ("The following untracked
+ * working tree files would be overwritten by checkout:", then one tab-indented path a line).
+ */
+export function untrackedInTheWay(stderr: string): string[] {
+  const lines = stderr.split('\n');
+  const start = lines.findIndex((l) => /untracked working tree files would be/.test(l));
+  if (start < 0) return [];
+  const files: string[] = [];
+  for (const line of lines.slice(start + 1)) {
+    if (!line.startsWith('\t')) break;
+    files.push(line.slice(1));
+  }
+  return files;
 }
 
 function firstLine(text: string): string {

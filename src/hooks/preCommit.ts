@@ -141,6 +141,6 @@ async function stagedConflicts(
     tree.stdout.trim(),
     head.stdout.trim(),
     touching.map((t) => t.session),
-    { cachedSnapshots: true },
+    { cachedSnapshots: true, sharedPaths: new Map(touching.map((t) => [t.session, t.paths])) },
   );
 }

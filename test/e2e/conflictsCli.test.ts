@@ -3,7 +3,7 @@ import path from 'node:path';
 
 import { describe, expect, it } from 'vitest';
 
-import { makeRepo, runQlock } from '../helpers/repo.js';
+import { makeRepo, runQlock, tempDir } from '../helpers/repo.js';
 
 /** The built CLI: exit codes, --json on stdout only, usage errors. */
 async function setup() {
@@ -58,6 +58,19 @@ describe('qlock conflicts (built CLI)', () => {
     ).toEqual(['main']);
   });
 
+  it('a session whose directory is gone is named as left out, not skipped silently', async () => {
+    const { repo, b } = await setup();
+    fs.renameSync(b, `${b}-moved`);
+    const out = await runQlock(['conflicts', 'a', 'b'], { cwd: repo.root });
+    expect(out.code, out.stderr).toBe(0);
+    expect(out.stdout).toContain(
+      'Left out (directory gone): b. Run `qlock gc` to clean up, or `qlock rm <name>`.',
+    );
+    const json = JSON.parse((await runQlock(['conflicts', '--json'], { cwd: repo.root })).stdout);
+    expect(json.note).toContain('Left out (directory gone): b.');
+    expect(json.pairs.map((p: { a: string; b: string }) => `${p.a}/${p.b}`)).toEqual(['a/main']);
+  });
+
   it('an unknown name is a usage error (exit 2)', async () => {
     const { repo } = await setup();
     const bad = await runQlock(['conflicts', 'nosuch'], { cwd: repo.root });
@@ -82,5 +95,50 @@ describe('qlock conflicts (built CLI)', () => {
     expect(conflict.stdout).toContain('conflicts in src/a.txt. Nothing was changed');
     expect(repo.git(['rev-parse', 'HEAD'], a)).toBe(head);
     expect(repo.git(['status', '--porcelain'], a)).toBe('');
+  });
+
+  it('on a git without merge-tree --write-tree (2.37): overlap-only prediction, and it says so', async () => {
+    const { repo, a, b, edit } = await setup();
+    // A git that reports 2.37 and, like it, has no merge-tree --write-tree (usage error, 129).
+    const realGit = (process.env.PATH ?? '')
+      .split(path.delimiter)
+      .map((dir) => path.join(dir, 'git'))
+      .find((file) => fs.existsSync(file))!;
+    const bin = tempDir('old-git');
+    fs.writeFileSync(
+      path.join(bin, 'git'),
+      [
+        '#!/bin/sh',
+        'skip=0; cmd=',
+        'for arg in "$@"; do',
+        '  if [ $skip = 1 ]; then skip=0; continue; fi',
+        '  case "$arg" in -c|-C) skip=1 ;; -*) ;; *) cmd=$arg; break ;; esac',
+        'done',
+        'case "$cmd" in',
+        '  version) echo "git version 2.37.1"; exit 0 ;;',
+        '  merge-tree) echo "usage: git merge-tree <base-tree> <branch1> <branch2>" >&2; exit 129 ;;',
+        'esac',
+        `exec ${realGit} "$@"`,
+        '',
+      ].join('\n'),
+      { mode: 0o755 },
+    );
+    const env = { PATH: `${bin}${path.delimiter}${process.env.PATH}` };
+    edit(a, 5, 'A5');
+    edit(b, 5, 'B5');
+    const text = await runQlock(['conflicts', '--check'], { cwd: repo.root, env });
+    expect(text.code, text.stderr).toBe(3);
+    expect(text.stdout).toContain('a ↔ b: conflict in src/a.txt');
+    expect(text.stdout).toContain(
+      'This git has no `merge-tree --write-tree` (git 2.38+): conflicts are predicted from overlapping lines only.',
+    );
+    const json = await runQlock(['conflicts', '--json'], { cwd: repo.root, env });
+    const report = JSON.parse(json.stdout) as { mergeTree: boolean; note: string };
+    expect(report.mergeTree).toBe(false);
+    expect(report.note).toContain('overlapping lines only');
+    // the real git again: exact prediction, no note
+    const exact = JSON.parse((await runQlock(['conflicts', '--json'], { cwd: repo.root })).stdout);
+    expect(exact).toMatchObject({ mergeTree: true });
+    expect(exact.note).toBeUndefined();
   });
 });

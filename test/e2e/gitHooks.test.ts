@@ -131,6 +131,44 @@ describe('git hooks in a plain repository', () => {
     expect(quiet.stderr).toBe('');
   });
 
+  it('pre-commit onConflict: block stops a conflicting commit, even when the last snapshot is older than the edit', async () => {
+    const { repo, fa, fb } = await world();
+    const edit = (dir: string, n: number, text: string) => {
+      const file = path.join(dir, 'src/a.txt');
+      const lines = fs.readFileSync(file, 'utf8').split('\n');
+      lines[n - 1] = text;
+      fs.writeFileSync(file, lines.join('\n'));
+    };
+    setConfig(repo, { onConflict: 'block' });
+    // Snapshots of both sessions are cached while neither has edited anything...
+    await qlockOk(['status'], repo.root);
+    // ...then fa edits line 5 (uncommitted) and fb commits its own line 5.
+    edit(fa, 5, 'a5 by fa');
+    edit(fb, 5, 'a5 by fb');
+    const blocked = await gitRun(fb, ['commit', '-qam', 'fb: line 5']);
+    expect(blocked.code, blocked.stderr).toBe(1);
+    expect(blocked.stderr).toContain(
+      'qlock: commit blocked: the staged changes would conflict with other sessions (onConflict: block):\n  fa: src/a.txt',
+    );
+    expect(repo.git(['rev-list', '--count', 'HEAD'], fb)).toBe('1');
+
+    // Another line of the same file: an overlap to hear about, not a conflict.
+    repo.git(['checkout', '--', 'src/a.txt'], fb);
+    edit(fb, 15, 'a15 by fb');
+    const clean = await gitRun(fb, ['commit', '-qam', 'fb: line 15']);
+    expect(clean.code, clean.stderr).toBe(0);
+    expect(clean.stderr).toContain('qlock: warning: session fa is also changing src/a.txt;');
+    expect(clean.stderr).not.toContain('would conflict');
+
+    // onConflict: off lets the conflicting commit through without a word about conflicts.
+    setConfig(repo, { onConflict: 'off' });
+    edit(fb, 5, 'a5 by fb');
+    const off = await gitRun(fb, ['commit', '-qam', 'fb: line 5 anyway']);
+    expect(off.code, off.stderr).toBe(0);
+    expect(off.stderr).not.toContain('would conflict');
+    expect(repo.git(['rev-list', '--count', 'HEAD'], fb)).toBe('3');
+  });
+
   it('a merge into base: pre-merge-commit blocks paths a third session locked and names who must sync', async () => {
     const { repo, fa, fb } = await world();
     fs.appendFileSync(path.join(fb, 'src/b.txt'), 'fb work\n');

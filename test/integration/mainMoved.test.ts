@@ -3,6 +3,8 @@ import path from 'node:path';
 
 import { describe, expect, it } from 'vitest';
 
+import { conflicts } from '../../src/commands/conflicts.js';
+import { inbox } from '../../src/commands/inbox.js';
 import { join } from '../../src/commands/join.js';
 import { checkMainMoved } from '../../src/conflicts/mainMoved.js';
 import { readEvents } from '../../src/store/eventLog.js';
@@ -91,6 +93,28 @@ describe('checkMainMoved', () => {
     const later = await checkMainMoved(ws, NOW);
     expect(later.map((e) => [e.to, e.paths])).toEqual([[['b'], ['src/b.txt']]]);
     expect(readRegistry(ws.project.stateDir).sessions.b!.baseTip).toBe(to);
+  });
+
+  it('base moved with no hook (update-ref): `qlock inbox` and `qlock conflicts` notice it', async () => {
+    const { repo, a, b, ws } = await twoSessions();
+    editLine(a, 'src/a.txt', 5, 'A5');
+    repo.git(['checkout', '-q', '-b', 'elsewhere']);
+    editLine(repo.root, 'src/a.txt', 5, 'MAIN5');
+    const to = repo.commitAll('made on another branch');
+    repo.git(['checkout', '-q', 'main']);
+    repo.git(['update-ref', 'refs/heads/main', to]); // no qlock hook runs for this
+    const read = (await inbox({}, testContext(a))).events.filter((e) => e.kind === 'main-moved');
+    expect(read.map((e) => e.paths)).toEqual([['src/a.txt']]);
+    expect(read[0]!.data).toMatchObject({ to, conflict: true, conflicts: ['src/a.txt'] });
+    expect(readRegistry(ws.project.stateDir).sessions.a!.baseTip).toBe(to);
+
+    editLine(repo.root, 'src/b.txt', 9, 'MAIN9');
+    const next = repo.commitAll('main again'); // hooks are not installed in this repository
+    await conflicts({}, testContext(b));
+    const told = readEvents(ws.project.stateDir).events.filter(
+      (e) => e.kind === 'main-moved' && e.data?.to === next,
+    );
+    expect(told.map((e) => e.to)).toEqual([['a'], ['b']]);
   });
 
   it('two racing checks record one event per session', async () => {

@@ -3,7 +3,7 @@ import path from 'node:path';
 
 import { describe, expect, it } from 'vitest';
 
-import { sync } from '../../src/commands/sync.js';
+import { renderSync, sync } from '../../src/commands/sync.js';
 import { QlockError } from '../../src/errors.js';
 import { readRegistry } from '../../src/store/registry.js';
 import { type Repo, testContext } from '../helpers/repo.js';
@@ -126,6 +126,26 @@ describe('qlock sync', () => {
     });
   }
 
+  for (const mode of ['rebase', 'merge'] as const) {
+    it(`${mode}: an untracked file that base would overwrite is named, and nothing changes`, async () => {
+      const { repo, a } = await twoSessions();
+      editLine(a, 'src/a.txt', 2, 'A2 committed');
+      repo.commitAll('a: line 2', a);
+      editLine(a, 'src/b.txt', 4, 'unstaged');
+      repo.write('scratch.txt', 'my untracked notes\n', a);
+      repo.write('scratch.txt', 'base adds the same name\n');
+      repo.commitAll('main: scratch.txt');
+      const before = fullState(repo, a);
+      const result = await sync({ autostash: true, [mode]: true }, testContext(a));
+      expect(result).toMatchObject({ ok: false, conflicts: [], untracked: ['scratch.txt'] });
+      expect(fullState(repo, a)).toEqual(before);
+      expect(renderSync(result)).toBe(
+        `The ${mode} of main into session "a" would overwrite untracked files: scratch.txt. Nothing was changed.\n` +
+          'Move or remove them (or commit them), then run `qlock sync` again.',
+      );
+    });
+  }
+
   it('uncommitted work that conflicts with base after the rebase: undone, work restored', async () => {
     const { repo, a } = await twoSessions();
     editLine(a, 'src/b.txt', 2, 'older stash');
@@ -139,6 +159,54 @@ describe('qlock sync', () => {
     const before = fullState(repo, a);
     const result = await sync({ autostash: true }, testContext(a));
     expect(result).toMatchObject({ ok: false, stage: 'autostash', conflicts: ['src/a.txt'] });
+    expect(fullState(repo, a)).toEqual(before);
+    // git would refuse `git rebase main` on this dirty tree: the advice starts with a commit
+    expect(renderSync(result)).toBe(
+      'Your uncommitted changes conflict with main after the rebase in src/a.txt. Nothing was changed: branch, HEAD, index, working tree and stash are as before.\n' +
+        'To resolve: commit your changes, then run `qlock sync` again and fix the files when git stops (`git rebase --continue`).',
+    );
+  });
+
+  for (const mode of ['rebase', 'merge'] as const) {
+    it(`${mode}: an ignored file base starts tracking is never overwritten nor deleted`, async () => {
+      const { repo, a } = await twoSessions();
+      repo.write('.gitignore', 'build/\n');
+      repo.commitAll('main: ignore build/');
+      repo.git(['merge', '-q', 'main'], a);
+      editLine(a, 'src/a.txt', 5, 'A5 committed');
+      repo.commitAll('a: line 5', a);
+      repo.write('build/out.txt', 'my local build\n', a); // ignored in a
+      repo.write('scratch.txt', 'untracked notes\n', a);
+      repo.write('build/out.txt', 'tracked on main\n');
+      repo.git(['add', '-f', 'build/out.txt']);
+      editLine(repo.root, 'src/a.txt', 5, 'MAIN5'); // and a real conflict on top
+      repo.commitAll('main: track build/out.txt');
+      const before = fullState(repo, a);
+      const result = await sync({ [mode]: true }, testContext(a));
+      expect(result).toMatchObject({ ok: false, untracked: ['build/out.txt'], exitCode: 1 });
+      expect(fullState(repo, a)).toEqual(before);
+      expect(repo.read('build/out.txt', a)).toBe('my local build\n');
+      // without the conflict too: a sync that would succeed must not clobber it silently
+      repo.git(['reset', '-q', '--hard', 'HEAD~1'], a);
+      const clean = await sync({ [mode]: true }, testContext(a));
+      expect(clean).toMatchObject({ ok: false, untracked: ['build/out.txt'] });
+      expect(repo.read('build/out.txt', a)).toBe('my local build\n');
+    });
+  }
+
+  it('--autostash that git stash refuses (an intent-to-add file): a clear error, nothing changed', async () => {
+    const { repo, a } = await twoSessions();
+    editLine(repo.root, 'src/a.txt', 18, 'MAIN18');
+    repo.commitAll('main moves');
+    editLine(a, 'src/b.txt', 2, 'dirty');
+    repo.write('scratch.txt', 'intent to add\n', a);
+    repo.git(['add', '-N', 'scratch.txt'], a);
+    const before = fullState(repo, a);
+    const attempt = sync({ autostash: true }, testContext(a));
+    await expect(attempt).rejects.toThrow(QlockError);
+    await expect(attempt).rejects.toThrow(
+      /Could not set the uncommitted changes in .* aside \(git stash: error: Entry 'scratch\.txt' not uptodate/,
+    );
     expect(fullState(repo, a)).toEqual(before);
   });
 

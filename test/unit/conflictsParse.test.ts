@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { renderConflicts } from '../../src/commands/conflicts.js';
 import { parseMergeTreeZ } from '../../src/conflicts/mergeTree.js';
 import { parseNameStatusZ } from '../../src/conflicts/sessionSnapshot.js';
+import { untrackedInTheWay } from '../../src/conflicts/syncSession.js';
 
 const TREE = 'e9e5f00aca0eb1695c414f7bf7329f70f18a013e';
 
@@ -40,6 +41,17 @@ describe('parseNameStatusZ', () => {
   });
 });
 
+describe('untrackedInTheWay', () => {
+  it('reads the files git refuses to overwrite, and nothing from other errors', () => {
+    const stderr =
+      'error: The following untracked working tree files would be overwritten by merge:\n' +
+      '\tscratch.txt\n\tdir é/n ü.txt\n' +
+      'Please move or remove them before you merge.\nAborting\n';
+    expect(untrackedInTheWay(stderr)).toEqual(['scratch.txt', 'dir é/n ü.txt']);
+    expect(untrackedInTheWay('CONFLICT (content): Merge conflict in f\n')).toEqual([]);
+  });
+});
+
 describe('renderConflicts', () => {
   it('shows conflicting pairs, overlaps and the summary; quiet pairs are counted only', () => {
     const text = renderConflicts({
@@ -55,7 +67,13 @@ describe('renderConflicts', () => {
             { path: 'src/y.ts', kind: 'file', clean: true },
           ],
         },
-        { a: 'a', b: 'main', conflict: true, paths: [], overlaps: [] },
+        {
+          a: 'a',
+          b: 'main',
+          conflict: true,
+          paths: [],
+          overlaps: [{ path: 'img/logo.png', kind: 'file', clean: false }],
+        },
         { a: 'b', b: 'main', conflict: false, paths: [], overlaps: [] },
       ],
     });
@@ -64,6 +82,7 @@ describe('renderConflicts', () => {
         'a ↔ b: conflict in src/x.ts',
         '  overlapping: src/x.ts (same lines), src/y.ts (different lines, merges cleanly)',
         'a ↔ main: conflict in (git reports a conflict without naming paths)',
+        '  overlapping: img/logo.png (both changed it)',
         '',
         '2 of 3 pairs predicted to conflict.',
         'Coordinate with the other session (`qlock note …`, `qlock lock <path>`), or bring base in with `qlock sync` before it grows.',

@@ -14,6 +14,8 @@ export const conflictMessages = {
     `Base branch "${base}" does not resolve to a commit: no session-vs-base check. Set \`base\` in the config or create the branch.`,
   conflictsSnapshotFailed: (session: string, reason: string) =>
     `Could not snapshot session "${session}" (${reason.split('\n')[0]}); it was left out. Check it with \`git -C <its path> status\`.`,
+  conflictsMissing: (sessions: readonly string[]) =>
+    `Left out (directory gone): ${some(sessions)}. Run \`qlock gc\` to clean up, or \`qlock rm <name>\`.`,
   conflictsUnknownPair: (name: string, known: string[]) =>
     `No session or base branch named "${name}" (sessions: ${known.length ? known.join(', ') : 'none'}).\nSee \`qlock list\`.`,
   conflictsSamePair: (name: string) =>
@@ -68,6 +70,9 @@ export const conflictMessages = {
     `A ${what} is in progress in ${dir}. Finish it or abort it (\`git ${what} --abort\`), then run \`qlock sync\` again.`,
   syncDirty: (dir: string, files: readonly string[]) =>
     `Uncommitted changes in ${dir} (${some(files)}).\nCommit them, or run \`qlock sync --autostash\` to set them aside and restore them after.`,
+  syncStashFailed: (dir: string, reason: string) =>
+    `Could not set the uncommitted changes in ${dir} aside (git stash: ${reason}). Nothing was changed.\n` +
+    'Commit them (or unstage what git names), then run `qlock sync` again.',
   syncUpToDate: (session: string, base: string) =>
     `Session "${session}" already has everything from ${base}.`,
   syncDone: (
@@ -93,14 +98,23 @@ export const conflictMessages = {
         ? `Your uncommitted changes conflict with ${base} after the ${mode}`
         : `The ${mode} of ${base} into session "${session}" conflicts`;
     const alt = mode === 'merge' ? `git rebase ${base}` : `git merge ${base}`;
+    // The sync itself was fine, the uncommitted work is what collides: git would refuse a
+    // rebase or merge on that dirty tree, so the way forward starts with committing it.
+    const how =
+      stage === 'autostash'
+        ? `To resolve: commit your changes, then run \`qlock sync\` again and fix the files when git stops (\`git ${mode} --continue\`).`
+        : `To resolve by hand: \`git ${mode} ${base}\`, fix the files, then \`git ${mode} --continue\` (or try \`qlock sync --${mode === 'merge' ? 'rebase' : 'merge'}\` / \`${alt}\`).`;
     return (
       `${where}${files.length ? ` in ${some(files, 8)}` : ''}. ` +
       (restored
         ? 'Nothing was changed: branch, HEAD, index, working tree and stash are as before.\n'
         : 'Branch and HEAD are as before; your uncommitted changes are in the stash (below).\n') +
-      `To resolve by hand: \`git ${mode} ${base}\`, fix the files, then \`git ${mode} --continue\` (or try \`qlock sync --${mode === 'merge' ? 'rebase' : 'merge'}\` / \`${alt}\`).`
+      how
     );
   },
+  syncUntrackedInTheWay: (session: string, mode: string, base: string, files: readonly string[]) =>
+    `The ${mode} of ${base} into session "${session}" would overwrite untracked files: ${some(files, 8)}. Nothing was changed.\n` +
+    'Move or remove them (or commit them), then run `qlock sync` again.',
   syncRestoreFailed: (stash: string, reason: string) =>
     `Could not restore your uncommitted changes automatically (${reason.split('\n')[0]}).\n` +
     `They are safe in the stash commit ${stash}: run \`git stash apply --index ${stash}\`.`,
