@@ -79,5 +79,7 @@ export function renderStatus(result: StatusResult, options: StatusOptions, now: 
       lines.push(`  ${c.yellow('!')} ${a.message}`);
     }
   }
+  if (result.notes.length) lines.push('');
+  for (const note of result.notes) lines.push(c.dim(note));
   return lines.join('\n');
 }

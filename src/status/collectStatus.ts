@@ -56,6 +56,8 @@ export interface StatusResult {
   locks: LockView[];
   overlaps: Overlap[];
   conflicts: ConflictPair[];
+  /** Why the conflict prediction is limited or missing (merge-tree unavailable, a failure). */
+  notes: string[];
 }
 
 export function unreadCount(stateDir: string, session: Session): number {
@@ -131,6 +133,7 @@ export async function collectStatus(
   const live = new Map(
     rows.filter((r) => isLive(r.state)).map((r) => [r.name, r.changed] as const),
   );
+  const notes: string[] = [];
   const report = await predictConflicts(ws, {
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     uncommitted: new Map(
@@ -141,8 +144,12 @@ export async function collectStatus(
     ),
   }).catch((error: unknown) => {
     debug(`conflict prediction: ${String(error)}`);
+    notes.push(
+      messages.statusPredictionFailed(error instanceof Error ? error.message : String(error)),
+    );
     return undefined;
   });
+  if (report?.note) notes.push(report.note);
   const overlaps = withHunks(fileOverlaps(live), report);
   const conflicts = conflictPairs(report, rows);
   const locks = registry.locks.map((l) => ({ ...l, stale: !isLockHonoured(l, registry, now) }));
@@ -198,6 +205,7 @@ export async function collectStatus(
     locks,
     overlaps,
     conflicts,
+    notes,
   };
 }
 

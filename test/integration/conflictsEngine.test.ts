@@ -206,6 +206,20 @@ describe('status integration', () => {
       kind: 'conflict',
       message: 'predicted conflict with b in src/a.txt: `qlock conflicts b`',
     });
+    expect(status.notes).toEqual([]);
+  });
+
+  it('says when the prediction is limited, instead of counting conflicts as if it were not', async () => {
+    process.env.QLOCK_MERGE_TREE = '0';
+    const { a, b, repo } = await twoSessions();
+    editLine(a, 'src/a.txt', 5, 'A5');
+    editLine(b, 'src/a.txt', 5, 'B5');
+    const ctx = testContext(repo.root);
+    const status = await collectStatus(await openWorkspace(ctx), ctx);
+    expect(status.notes).toHaveLength(1);
+    expect(status.notes[0]).toMatch(/merge-tree --write-tree.*overlapping lines/);
+    const { renderStatus } = await import('../../src/commands/status.js');
+    expect(renderStatus(status, {}, new Date()).split('\n').at(-1)).toBe(status.notes[0]);
   });
 });
 

@@ -32,6 +32,8 @@ export const conflictMessages = {
   conflictsNoPathsListed: () => '(git reports a conflict without naming paths)',
   statusConflict: (other: string, paths: readonly string[]) =>
     `predicted conflict with ${other}${paths.length ? ` in ${some(paths)}` : ''}: \`qlock conflicts ${other}\``,
+  statusPredictionFailed: (why: string) =>
+    `Conflicts could not be predicted (${why.split('\n')[0]}): conflict counts are missing. \`qlock conflicts --debug\` shows more.`,
   conflictsProgress: (done: number, total: number) => `qlock: checking conflicts ${done}/${total}…`,
 
   doctorMergeTreeOk: () =>
