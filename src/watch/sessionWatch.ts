@@ -6,7 +6,7 @@ import { POINTER_FILE, type Project } from '../project/findProject.js';
 import { isInside } from '../sessions/resolveSession.js';
 import type { Session } from '../store/types.js';
 import { messages } from '../ui/messages.js';
-import { checkGitIgnored, type IgnoredPaths, listGitIgnored } from './gitIgnored.js';
+import { checkGitIgnored, IgnoredFiles, type IgnoredPaths, listGitIgnored } from './gitIgnored.js';
 import { maxUserWatches, raiseLimitCommands } from './inotifyLimits.js';
 import { PollWatcher } from './pollWatcher.js';
 import { TreeWatcher, type TreeWatcherOptions, WatchLimitError } from './treeWatcher.js';
@@ -44,6 +44,8 @@ export interface SessionWatchOptions {
 export interface SessionWatch {
   readonly mode: 'watch' | 'poll';
   readonly watchCount: number;
+  /** `rels` (reported by onPaths) without the files git ignores that appeared while watching. */
+  filterIgnored(rels: string[]): Promise<string[]>;
   close(): void;
 }
 
@@ -95,6 +97,7 @@ export async function openSessionWatch(options: SessionWatchOptions): Promise<Se
   let current: TreeWatcher | PollWatcher | undefined;
   let mode: 'watch' | 'poll' = 'watch';
   let closed = false;
+  const ignoredFiles = project.kind === 'git' ? new IgnoredFiles(session.path) : undefined;
 
   const poll = () => {
     mode = 'poll';
@@ -154,6 +157,9 @@ export async function openSessionWatch(options: SessionWatchOptions): Promise<Se
     get watchCount() {
       return current instanceof TreeWatcher ? current.watchCount : 0;
     },
+    // Polled paths come from the change set, which git's ignore rules already filtered.
+    filterIgnored: async (rels) =>
+      ignoredFiles && mode === 'watch' ? ignoredFiles.filter(rels) : rels,
     close() {
       closed = true;
       current?.close();

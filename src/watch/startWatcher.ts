@@ -275,6 +275,7 @@ export class Watcher extends EventEmitter<WatcherEvents> {
       void this.cache.refresh(name);
     } catch (error) {
       this.emit('notice', messages.watchSessionError(name, (error as Error).message));
+      watched.stopped = true;
       this.sessions.delete(name);
     }
   }
@@ -304,7 +305,11 @@ export class Watcher extends EventEmitter<WatcherEvents> {
     if (watched.stopped) return;
     this.activity.touched(watched.name);
     for (const rel of rels) watched.pending.add(rel);
-    // A fixed window from the first event (not trailing): a stream of writes cannot delay it.
+    this.armFlush(watched);
+  }
+
+  /** A fixed window from the first event (not trailing): a stream of writes cannot delay it. */
+  private armFlush(watched: Watched): void {
     watched.flushTimer ??= setTimeout(() => {
       watched.flushTimer = undefined;
       void this.flush(watched);
@@ -313,10 +318,14 @@ export class Watcher extends EventEmitter<WatcherEvents> {
 
   private async flush(watched: Watched): Promise<void> {
     if (watched.stopped || this.closed) return;
-    const paths = [...watched.pending];
+    // Still walking the tree (edits during the first walk): wait until it can filter them.
+    if (!watched.watch) return this.armFlush(watched);
+    const reported = [...watched.pending];
     watched.pending.clear();
     // A worktree being deleted reports every file: not edits.
     if (!fs.existsSync(watched.path)) return;
+    const paths = await watched.watch.filterIgnored(reported);
+    if (watched.stopped || this.closed || !paths.length) return;
     const now = Date.now();
     const present: string[] = [];
     for (const rel of paths) {
