@@ -135,7 +135,7 @@ export async function openSessionWatch(options: SessionWatchOptions): Promise<Se
       onGone: options.onGone,
       onLimit: (error) => {
         if (closed) return;
-        options.onLimit(error.reason);
+        options.onLimit(limitReason(error, budget));
         poll();
       },
     });
@@ -145,7 +145,7 @@ export async function openSessionWatch(options: SessionWatchOptions): Promise<Se
     } catch (error) {
       if (!(error instanceof WatchLimitError)) throw error;
       // start() has already closed its watches: they go back to the other programs.
-      options.onLimit(error.reason);
+      options.onLimit(limitReason(error, budget));
       poll();
     }
   }
@@ -167,12 +167,23 @@ export async function openSessionWatch(options: SessionWatchOptions): Promise<Se
   };
 }
 
+/**
+ * Why a tree ran out of watches. Sessions start together: one refused by the budget that another
+ * session's ENOSPC has just shrunk to nothing ran out because of inotify, not of qlock's share.
+ */
+function limitReason(error: WatchLimitError, budget: WatchBudget): WatchLimitError['reason'] {
+  return error.reason === 'budget' && budget.exhausted ? budget.exhausted : error.reason;
+}
+
 /** What to tell the user when a session is polled for lack of watches, with the fix. */
 export function limitNotice(
   session: string,
   reason: WatchLimitError['reason'],
   intervalMs: number,
+  advised = false,
 ): string {
+  // The fix was given for an earlier session: one line for each further one.
+  if (advised) return messages.watchLimitAlsoPolled(session, reason, intervalMs);
   const max = maxUserWatches();
   const raise = raiseLimitCommands(Math.max(524_288, (max ?? 0) * 2));
   return messages.watchLimitReached(session, reason, max, intervalMs, raise);

@@ -91,6 +91,8 @@ export class Watcher extends EventEmitter<WatcherEvents> {
   private mainMovedError: string | undefined;
   private closed = false;
   private owner = false;
+  /** The advice to raise the inotify limit was printed (once per run is enough). */
+  private limitAdvised = false;
 
   constructor(ws: Workspace, options: WatcherOptions) {
     super();
@@ -262,7 +264,11 @@ export class Watcher extends EventEmitter<WatcherEvents> {
             this.budget.limit = this.budget.used;
             this.budget.exhausted = 'enospc';
           }
-          this.emit('notice', limitNotice(name, reason, this.ws.config.watch.interval));
+          this.emit(
+            'notice',
+            limitNotice(name, reason, this.ws.config.watch.interval, this.limitAdvised),
+          );
+          this.limitAdvised = true;
         },
       });
       if (watched.stopped || this.closed) {

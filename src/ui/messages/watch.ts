@@ -49,6 +49,8 @@ export const watchMessages = {
       : `Watching session ${session} would take qlock past half of fs.inotify.max_user_watches (${max ?? '?'}), leaving too little for editors and dev servers`) +
     `: session ${session} is polled every ${intervalMs} ms instead.\n` +
     `To watch it live, raise the limit: ${raise.join('  then  ')}; then restart \`qlock watch\`.`,
+  watchLimitAlsoPolled: (session: string, reason: 'enospc' | 'budget', intervalMs: number) =>
+    `Session ${session} is polled every ${intervalMs} ms too (${reason === 'enospc' ? 'no inotify watches left' : "past qlock's share of inotify watches"}; see above).`,
   watchPollingConfigured: (intervalMs: number) =>
     `watch.usePolling is set: sessions are polled every ${intervalMs} ms instead of watched.`,
   watchRegistryUnreadable: (reason: string) =>
