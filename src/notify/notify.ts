@@ -2,7 +2,9 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
+import { describeEvent } from '../inbox/formatEvent.js';
 import type { Config } from '../project/configSchema.js';
+import type { QlockEvent } from '../store/types.js';
 import { createDebug } from '../ui/debug.js';
 
 const debug = createDebug('notify');
@@ -146,4 +148,14 @@ export function coalesce(notifier: Notifier, windowMs = 500): Notifier & { flush
     timer ??= setTimeout(flush, windowMs);
   };
   return Object.assign(notify, { flush });
+}
+
+/** A log event as a notification; a notifier that throws never stops the watcher. */
+export function notifyEvent(notifier: Notifier, event: QlockEvent): void {
+  try {
+    const who = event.to?.length ? ` → ${event.to.join(', ')}` : '';
+    notifier({ title: `qlock: ${event.kind}${who}`, body: describeEvent(event) });
+  } catch (error) {
+    debug(`notifier: ${String(error)}`);
+  }
 }

@@ -188,3 +188,11 @@ export function limitNotice(
   const raise = raiseLimitCommands(Math.max(524_288, (max ?? 0) * 2));
   return messages.watchLimitReached(session, reason, max, intervalMs, raise);
 }
+
+/** The state dir and base's ref could not be watched (ENOSPC): they are polled. */
+export function signalsLimitNotice(intervalMs: number, advised: boolean): string {
+  if (advised) return messages.watchSignalsPolled(intervalMs);
+  const max = maxUserWatches();
+  const raise = raiseLimitCommands(Math.max(524_288, (max ?? 0) * 2));
+  return `${messages.watchSignalsPolled(intervalMs)}\n${messages.watchRaiseLimit(max, raise)}`;
+}

@@ -49,6 +49,10 @@ export const watchMessages = {
       : `Watching session ${session} would take qlock past half of fs.inotify.max_user_watches (${max ?? '?'}), leaving too little for editors and dev servers`) +
     `: session ${session} is polled every ${intervalMs} ms instead.\n` +
     `To watch it live, raise the limit: ${raise.join('  then  ')}; then restart \`qlock watch\`.`,
+  watchSignalsPolled: (intervalMs: number) =>
+    `No inotify watch left for the state dir and base's ref (ENOSPC): new events, sessions and moves of base are checked every ${intervalMs} ms instead.`,
+  watchRaiseLimit: (max: number | undefined, raise: string[]) =>
+    `fs.inotify.max_user_watches is ${max ?? '?'}, shared with every program of this user. To watch live, raise it: ${raise.join('  then  ')}; then restart \`qlock watch\`.`,
   watchLimitAlsoPolled: (session: string, reason: 'enospc' | 'budget', intervalMs: number) =>
     `Session ${session} is polled every ${intervalMs} ms too (${reason === 'enospc' ? 'no inotify watches left' : "past qlock's share of inotify watches"}; see above).`,
   watchPollingConfigured: (intervalMs: number) =>
