@@ -29,6 +29,8 @@ export interface NotifierDeps {
   bell?: () => void;
   /** Starts the notifier program; tests replace it. */
   run?: (command: string, args: string[]) => Promise<void>;
+  /** The desktop notifier failed (it is not tried again): tell the user why. */
+  onFailure?: (tool: string, reason: string) => void;
 }
 
 /** Finds an executable on PATH without spawning `which`. */
@@ -115,8 +117,10 @@ export function createNotifier(
     }
     run(command.command, command.args).catch((error: unknown) => {
       // A notifier that fails once (no D-Bus session, say) will keep failing: use the bell.
+      const first = !desktopBroken;
       desktopBroken = true;
       debug(`${command.command} failed: ${String(error)}`);
+      if (first) deps.onFailure?.(path.basename(command.command), (error as Error).message);
       fallback();
     });
   };

@@ -68,6 +68,11 @@ export const watchMessages = {
   watchStopped: () => `qlock watch stopped.`,
   watchNotifierFailed: (tool: string, reason: string) =>
     `Desktop notification via ${tool} failed (${reason}); falling back to the terminal bell if notify.bell is set.`,
+  watchNoNotifier: (bell: boolean) =>
+    `notify.desktop is set, but no desktop notifier is installed (notify-send on Linux, osascript on macOS): ` +
+    (bell
+      ? 'ringing the terminal bell instead.'
+      : 'no notifications; set notify.bell for the terminal bell.'),
 
   doctorWatchNoInotify: () =>
     `no inotify on this system: qlock watch relies on the platform's own file events`,
