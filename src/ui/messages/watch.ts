@@ -20,8 +20,10 @@ export const watchMessages = {
       : `Note recorded, but there is no other session to read it yet.`,
   inboxEmpty: (session: string, all: boolean) =>
     all ? `No events for ${session} yet.` : `No unread events for ${session}.`,
-  inboxHeader: (session: string, count: number, peek: boolean) =>
-    `${plural(count, peek ? 'unread event' : 'event')} for ${session}${peek ? ' (still unread: --peek)' : ''}:`,
+  inboxHeader: (session: string, count: number, peek: boolean, all = false) =>
+    all
+      ? `${plural(count, 'event')} for ${session}, read and unread${peek ? ' (--peek: nothing marked read)' : ''}:`
+      : `${plural(count, peek ? 'unread event' : 'event')} for ${session}${peek ? ' (still unread: --peek)' : ''}:`,
 
   watchAlreadyRunning: (owner: Owner, file: string) =>
     `qlock watch already runs for this project: pid ${owner.pid} on ${owner.host}, started in ${owner.cwd} at ${owner.startedAt}.\n` +
