@@ -43,7 +43,9 @@ export async function inbox(options: InboxOptions, ctx: Context): Promise<InboxR
 
 export function renderInbox(result: InboxResult): string {
   if (!result.events.length) return messages.inboxEmpty(result.session, result.all);
-  const lines = [messages.inboxHeader(result.session, result.events.length, result.peek)];
+  const lines = [
+    messages.inboxHeader(result.session, result.events.length, result.peek, result.all),
+  ];
   for (const event of result.events) lines.push(`  ${event.kind}: ${event.text}`);
   return lines.join('\n');
 }

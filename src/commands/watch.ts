@@ -1,6 +1,6 @@
 import type { Context } from '../context.js';
 import { describeEvent } from '../inbox/formatEvent.js';
-import { coalesce, createNotifier } from '../notify/notify.js';
+import { coalesce, createNotifier, desktopCommand } from '../notify/notify.js';
 import { openWorkspace } from '../project/openWorkspace.js';
 import type { QlockEvent } from '../store/types.js';
 import { c } from '../ui/color.js';
@@ -29,7 +29,12 @@ export function renderWatchEvent(event: QlockEvent): string {
  */
 export async function watch(_options: object, ctx: Context): Promise<undefined> {
   const ws = await openWorkspace(ctx);
-  const desktop = createNotifier(ws.config);
+  const desktop = createNotifier(ws.config, {
+    env: ctx.env,
+    onFailure: (tool, reason) => ctx.err(messages.watchNotifierFailed(tool, reason)),
+  });
+  const noNotifier =
+    ws.config.notify.desktop && !desktopCommand({ title: '', body: '' }, process.platform, ctx.env);
   const notifier = desktop ? coalesce(desktop) : undefined;
   const watcher = new Watcher(ws, {
     cwd: ctx.cwd,
@@ -60,6 +65,7 @@ export async function watch(_options: object, ctx: Context): Promise<undefined> 
     for (const signal of SIGNALS) process.on(signal, stop);
   });
   await watcher.start();
+  if (noNotifier) ctx.err(messages.watchNoNotifier(ws.config.notify.bell));
   await stopped;
   notifier?.flush();
   ctx.err(messages.watchStopped());

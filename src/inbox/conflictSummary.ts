@@ -3,9 +3,9 @@ import path from 'node:path';
 
 /**
  * A tiny per-session digest of the last conflict prediction, for `qlock prompt` (which runs on
- * every shell prompt and must not compute anything). Written by whoever predicted conflicts (the
- * watcher); read without locking: it is replaced by rename, and a missing or unreadable file only
- * means the prompt shows no conflict count.
+ * every shell prompt and must not compute anything). Written by every full prediction (`qlock
+ * status`, `qlock conflicts` without session names; not by the watcher); read without locking:
+ * it is replaced by rename, and a missing or unreadable file only means no conflict count.
  */
 export interface ConflictSummary {
   version: 1;

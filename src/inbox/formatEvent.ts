@@ -1,4 +1,5 @@
 import type { QlockEvent } from '../store/types.js';
+import { shellArg } from '../ui/messages/locks.js';
 import { formatAge } from '../util/duration.js';
 
 /** What the text depends on: an event before or after it is stored. */
@@ -65,7 +66,7 @@ function describe(event: EventText): string {
         const lockedBy = str(data.lockedBy);
         if (event.to[0] === editor) {
           return lockedBy
-            ? `you are editing ${files}, locked by ${lockedBy} — coordinate with it (\`qlock who ${paths[0] ?? ''}\`) before going on`
+            ? `you are editing ${files}, locked by ${lockedBy} — coordinate with it (\`qlock who ${shellArg(paths[0] ?? '')}\`) before going on`
             : `you are editing ${files}, which ${other} has also changed — coordinate with it, see \`qlock conflicts\``;
         }
         return lockedBy === event.to[0]

@@ -2,7 +2,9 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
+import { describeEvent } from '../inbox/formatEvent.js';
 import type { Config } from '../project/configSchema.js';
+import type { QlockEvent } from '../store/types.js';
 import { createDebug } from '../ui/debug.js';
 
 const debug = createDebug('notify');
@@ -27,6 +29,8 @@ export interface NotifierDeps {
   bell?: () => void;
   /** Starts the notifier program; tests replace it. */
   run?: (command: string, args: string[]) => Promise<void>;
+  /** The desktop notifier failed (it is not tried again): tell the user why. */
+  onFailure?: (tool: string, reason: string) => void;
 }
 
 /** Finds an executable on PATH without spawning `which`. */
@@ -113,8 +117,10 @@ export function createNotifier(
     }
     run(command.command, command.args).catch((error: unknown) => {
       // A notifier that fails once (no D-Bus session, say) will keep failing: use the bell.
+      const first = !desktopBroken;
       desktopBroken = true;
       debug(`${command.command} failed: ${String(error)}`);
+      if (first) deps.onFailure?.(path.basename(command.command), (error as Error).message);
       fallback();
     });
   };
@@ -146,4 +152,14 @@ export function coalesce(notifier: Notifier, windowMs = 500): Notifier & { flush
     timer ??= setTimeout(flush, windowMs);
   };
   return Object.assign(notify, { flush });
+}
+
+/** A log event as a notification; a notifier that throws never stops the watcher. */
+export function notifyEvent(notifier: Notifier, event: QlockEvent): void {
+  try {
+    const who = event.to?.length ? ` → ${event.to.join(', ')}` : '';
+    notifier({ title: `qlock: ${event.kind}${who}`, body: describeEvent(event) });
+  } catch (error) {
+    debug(`notifier: ${String(error)}`);
+  }
 }

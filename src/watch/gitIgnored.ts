@@ -37,3 +37,29 @@ export async function checkGitIgnored(worktree: string, paths: string[]): Promis
   });
   return new Set(splitZ(stdout));
 }
+
+/**
+ * Files that appear while the watcher runs are not in the list taken at start: a build log or a
+ * cache file next to tracked sources would be reported as an edit (a false overlap with a lock on
+ * its directory, and a `git status` per write). This asks git about each new path once, in
+ * batches, and remembers the answer until a `.gitignore` changes.
+ */
+export class IgnoredFiles {
+  private readonly known = new Map<string, boolean>();
+  private readonly worktree: string;
+
+  constructor(worktree: string) {
+    this.worktree = worktree;
+  }
+
+  /** `rels` without the paths git ignores (on a failed check, nothing is dropped). */
+  async filter(rels: readonly string[]): Promise<string[]> {
+    if (rels.some((rel) => rel === '.gitignore' || rel.endsWith('/.gitignore'))) this.known.clear();
+    const unknown = rels.filter((rel) => !this.known.has(rel));
+    if (unknown.length) {
+      const ignored = await checkGitIgnored(this.worktree, unknown).catch(() => undefined);
+      if (ignored) for (const rel of unknown) this.known.set(rel, ignored.has(rel));
+    }
+    return rels.filter((rel) => this.known.get(rel) !== true);
+  }
+}

@@ -6,7 +6,7 @@ import { POINTER_FILE, type Project } from '../project/findProject.js';
 import { isInside } from '../sessions/resolveSession.js';
 import type { Session } from '../store/types.js';
 import { messages } from '../ui/messages.js';
-import { checkGitIgnored, type IgnoredPaths, listGitIgnored } from './gitIgnored.js';
+import { checkGitIgnored, IgnoredFiles, type IgnoredPaths, listGitIgnored } from './gitIgnored.js';
 import { maxUserWatches, raiseLimitCommands } from './inotifyLimits.js';
 import { PollWatcher } from './pollWatcher.js';
 import { TreeWatcher, type TreeWatcherOptions, WatchLimitError } from './treeWatcher.js';
@@ -44,6 +44,8 @@ export interface SessionWatchOptions {
 export interface SessionWatch {
   readonly mode: 'watch' | 'poll';
   readonly watchCount: number;
+  /** `rels` (reported by onPaths) without the files git ignores that appeared while watching. */
+  filterIgnored(rels: string[]): Promise<string[]>;
   close(): void;
 }
 
@@ -95,6 +97,7 @@ export async function openSessionWatch(options: SessionWatchOptions): Promise<Se
   let current: TreeWatcher | PollWatcher | undefined;
   let mode: 'watch' | 'poll' = 'watch';
   let closed = false;
+  const ignoredFiles = project.kind === 'git' ? new IgnoredFiles(session.path) : undefined;
 
   const poll = () => {
     mode = 'poll';
@@ -132,7 +135,7 @@ export async function openSessionWatch(options: SessionWatchOptions): Promise<Se
       onGone: options.onGone,
       onLimit: (error) => {
         if (closed) return;
-        options.onLimit(error.reason);
+        options.onLimit(limitReason(error, budget));
         poll();
       },
     });
@@ -142,7 +145,7 @@ export async function openSessionWatch(options: SessionWatchOptions): Promise<Se
     } catch (error) {
       if (!(error instanceof WatchLimitError)) throw error;
       // start() has already closed its watches: they go back to the other programs.
-      options.onLimit(error.reason);
+      options.onLimit(limitReason(error, budget));
       poll();
     }
   }
@@ -154,6 +157,9 @@ export async function openSessionWatch(options: SessionWatchOptions): Promise<Se
     get watchCount() {
       return current instanceof TreeWatcher ? current.watchCount : 0;
     },
+    // Polled paths come from the change set, which git's ignore rules already filtered.
+    filterIgnored: async (rels) =>
+      ignoredFiles && mode === 'watch' ? ignoredFiles.filter(rels) : rels,
     close() {
       closed = true;
       current?.close();
@@ -161,13 +167,32 @@ export async function openSessionWatch(options: SessionWatchOptions): Promise<Se
   };
 }
 
+/**
+ * Why a tree ran out of watches. Sessions start together: one refused by the budget that another
+ * session's ENOSPC has just shrunk to nothing ran out because of inotify, not of qlock's share.
+ */
+function limitReason(error: WatchLimitError, budget: WatchBudget): WatchLimitError['reason'] {
+  return error.reason === 'budget' && budget.exhausted ? budget.exhausted : error.reason;
+}
+
 /** What to tell the user when a session is polled for lack of watches, with the fix. */
 export function limitNotice(
   session: string,
   reason: WatchLimitError['reason'],
   intervalMs: number,
+  advised = false,
 ): string {
+  // The fix was given for an earlier session: one line for each further one.
+  if (advised) return messages.watchLimitAlsoPolled(session, reason, intervalMs);
   const max = maxUserWatches();
   const raise = raiseLimitCommands(Math.max(524_288, (max ?? 0) * 2));
   return messages.watchLimitReached(session, reason, max, intervalMs, raise);
+}
+
+/** The state dir and base's ref could not be watched (ENOSPC): they are polled. */
+export function signalsLimitNotice(intervalMs: number, advised: boolean): string {
+  if (advised) return messages.watchSignalsPolled(intervalMs);
+  const max = maxUserWatches();
+  const raise = raiseLimitCommands(Math.max(524_288, (max ?? 0) * 2));
+  return `${messages.watchSignalsPolled(intervalMs)}\n${messages.watchRaiseLimit(max, raise)}`;
 }

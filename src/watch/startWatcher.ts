@@ -5,66 +5,34 @@ import path from 'node:path';
 import { readChangeSet } from '../changes/readChangeSet.js';
 import { ActivityJournal } from '../conflicts/activityJournal.js';
 import { gitOut } from '../git/exec.js';
-import { describeEvent } from '../inbox/formatEvent.js';
-import type { Notifier } from '../notify/notify.js';
+import { notifyEvent } from '../notify/notify.js';
 import { resolveBase, type Workspace } from '../project/openWorkspace.js';
 import { TOUCH_INTERVAL_MS } from '../sessions/touchSession.js';
-import type { QlockEvent, Registry } from '../store/types.js';
-import { createDebug } from '../ui/debug.js';
+import type { Registry } from '../store/types.js';
 import { messages } from '../ui/messages.js';
+import { BaseMoves } from './baseMoves.js';
 import { ChangeSetCache, type RefreshResult } from './changeSetCache.js';
 import { watchBudget } from './inotifyLimits.js';
 import { LogTail } from './logTail.js';
 import { OverlapTracker, type OverlapView, overlapView } from './overlapTracker.js';
+import { ProjectSignals } from './projectSignals.js';
 import { recordOverlaps } from './recordOverlaps.js';
 import { RegistryFollower } from './registryFollower.js';
-import { SerialTask } from './serialTask.js';
 import {
   limitNotice,
   openSessionWatch,
-  type SessionWatch,
+  signalsLimitNotice,
   type WatchBudget,
 } from './sessionWatch.js';
+import type { Watched, WatcherEvents, WatcherOptions } from './watcherTypes.js';
 import { acquireWatchPidFile, releaseWatchPidFile } from './watchPidFile.js';
-import { type Closable, watchBaseRef, watchStateDir } from './watchSignals.js';
 
-const debug = createDebug('watch');
+export type { WatcherEvents, WatcherOptions } from './watcherTypes.js';
 
 /** Re-read the registry this often even without a file event (and retry a corrupt one). */
 const RECONCILE_MS = 5000;
 /** Ask whether base moved this often even without a ref event (reftable, missed events). */
 const MAIN_MOVED_MS = 30_000;
-
-export interface WatcherEvents {
-  /** An event appended to the log (by this watcher or anyone else) since the watcher started. */
-  event: [QlockEvent];
-  /** Something the user should know about the watcher itself (one or two lines). */
-  notice: [string];
-  ready: [{ sessions: string[]; watches: number; polled: string[] }];
-  /** A session's change set was re-read (tests wait on this). */
-  refreshed: [RefreshResult];
-}
-
-export interface WatcherOptions {
-  cwd: string;
-  now?: () => Date;
-  notifier?: Notifier;
-  /** Override the inotify budget (default: half of fs.inotify.max_user_watches); for tests. */
-  maxWatches?: number;
-}
-
-interface Watched {
-  name: string;
-  path: string;
-  watch?: SessionWatch;
-  stopped: boolean;
-  seeded: boolean;
-  pending: Set<string>;
-  flushTimer?: NodeJS.Timeout;
-  /** Deleted paths waiting for the next change-set read to confirm they are this session's work. */
-  deletes: Map<string, number>;
-  lastTouch: number;
-}
 
 /**
  * The live coordinator behind `qlock watch`: watches every session's tree and base's ref, records
@@ -84,13 +52,14 @@ export class Watcher extends EventEmitter<WatcherEvents> {
   private readonly cache: ChangeSetCache;
   /** Tells conflict checks which trees had no file event since their last scan (conflicts area). */
   private readonly activity: ActivityJournal;
-  private readonly closables: Closable[] = [];
+  private readonly signals: ProjectSignals;
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly log: LogTail;
-  private readonly mainMoved: SerialTask;
-  private mainMovedError: string | undefined;
+  private readonly mainMoved: BaseMoves;
   private closed = false;
   private owner = false;
+  /** The advice to raise the inotify limit was printed (once per run is enough). */
+  private limitAdvised = false;
 
   constructor(ws: Workspace, options: WatcherOptions) {
     super();
@@ -105,7 +74,29 @@ export class Watcher extends EventEmitter<WatcherEvents> {
       () => void this.reconcile(),
       (text) => this.emit('notice', text),
     );
-    this.mainMoved = new SerialTask(() => this.checkMainMoved(), ws.config.watch.debounce);
+    this.mainMoved = new BaseMoves(ws, this.now, {
+      onMoved: () => {
+        this.drainLog();
+        // Merge-bases may have changed: re-read every change set.
+        for (const name of this.sessions.keys()) this.cache.schedule(name);
+      },
+      notice: (text) => this.emit('notice', text),
+    });
+    this.signals = new ProjectSignals(this.stateDir, ws.config.watch.interval, {
+      onRegistry: () => this.follower.schedule(),
+      onEvents: () => this.drainLog(),
+      onBaseRef: () => this.mainMoved.schedule(),
+      onPoll: () => {
+        this.follower.reload(true);
+        this.drainLog();
+        void this.mainMoved.run();
+      },
+      onLimit: () => {
+        const { interval } = this.ws.config.watch;
+        this.emit('notice', signalsLimitNotice(interval, this.limitAdvised));
+        this.limitAdvised = true;
+      },
+    });
     this.activity = new ActivityJournal(this.stateDir);
     this.cache = new ChangeSetCache({
       load: (name) => this.loadChangeSet(name),
@@ -138,24 +129,17 @@ export class Watcher extends EventEmitter<WatcherEvents> {
       this.base = await resolveBase(this.ws);
       if (this.closed) return;
       this.follower.reload(false);
-      if (this.ws.config.watch.usePolling)
+      if (this.ws.config.watch.usePolling) {
         this.emit('notice', messages.watchPollingConfigured(this.ws.config.watch.interval));
-      this.closables.push(
-        watchStateDir(this.stateDir, {
-          onRegistry: () => this.follower.schedule(),
-          onEvents: () => this.drainLog(),
-        }),
-      );
+        this.signals.poll();
+      }
+      this.signals.watchState();
       if (project.kind === 'git' && project.commonDir) {
         const fullRef = await gitOut(['rev-parse', '--symbolic-full-name', this.base], {
           cwd: project.root,
         }).catch(() => '');
         if (this.closed) return;
-        this.closables.push(
-          watchBaseRef(project.commonDir, fullRef || `refs/heads/${this.base}`, () =>
-            this.mainMoved.schedule(),
-          ),
-        );
+        this.signals.watchRef(project.commonDir, fullRef || `refs/heads/${this.base}`);
       }
       await this.reconcile();
       await Promise.all([...this.sessions.keys()].map((name) => this.cache.refresh(name)));
@@ -190,7 +174,7 @@ export class Watcher extends EventEmitter<WatcherEvents> {
     for (const name of [...this.sessions.keys()]) this.stopSession(name);
     this.cache.close();
     this.activity.close();
-    await Promise.all(this.closables.map((c) => c.close().catch(() => undefined)));
+    await this.signals.close();
     releaseWatchPidFile(this.stateDir);
   }
 
@@ -262,7 +246,11 @@ export class Watcher extends EventEmitter<WatcherEvents> {
             this.budget.limit = this.budget.used;
             this.budget.exhausted = 'enospc';
           }
-          this.emit('notice', limitNotice(name, reason, this.ws.config.watch.interval));
+          this.emit(
+            'notice',
+            limitNotice(name, reason, this.ws.config.watch.interval, this.limitAdvised),
+          );
+          this.limitAdvised = true;
         },
       });
       if (watched.stopped || this.closed) {
@@ -275,6 +263,7 @@ export class Watcher extends EventEmitter<WatcherEvents> {
       void this.cache.refresh(name);
     } catch (error) {
       this.emit('notice', messages.watchSessionError(name, (error as Error).message));
+      watched.stopped = true;
       this.sessions.delete(name);
     }
   }
@@ -304,7 +293,11 @@ export class Watcher extends EventEmitter<WatcherEvents> {
     if (watched.stopped) return;
     this.activity.touched(watched.name);
     for (const rel of rels) watched.pending.add(rel);
-    // A fixed window from the first event (not trailing): a stream of writes cannot delay it.
+    this.armFlush(watched);
+  }
+
+  /** A fixed window from the first event (not trailing): a stream of writes cannot delay it. */
+  private armFlush(watched: Watched): void {
     watched.flushTimer ??= setTimeout(() => {
       watched.flushTimer = undefined;
       void this.flush(watched);
@@ -313,10 +306,14 @@ export class Watcher extends EventEmitter<WatcherEvents> {
 
   private async flush(watched: Watched): Promise<void> {
     if (watched.stopped || this.closed) return;
-    const paths = [...watched.pending];
+    // Still walking the tree (edits during the first walk): wait until it can filter them.
+    if (!watched.watch) return this.armFlush(watched);
+    const reported = [...watched.pending];
     watched.pending.clear();
     // A worktree being deleted reports every file: not edits.
     if (!fs.existsSync(watched.path)) return;
+    const paths = await watched.watch.filterIgnored(reported);
+    if (watched.stopped || this.closed || !paths.length) return;
     const now = Date.now();
     const present: string[] = [];
     for (const rel of paths) {
@@ -381,27 +378,6 @@ export class Watcher extends EventEmitter<WatcherEvents> {
     this.emit('refreshed', result);
   }
 
-  // ---- base ref ----
-
-  /** checkMainMoved (run by this.mainMoved: debounced, one at a time). */
-  private async checkMainMoved(): Promise<void> {
-    try {
-      const { checkMainMoved } = await import('../conflicts/mainMoved.js');
-      const events = await checkMainMoved(this.ws, this.now());
-      this.mainMovedError = undefined;
-      if (events.length) {
-        this.drainLog();
-        // Merge-bases may have changed: re-read every change set.
-        for (const name of this.sessions.keys()) this.cache.schedule(name);
-      }
-    } catch (error) {
-      const message = (error as Error).message;
-      if (message !== this.mainMovedError)
-        this.emit('notice', messages.watchMainMovedFailed(message));
-      this.mainMovedError = message;
-    }
-  }
-
   // ---- the event log ----
 
   /** Emits every event appended since the last call (ours and other processes'). */
@@ -409,17 +385,7 @@ export class Watcher extends EventEmitter<WatcherEvents> {
     if (this.closed) return;
     for (const event of this.log.drain()) {
       this.emit('event', event);
-      this.notify(event);
-    }
-  }
-
-  private notify(event: QlockEvent): void {
-    if (!this.options.notifier) return;
-    try {
-      const who = event.to?.length ? ` → ${event.to.join(', ')}` : '';
-      this.options.notifier({ title: `qlock: ${event.kind}${who}`, body: describeEvent(event) });
-    } catch (error) {
-      debug(`notifier: ${String(error)}`);
+      if (this.options.notifier) notifyEvent(this.options.notifier, event);
     }
   }
 }

@@ -17,6 +17,10 @@ export interface WatchOwner {
   host: string;
   cwd: string;
   startedAt: string;
+  /** Linux: when the process started (clock ticks since boot), to tell a reused pid apart. */
+  start?: number;
+  /** Linux: the boot the process ran in (a file left by a machine that rebooted is stale). */
+  boot?: string;
 }
 
 export function watchPidPath(stateDir: string): string {
@@ -33,6 +37,8 @@ export function readWatchOwner(stateDir: string): WatchOwner | undefined {
       host: data.host,
       cwd: typeof data.cwd === 'string' ? data.cwd : '?',
       startedAt: typeof data.startedAt === 'string' ? data.startedAt : '?',
+      ...(typeof data.start === 'number' ? { start: data.start } : {}),
+      ...(typeof data.boot === 'string' ? { boot: data.boot } : {}),
     };
   } catch {
     return undefined;
@@ -49,14 +55,41 @@ export function isProcessAlive(pid: number): boolean {
   }
 }
 
+/** Linux: the boot id, or undefined elsewhere. */
+export function bootId(): string | undefined {
+  try {
+    return fs.readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Linux: when process `pid` started (field 22 of /proc/PID/stat), or undefined. */
+export function processStart(pid: number): number | undefined {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // After the command name in parentheses (which may itself hold spaces and parentheses).
+    const start = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]);
+    return Number.isFinite(start) && start > 0 ? start : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Whether the recorded watcher still runs. On another host we cannot check the pid, so it counts
- * as running (the message says where, and how to remove the file if that host is gone).
+ * as running (the message says where, and how to remove the file if that host is gone). A pid
+ * alive again after a reboot, or reused by another process, is not the watcher: a pid file left
+ * by a killed watcher must not lock the project out.
  */
 export function ownerIsLive(owner: WatchOwner): boolean {
   if (owner.host !== os.hostname()) return true;
   if (owner.pid === process.pid) return false;
-  return isProcessAlive(owner.pid);
+  const boot = owner.boot === undefined ? undefined : bootId();
+  if (boot !== undefined && owner.boot !== boot) return false;
+  if (!isProcessAlive(owner.pid)) return false;
+  const start = owner.start === undefined ? undefined : processStart(owner.pid);
+  return start === undefined || start === owner.start;
 }
 
 /** Takes the watcher slot or throws RefusedError naming where the running watcher is. */
@@ -67,11 +100,15 @@ export async function acquireWatchPidFile(
 ): Promise<WatchOwner> {
   ensureStateDir(stateDir);
   const file = watchPidPath(stateDir);
+  const start = processStart(process.pid);
+  const boot = bootId();
   const me: WatchOwner = {
     pid: process.pid,
     host: os.hostname(),
     cwd,
     startedAt: now.toISOString(),
+    ...(start !== undefined ? { start } : {}),
+    ...(boot !== undefined ? { boot } : {}),
   };
   return withMutex(stateDir, () => {
     const owner = readWatchOwner(stateDir);

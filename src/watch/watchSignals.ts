@@ -16,6 +16,14 @@ export interface Closable {
   close(): Promise<void>;
 }
 
+/** chokidar reports a refused watch as an error event: ENOSPC = inotify has no watches left. */
+function errorHandler(what: string, onLimit?: () => void): (error: unknown) => void {
+  return (error) => {
+    debug(`${what}: ${String(error)}`);
+    if ((error as NodeJS.ErrnoException | undefined)?.code === 'ENOSPC') onLimit?.();
+  };
+}
+
 function closeAll(watchers: FSWatcher[]): Closable {
   return { close: async () => void (await Promise.all(watchers.map((w) => w.close()))) };
 }
@@ -27,7 +35,12 @@ function closeAll(watchers: FSWatcher[]): Closable {
  * names with '/' live in subdirectories) and the common dir filtered to `packed-refs`. Any event
  * calls `onChange`; the caller debounces and re-reads the tip (`checkMainMoved`).
  */
-export function watchBaseRef(commonDir: string, fullRef: string, onChange: () => void): Closable {
+export function watchBaseRef(
+  commonDir: string,
+  fullRef: string,
+  onChange: () => void,
+  onLimit?: () => void,
+): Closable {
   const watchers: FSWatcher[] = [];
   const refDir = path.join(commonDir, path.dirname(fullRef));
   // refs/heads covers every local branch; for a remote-tracking base, its remote's directory.
@@ -36,7 +49,7 @@ export function watchBaseRef(commonDir: string, fullRef: string, onChange: () =>
     : fs.existsSync(refDir)
       ? refDir
       : undefined;
-  const onError = (error: unknown) => debug(`ref watcher: ${String(error)}`);
+  const onError = errorHandler('ref watcher', onLimit);
   if (refsRoot && fs.existsSync(refsRoot)) {
     const refs = watch(refsRoot, {
       ignoreInitial: true,
@@ -59,7 +72,7 @@ export function watchBaseRef(commonDir: string, fullRef: string, onChange: () =>
 /** The state dir: registry.json (sessions come and go) and events.jsonl (events to print). */
 export function watchStateDir(
   stateDir: string,
-  handlers: { onRegistry(): void; onEvents(): void },
+  handlers: { onRegistry(): void; onEvents(): void; onLimit?(): void },
 ): Closable {
   const names = new Set(['registry.json', 'events.jsonl']);
   const watcher = watch(stateDir, {
@@ -71,6 +84,9 @@ export function watchStateDir(
     if (path.basename(file) === 'registry.json') handlers.onRegistry();
     else handlers.onEvents();
   });
-  watcher.on('error', (error) => debug(`state watcher: ${String(error)}`));
+  watcher.on(
+    'error',
+    errorHandler('state watcher', () => handlers.onLimit?.()),
+  );
   return closeAll([watcher]);
 }

@@ -33,6 +33,13 @@ describe('qlock inbox', () => {
     const all = await inbox({ all: true }, ctx);
     const notes = all.events.filter((e) => e.kind === 'note');
     expect(notes.map((e) => e.data?.text)).toEqual(['first', 'second']);
+    expect(renderInbox(all).split('\n')[0]).toBe(
+      `${all.events.length} events for fb, read and unread:`,
+    );
+    // Already read: --all --peek must not call them unread.
+    const allPeek = renderInbox(await inbox({ all: true, peek: true }, ctx));
+    expect(allPeek).not.toContain('unread event');
+    expect(allPeek.split('\n')[0]).toContain('(--peek: nothing marked read)');
 
     await sendNote(stateDir, 'fa', 'third');
     expect((await inbox({}, ctx)).events.map((e) => e.data?.text)).toEqual(['third']);

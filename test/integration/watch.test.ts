@@ -158,6 +158,11 @@ describe('qlock watch: running out of inotify watches', () => {
     const notice = await w.waitNotice(/inotify watch limit is exhausted/);
     expect(notice).toContain('sudo sysctl fs.inotify.max_user_watches=');
     expect(Object.values(w.watcher.modes())).toEqual(['poll', 'poll']);
+    // The other session, refused because of that ENOSPC, is not blamed on qlock's own budget,
+    // and the advice to raise the limit is given once, not once per session.
+    expect(w.notices.filter((n) => /past half of/.test(n))).toEqual([]);
+    expect(w.notices.filter((n) => n.includes('sudo sysctl'))).toHaveLength(1);
+    expect(w.notices.filter((n) => /session f[ab] is polled/i.test(n))).toHaveLength(2);
     expect(w.watcher.watchCount).toBe(0);
     edit(paths.fa!, 'src/a.txt');
     await w.waitEvent(isOverlap('fb', 'src/a.txt'));

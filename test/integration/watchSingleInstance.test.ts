@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { RefusedError } from '../../src/errors.js';
 import { openWorkspace } from '../../src/project/openWorkspace.js';
 import { Watcher } from '../../src/watch/startWatcher.js';
-import { readWatchOwner, watchPidPath } from '../../src/watch/watchPidFile.js';
+import { processStart, readWatchOwner, watchPidPath } from '../../src/watch/watchPidFile.js';
 import { testContext } from '../helpers/repo.js';
 import { repoWithSessions, startTestWatcher } from '../helpers/watchHarness.js';
 
@@ -64,6 +64,75 @@ describe('qlock watch: one watcher per project', () => {
     await w.watcher.close();
     expect(fs.existsSync(watchPidPath(stateDir))).toBe(false);
   });
+
+  it('takes over a pid file whose pid now belongs to another process (reused, or a reboot)', async () => {
+    const { repo } = await repoWithSessions(['fa']);
+    const stateDir = path.join(repo.root, '.git/qlock');
+    const pid = liveProcess();
+    try {
+      // Same pid, but the process behind it started at another time: not the watcher.
+      fs.writeFileSync(
+        watchPidPath(stateDir),
+        JSON.stringify({ pid, host: os.hostname(), cwd: '/somewhere', startedAt: '?', start: 1 }),
+      );
+      const first = await startTestWatcher(repo.root);
+      expect(readWatchOwner(stateDir)?.pid).toBe(process.pid);
+      await first.watcher.close();
+      // Written before the machine rebooted (another boot id): stale whatever runs as that pid.
+      fs.writeFileSync(
+        watchPidPath(stateDir),
+        JSON.stringify({
+          pid,
+          host: os.hostname(),
+          cwd: '/x',
+          startedAt: '?',
+          boot: 'another-boot',
+        }),
+      );
+      await startTestWatcher(repo.root);
+      expect(readWatchOwner(stateDir)?.pid).toBe(process.pid);
+    } finally {
+      process.kill(pid);
+    }
+  });
+
+  it.runIf(process.platform === 'linux')(
+    'records which process it is, so a second watcher is still refused',
+    async () => {
+      const { repo } = await repoWithSessions(['fa']);
+      const stateDir = path.join(repo.root, '.git/qlock');
+      await startTestWatcher(repo.root);
+      const recorded = JSON.parse(fs.readFileSync(watchPidPath(stateDir), 'utf8')) as {
+        start?: number;
+        boot?: string;
+      };
+      expect(recorded.start).toBeGreaterThan(0);
+      expect(recorded.boot).toMatch(/^[0-9a-f-]{36}$/);
+      // The check runs against the recorded process itself: a watcher in another process.
+      const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], {
+        stdio: 'ignore',
+      });
+      try {
+        const start = processStart(child.pid!);
+        expect(start).toBeGreaterThan(0);
+        fs.writeFileSync(
+          watchPidPath(stateDir),
+          JSON.stringify({
+            pid: child.pid,
+            host: os.hostname(),
+            cwd: '/y',
+            startedAt: '?',
+            start,
+            boot: recorded.boot,
+          }),
+        );
+        const error = await startTestWatcher(repo.root).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(RefusedError);
+      } finally {
+        child.kill();
+      }
+    },
+  );
 
   it('stopped while starting (a signal during startup) leaves no pid file behind', async () => {
     const { repo } = await repoWithSessions(['fa']);

@@ -62,6 +62,9 @@ describe('formatEvent', () => {
     expect(describeEvent(event({ ...locked, to: ['fb'] }))).toBe(
       'fa started editing src/a.ts, which you have locked — see `qlock status`',
     );
+    // The suggested command must run as copied, spaces and all.
+    const spaced = { ...locked, paths: ["my dir/it's.ts"], to: ['fa'] };
+    expect(describeEvent(event(spaced))).toContain("(`qlock who 'my dir/it'\\''s.ts'`)");
   });
 
   it('shows notes with their sender, and falls back to the stored message', () => {

@@ -83,6 +83,23 @@ describe('TreeWatcher', () => {
     expect(budget.used).toBe(0);
   });
 
+  it('hitting ENOSPC while the tree grows gives every watch back and reports the limit', async () => {
+    const root = tree();
+    const onLimit = vi.fn();
+    const { opts, budget } = options(root, { onLimit });
+    const w = new TreeWatcher(opts);
+    await w.start();
+    expect(budget.used).toBe(6);
+    vi.spyOn(fs, 'watch').mockImplementation((() => {
+      throw Object.assign(new Error('ENOSPC: no space'), { code: 'ENOSPC' });
+    }) as typeof fs.watch);
+    fs.mkdirSync(path.join(root, 'a/new'));
+    await waitFor(() => onLimit.mock.calls.length > 0);
+    expect(onLimit.mock.calls[0]![0]).toMatchObject({ reason: 'enospc' });
+    expect(w.watchCount).toBe(0);
+    expect(budget.used).toBe(0);
+  });
+
   it('refuses past the budget without touching inotify', async () => {
     const root = tree();
     let left = 2;

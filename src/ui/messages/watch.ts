@@ -20,8 +20,10 @@ export const watchMessages = {
       : `Note recorded, but there is no other session to read it yet.`,
   inboxEmpty: (session: string, all: boolean) =>
     all ? `No events for ${session} yet.` : `No unread events for ${session}.`,
-  inboxHeader: (session: string, count: number, peek: boolean) =>
-    `${plural(count, peek ? 'unread event' : 'event')} for ${session}${peek ? ' (still unread: --peek)' : ''}:`,
+  inboxHeader: (session: string, count: number, peek: boolean, all = false) =>
+    all
+      ? `${plural(count, 'event')} for ${session}, read and unread${peek ? ' (--peek: nothing marked read)' : ''}:`
+      : `${plural(count, peek ? 'unread event' : 'event')} for ${session}${peek ? ' (still unread: --peek)' : ''}:`,
 
   watchAlreadyRunning: (owner: Owner, file: string) =>
     `qlock watch already runs for this project: pid ${owner.pid} on ${owner.host}, started in ${owner.cwd} at ${owner.startedAt}.\n` +
@@ -49,6 +51,12 @@ export const watchMessages = {
       : `Watching session ${session} would take qlock past half of fs.inotify.max_user_watches (${max ?? '?'}), leaving too little for editors and dev servers`) +
     `: session ${session} is polled every ${intervalMs} ms instead.\n` +
     `To watch it live, raise the limit: ${raise.join('  then  ')}; then restart \`qlock watch\`.`,
+  watchSignalsPolled: (intervalMs: number) =>
+    `No inotify watch left for the state dir and base's ref (ENOSPC): new events, sessions and moves of base are checked every ${intervalMs} ms instead.`,
+  watchRaiseLimit: (max: number | undefined, raise: string[]) =>
+    `fs.inotify.max_user_watches is ${max ?? '?'}, shared with every program of this user. To watch live, raise it: ${raise.join('  then  ')}; then restart \`qlock watch\`.`,
+  watchLimitAlsoPolled: (session: string, reason: 'enospc' | 'budget', intervalMs: number) =>
+    `Session ${session} is polled every ${intervalMs} ms too (${reason === 'enospc' ? 'no inotify watches left' : "past qlock's share of inotify watches"}; see above).`,
   watchPollingConfigured: (intervalMs: number) =>
     `watch.usePolling is set: sessions are polled every ${intervalMs} ms instead of watched.`,
   watchRegistryUnreadable: (reason: string) =>
@@ -62,6 +70,11 @@ export const watchMessages = {
   watchStopped: () => `qlock watch stopped.`,
   watchNotifierFailed: (tool: string, reason: string) =>
     `Desktop notification via ${tool} failed (${reason}); falling back to the terminal bell if notify.bell is set.`,
+  watchNoNotifier: (bell: boolean) =>
+    `notify.desktop is set, but no desktop notifier is installed (notify-send on Linux, osascript on macOS): ` +
+    (bell
+      ? 'ringing the terminal bell instead.'
+      : 'no notifications; set notify.bell for the terminal bell.'),
 
   doctorWatchNoInotify: () =>
     `no inotify on this system: qlock watch relies on the platform's own file events`,
