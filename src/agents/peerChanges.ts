@@ -153,7 +153,8 @@ export async function peerChanges(options: {
   let rels = options.rels;
   if (config.ignore.length) {
     const { default: picomatch } = await import('picomatch');
-    const ignored = picomatch(config.ignore, { dot: true });
+    const { anchoredIgnoreGlobs } = await import('../changes/ignoreGlobs.js');
+    const ignored = picomatch(anchoredIgnoreGlobs(config.ignore), { dot: true });
     rels = rels.filter((r) => !ignored(r) && !ignored(r.replace(/\/$/, '')));
   }
   const others = Object.values(registry.sessions).filter(

@@ -8,6 +8,7 @@ import { POINTER_FILE } from '../project/findProject.js';
 import { atomicWrite } from '../store/atomicWrite.js';
 import type { ChangeSet } from './changeSet.js';
 import { unionSorted } from './changeSet.js';
+import { anchoredIgnoreGlobs } from './ignoreGlobs.js';
 
 /**
  * Plain directories (no git): a session's change set is measured against a snapshot of its tree
@@ -26,7 +27,7 @@ const ALWAYS_SKIPPED = new Set(['.git', POINTER_FILE, 'node_modules']);
 
 export function makeIgnoreMatcher(globs: readonly string[]): (relPath: string) => boolean {
   if (!globs.length) return () => false;
-  const match = picomatch(globs as string[], { dot: true });
+  const match = picomatch(anchoredIgnoreGlobs(globs), { dot: true });
   return (rel) => match(rel) || match(rel + '/');
 }
 

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
+import { anchoredIgnoreGlobs } from '../changes/ignoreGlobs.js';
 import { cleanGitEnv, git, gitOut } from '../git/exec.js';
 import { worktreeGitDir } from '../git/worktreeGitDir.js';
 
@@ -28,7 +29,7 @@ export function privateIndexEnv(indexFile: string): NodeJS.ProcessEnv {
 
 /** `:(exclude,glob)` pathspecs for config `ignore`: those files keep their indexed version. */
 export function ignorePathspecs(ignore: readonly string[]): string[] {
-  return ignore.map((glob) => `:(exclude,glob)${glob.replace(/\/$/, '/**')}`);
+  return anchoredIgnoreGlobs(ignore).map((glob) => `:(exclude,glob)${glob}`);
 }
 
 /**

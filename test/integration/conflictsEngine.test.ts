@@ -297,3 +297,23 @@ describe('doctor check', () => {
     expect(await checkConflicts(ws, ctx)).toHaveLength(1);
   });
 });
+
+describe('config `ignore`', () => {
+  it('keeps ignored files out of conflicts and overlaps, at any depth for a glob without a slash', async () => {
+    const { repo, a, b } = await twoSessions({
+      files: {
+        '.qsessionrc': "ignore: ['*.log']\n",
+        'src/trace.log': lines('t', 10),
+        'src/a.txt': lines('a', 10),
+      },
+    });
+    editLine(a, 'src/trace.log', 3, 'A3');
+    editLine(b, 'src/trace.log', 3, 'B3');
+    editLine(a, 'src/a.txt', 3, 'A3');
+    editLine(b, 'src/a.txt', 3, 'B3');
+    const ws = await openWorkspace(testContext(repo.root));
+    const pair = await pairAB(ws);
+    expect(pair).toMatchObject({ conflict: true, paths: ['src/a.txt'] });
+    expect(pair.overlaps.map((o) => o.path)).toEqual(['src/a.txt']);
+  });
+});

@@ -73,9 +73,12 @@ describe('qlock status', () => {
     repo.write('build/out.o', 'x', session.path);
     repo.write('generated/api.ts', 'x', session.path);
     repo.write('debug.log', 'x', session.path);
+    // As in .gitignore: a glob without a slash matches at any depth, one with a slash is anchored.
+    repo.write('src/deep/trace.log', 'x', session.path);
+    repo.write('src/generated/kept.ts', 'x', session.path);
     repo.write('src/real.txt', 'x', session.path);
     const s = row(await status({}, testContext(repo.root)), 'a');
-    expect(s.changed).toEqual(['src/real.txt']);
+    expect(s.changed).toEqual(['src/generated/kept.ts', 'src/real.txt']);
   });
 
   it('ahead and behind base; behind asks for attention', async () => {
