@@ -21,6 +21,9 @@ export const coreMessages = {
   corruptState: (file: string, reason: string) =>
     `The qlock state file ${file} is corrupt (${reason}).\n` +
     `Run \`qlock doctor --fix\`: it keeps a backup of the damaged file and restores the last good version.`,
+  missingState: (file: string) =>
+    `The qlock state file ${file} is missing, but its previous version ${file}.prev is there (deleted by hand?).\n` +
+    `Run \`qlock doctor --fix\` to restore it; nothing is changed until then.`,
   unreadableState: (file: string, reason: string) =>
     `Cannot read the qlock state file ${file}: ${reason}\nCheck its permissions, then run \`qlock doctor\`.`,
   badSessionName: (name: string) =>
