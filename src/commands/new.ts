@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
+import { shellQuote } from '../agents/hookCommand.js';
 import { listFiles } from '../changes/snapshot.js';
 import type { Context } from '../context.js';
 import { QlockError, UsageError } from '../errors.js';
@@ -176,7 +177,8 @@ export function renderNew(result: NewResult): string {
     `Created session "${s.name}" at ${s.path}${s.branch ? ` (branch ${s.branch} from ${s.base})` : ''}.`,
     '',
     'Start an agent there, for example:',
-    `  cd ${JSON.stringify(s.path)} && claude      # or: q chat, kiro-cli chat, gemini, codex`,
+    // Shell-quoted, not JSON-quoted: "$", "`" and "\\" stay literal in the pasted command.
+    `  cd ${shellQuote(s.path)} && claude      # or: q chat, kiro-cli chat, gemini, codex`,
   ];
   // What --agent installed, and what is still to do (Codex: trust its hooks).
   for (const report of (result.agents ?? []) as AgentResult[]) lines.push('', renderAgent(report));

@@ -32,7 +32,12 @@ async function unsavedWork(ws: Workspace, session: Session): Promise<string[]> {
   const changes = await readChangeSet(ws.project, session, session.base, []);
   const problems: string[] = [];
   const uncommitted = new Set([...changes.staged, ...changes.unstaged, ...changes.untracked]);
-  if (uncommitted.size) problems.push(`${uncommitted.size} file(s) with uncommitted changes`);
+  if (uncommitted.size)
+    problems.push(
+      ws.project.kind === 'git'
+        ? `${uncommitted.size} file(s) with uncommitted changes`
+        : `${uncommitted.size} file(s) with uncommitted changes (changed since the copy was made)`,
+    );
   if (ws.project.kind === 'git') {
     const { stdout, code } = await git(['rev-list', '--count', `${session.base}..HEAD`, '--'], {
       cwd: session.path,
@@ -62,7 +67,9 @@ export async function rm(options: RmOptions, ctx: Context): Promise<RmResult> {
 
   if (deletable && !options.force) {
     const problems = await unsavedWork(ws, session);
-    if (problems.length) throw new QlockError(messages.rmDirty(session.name, problems));
+    // A plain-directory copy has nothing to commit or merge: its work is copied back by hand.
+    const refuse = project.kind === 'git' ? messages.rmDirty : messages.rmDirtyCopy;
+    if (problems.length) throw new QlockError(refuse(session.name, problems));
   }
   let removedDirectory = false;
   if (deletable) {

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -70,6 +71,15 @@ describe('qlock new (git)', () => {
     const text = renderNew({ session });
     expect(text).toContain(dir);
     expect(text).toMatch(/cd .* && claude/);
+  });
+
+  it('the printed `cd` command reaches the worktree even when its path has shell characters', async () => {
+    const repo = await initRepo({ name: `it's $HOME \`x\` "q" ü` });
+    const { session } = await newSession({ name: 'a' }, testContext(repo.root));
+    const cd = /^\s*(cd .*) && claude/m.exec(renderNew({ session }))![1]!;
+    const shell = spawnSync('sh', ['-c', `${cd} && pwd -P`], { encoding: 'utf8' });
+    expect(shell.stderr).toBe('');
+    expect(shell.stdout.trim()).toBe(session.path);
   });
 
   it('honours the config template, branchPrefix and base', async () => {

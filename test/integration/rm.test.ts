@@ -193,6 +193,10 @@ describe('qlock rm (plain directories)', () => {
     fs.writeFileSync(path.join(two.path, 'a.txt'), 'changed\n');
     const error = await rm({ name: 'two' }, testContext(root)).catch((e: unknown) => e);
     expect((error as Error).message).toContain('uncommitted changes');
+    // No git here: nothing to commit or merge; the way forward is to copy the work back.
+    expect((error as Error).message).toContain('changed since the copy was made');
+    expect((error as Error).message).toContain('Copy that work back into the project first');
+    expect((error as Error).message).not.toContain('Commit or merge');
     expect(fs.existsSync(two.path)).toBe(true);
     await rm({ name: 'two', force: true }, testContext(root));
     expect(fs.existsSync(two.path)).toBe(false);

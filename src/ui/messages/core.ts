@@ -60,6 +60,9 @@ export const coreMessages = {
   rmDirty: (name: string, problems: string[]) =>
     `Refusing to remove session "${name}": ${problems.join('; ')}.\n` +
     `Commit or merge that work first, keep the directory with \`qlock rm ${name} --keep-worktree\`, or discard it with --force.`,
+  rmDirtyCopy: (name: string, problems: string[]) =>
+    `Refusing to remove session "${name}": ${problems.join('; ')}.\n` +
+    `Copy that work back into the project first, keep the directory with \`qlock rm ${name} --keep-worktree\`, or discard it with --force.`,
   rmMainWorktree: (name: string) =>
     `Session "${name}" is the main worktree: unregistered it, but its directory stays.`,
   initDone: (root: string, stateDir: string) =>
