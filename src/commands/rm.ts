@@ -1,7 +1,7 @@
 import fs from 'node:fs';
-import path from 'node:path';
 
 import { readChangeSet } from '../changes/readChangeSet.js';
+import { deleteSnapshot, discardSnapshot } from '../changes/snapshot.js';
 import type { Context } from '../context.js';
 import { QlockError } from '../errors.js';
 import { git } from '../git/exec.js';
@@ -93,10 +93,13 @@ export async function rm(options: RmOptions, ctx: Context): Promise<RmResult> {
     );
   }
 
+  let discarded: string | undefined;
   const releasedLocks = await updateRegistry(project.stateDir, ({ registry, emit }) => {
     const released = registry.locks.filter((l) => l.session === session.name).map((l) => l.path);
     registry.locks = registry.locks.filter((l) => l.session !== session.name);
     delete registry.sessions[session.name];
+    // Moved away under the mutex: a new session may take this name (and snapshot) right after.
+    if (session.snapshot) discarded = discardSnapshot(project.stateDir, session.snapshot);
     emit({
       kind: 'session-left',
       from: session.name,
@@ -104,8 +107,7 @@ export async function rm(options: RmOptions, ctx: Context): Promise<RmResult> {
     });
     return released;
   });
-  if (session.snapshot)
-    fs.rmSync(path.join(project.stateDir, session.snapshot), { recursive: true, force: true });
+  deleteSnapshot(discarded);
   return { name: session.name, path: session.path, removedDirectory, releasedLocks, notes };
 }
 

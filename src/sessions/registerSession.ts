@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-import { snapshotDir, takeSnapshot } from '../changes/snapshot.js';
+import { deleteSnapshot, discardSnapshot, snapshotDir, takeSnapshot } from '../changes/snapshot.js';
 import { QlockError } from '../errors.js';
 import type { Config } from '../project/configSchema.js';
 import type { Project } from '../project/findProject.js';
@@ -34,6 +34,7 @@ export async function registerSession(
   now: Date,
 ): Promise<{ session: Session; alreadyRegistered: boolean }> {
   let pending: string | undefined;
+  let stale: string | undefined;
   if (project.kind === 'dir') {
     pending = `.pending-${draft.name}-${process.pid}`;
     takeSnapshot(project.stateDir, pending, draft.path, config.ignore);
@@ -56,7 +57,8 @@ export async function registerSession(
       };
       if (pending) {
         const final = snapshotDir(project.stateDir, draft.name);
-        fs.rmSync(final, { recursive: true, force: true });
+        // One left by a registration killed before its registry write: renamed away, deleted later.
+        stale = discardSnapshot(project.stateDir, path.relative(project.stateDir, final));
         fs.renameSync(snapshotDir(project.stateDir, pending), final);
         session.snapshot = path.relative(project.stateDir, final);
         pending = undefined;
@@ -72,5 +74,6 @@ export async function registerSession(
   } finally {
     if (pending)
       fs.rmSync(snapshotDir(project.stateDir, pending), { recursive: true, force: true });
+    deleteSnapshot(stale);
   }
 }
