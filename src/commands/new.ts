@@ -9,7 +9,7 @@ import { cleanGitEnv, git } from '../git/exec.js';
 import { branchExists, resolveCommit } from '../git/repo.js';
 import { POINTER_FILE, realpathOrSelf } from '../project/findProject.js';
 import { openWorkspace, resolveBase } from '../project/openWorkspace.js';
-import { checkCanRegister, registerSession } from '../sessions/registerSession.js';
+import { checkCanRegister, checkSessionDir, registerSession } from '../sessions/registerSession.js';
 import { validateSessionName } from '../sessions/sessionName.js';
 import { worktreePath } from '../sessions/worktreePath.js';
 import { withWorktreeMutex } from '../store/mutex.js';
@@ -59,6 +59,7 @@ export async function newSession(options: NewOptions, ctx: Context): Promise<New
   const dir = options.dir
     ? path.resolve(ctx.cwd, options.dir)
     : worktreePath(config.worktreeDir, project, name);
+  checkSessionDir(project, dir);
   if (isOccupied(dir)) throw new QlockError(messages.dirNotEmpty(dir));
 
   let session: Session;

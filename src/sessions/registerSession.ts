@@ -2,13 +2,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 import { deleteSnapshot, discardSnapshot, snapshotDir, takeSnapshot } from '../changes/snapshot.js';
-import { QlockError } from '../errors.js';
+import { QlockError, UsageError } from '../errors.js';
+import { realpathDeep } from '../locks/lockPath.js';
 import type { Config } from '../project/configSchema.js';
-import type { Project } from '../project/findProject.js';
+import { type Project, realpathOrSelf } from '../project/findProject.js';
 import { eventLogEnd } from '../store/eventLog.js';
 import { readRegistry, updateRegistry } from '../store/registry.js';
 import type { Session } from '../store/types.js';
 import { messages } from '../ui/messages.js';
+import { isInside } from './resolveSession.js';
 
 export type SessionDraft = Omit<Session, 'cursor' | 'createdAt' | 'lastSeen' | 'snapshot'>;
 
@@ -20,6 +22,19 @@ export function checkCanRegister(project: Project, config: Config, name: string)
   const names = Object.keys(registry.sessions);
   if (names.length >= config.maxSessions)
     throw new QlockError(messages.maxSessions(config.maxSessions, names));
+}
+
+/**
+ * Refuses a session directory inside git's or qlock's own state (`.git`, the state dir): git and
+ * gc manage what is there, and `gc` would take a copy under `.qlock/snapshots/` for a leftover.
+ * A bare repository is the exception (worktrees inside it are a common layout): there only its
+ * state dir is refused.
+ */
+export function checkSessionDir(project: Project, dir: string): void {
+  const bare = project.kind === 'git' && project.commonDir === project.root;
+  const own = project.kind === 'git' && !bare ? project.commonDir! : project.stateDir;
+  if (isInside(realpathOrSelf(own), realpathDeep(dir)))
+    throw new UsageError(messages.sessionDirInState(dir, own));
 }
 
 /**

@@ -43,6 +43,9 @@ export const coreMessages = {
   maxSessions: (max: number, names: string[]) =>
     `This project already has ${max} sessions (maxSessions): ${list(names)}.\n` +
     `Free a slot with \`qlock rm NAME\` or \`qlock gc\`, or raise maxSessions in the config.`,
+  sessionDirInState: (dir: string, stateDir: string) =>
+    `${dir} is inside git's or qlock's own state (${stateDir}): a session cannot live there.\n` +
+    `Choose a directory outside it with --dir (or fix worktreeDir in the config).`,
   dirNotEmpty: (dir: string) =>
     `${dir} already exists (a file, or a directory that is not empty).\nChoose another with --dir, or remove it first.`,
   branchExists: (branch: string) =>
