@@ -3,6 +3,9 @@
 const list = (names: string[]) => (names.length ? names.join(', ') : 'none');
 
 export const coreMessages = {
+  cwdGone: (pwd: string | undefined) =>
+    `The current directory${pwd ? ` ${pwd}` : ''} no longer exists (a session removed while this shell was in it?).\n` +
+    `cd into the project (or pass -C <dir>) and run the command again.`,
   noProject: (cwd: string) =>
     `No qlock project here (${cwd}): not inside a git repository nor a directory set up with \`qlock init\`.\n` +
     `Run \`qlock init\` in the project's root, or cd into it.`,
