@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 
-import { readChangeSet } from '../changes/readChangeSet.js';
+import { tryReadChangeSet } from '../changes/readChangeSet.js';
 import { deleteSnapshot, discardSnapshot } from '../changes/snapshot.js';
 import type { Context } from '../context.js';
 import { QlockError } from '../errors.js';
@@ -29,7 +29,9 @@ export interface RmResult {
 /** What would be lost by deleting the session's directory; empty when nothing would. */
 async function unsavedWork(ws: Workspace, session: Session): Promise<string[]> {
   if (!fs.existsSync(session.path)) return [];
-  const changes = await readChangeSet(ws.project, session, session.base, []);
+  const { changes, problem } = await tryReadChangeSet(ws.project, session, session.base, []);
+  // Unreadable: nothing can be said about its work, so it is not deleted (--keep-worktree is).
+  if (problem) throw new QlockError(messages.rmUnreadable(session.name, problem));
   const problems: string[] = [];
   const uncommitted = new Set([...changes.staged, ...changes.unstaged, ...changes.untracked]);
   if (uncommitted.size)

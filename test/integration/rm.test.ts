@@ -165,6 +165,23 @@ describe('qlock rm', () => {
     expect(worktreePaths(repo.root)).not.toContain(dir);
   });
 
+  it('a directory git cannot read any more is never deleted, even with --force; --keep-worktree unregisters', async () => {
+    const { repo, dir } = await setup();
+    fs.rmSync(path.join(dir, '.git'));
+    repo.write('notes.txt', 'precious\n', dir);
+    const message = await refused(repo, { name: 'a' });
+    expect(message).toContain('git cannot read its directory');
+    expect(message).toContain('git worktree repair');
+    expect(message).toContain('qlock rm a --keep-worktree');
+    await refused(repo, { name: 'a', force: true });
+    expect(fs.readFileSync(path.join(dir, 'notes.txt'), 'utf8')).toBe('precious\n');
+    expect(Object.keys(readRegistry(stateDir(repo)).sessions)).toEqual(['a']);
+    const kept = await rm({ name: 'a', keepWorktree: true }, testContext(repo.root));
+    expect(kept.removedDirectory).toBe(false);
+    expect(readRegistry(stateDir(repo)).sessions).toEqual({});
+    expect(fs.existsSync(path.join(dir, 'notes.txt'))).toBe(true);
+  });
+
   it('an unknown name is an error that lists the sessions', async () => {
     const { repo } = await setup();
     expect(await refused(repo, { name: 'b' })).toContain('sessions: a');

@@ -66,6 +66,12 @@ export const coreMessages = {
   rmDirty: (name: string, problems: string[]) =>
     `Refusing to remove session "${name}": ${problems.join('; ')}.\n` +
     `Commit or merge that work first, keep the directory with \`qlock rm ${name} --keep-worktree\`, or discard it with --force.`,
+  unreadableWorktree: (name: string, problem: string) =>
+    `git cannot read it (${problem}): if the repository or the worktree moved, run \`git worktree repair\`; ` +
+    `otherwise unregister it with \`qlock rm ${name} --keep-worktree\``,
+  rmUnreadable: (name: string, problem: string) =>
+    `Refusing to remove session "${name}": git cannot read its directory (${problem}), so what it holds is unknown.\n` +
+    `Repair it with \`git worktree repair\`, or unregister it and keep the directory with \`qlock rm ${name} --keep-worktree\`.`,
   rmDirtyCopy: (name: string, problems: string[]) =>
     `Refusing to remove session "${name}": ${problems.join('; ')}.\n` +
     `Copy that work back into the project first, keep the directory with \`qlock rm ${name} --keep-worktree\`, or discard it with --force.`,
