@@ -1,9 +1,8 @@
 import fs from 'node:fs';
-import path from 'node:path';
 
 import { Argument, Command, CommanderError, Option } from 'commander';
 
-import { type Context, defaultContext } from './context.js';
+import { type Context, currentDir, defaultContext, resolveDir } from './context.js';
 import { ExitCode, InternalError, isQlockError, UsageError } from './errors.js';
 import { disableColor } from './ui/color.js';
 import { enableDebug, isDebug } from './ui/debug.js';
@@ -42,7 +41,7 @@ function isDirectory(dir: string): boolean {
 function makeContext(globals: GlobalOptions): Context {
   if (globals.debug) enableDebug();
   if (globals.color === false) disableColor();
-  const cwd = globals.C ? path.resolve(globals.C) : process.cwd();
+  const cwd = globals.C ? resolveDir(globals.C) : currentDir();
   if (globals.C && !isDirectory(cwd)) throw new UsageError(messages.noSuchDirectory(globals.C));
   return defaultContext({
     cwd,

@@ -56,11 +56,23 @@ async function readAllOf(fd: number): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/**
+ * The fallback cwd (the payload's own cwd comes first). An agent still running in a worktree that
+ * was removed has no cwd at all; process.cwd() would throw before the hook could fail open.
+ */
+function cwdOrPwd(): string {
+  try {
+    return process.cwd();
+  } catch {
+    return process.env.PWD ?? '/';
+  }
+}
+
 export async function runHookProcess(
   agent: AgentName,
   event: HookEvent,
   env: NodeJS.ProcessEnv = process.env,
-  cwd: string = process.cwd(),
+  cwd: string = cwdOrPwd(),
 ): Promise<number> {
   const { outcome, timedOut } = await runAgentHook({
     agent,

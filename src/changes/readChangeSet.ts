@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 
+import { GitError } from '../errors.js';
 import type { Project } from '../project/findProject.js';
 import type { Session } from '../store/types.js';
 import { type ChangeSet, gitChangeSet, unionSorted } from './changeSet.js';
@@ -26,6 +27,26 @@ export async function readChangeSet(
   }
   if (!session.snapshot) return EMPTY;
   return dirChangeSet(project.stateDir, session.snapshot, session.path, ignore);
+}
+
+/**
+ * readChangeSet, or why git could not read it: a session directory that exists but is no
+ * worktree of this repository any more (its `.git` file removed, the repository moved, the
+ * directory re-created by hand). One such session must not make every other one unreadable.
+ */
+export async function tryReadChangeSet(
+  project: Project,
+  session: Session,
+  base: string,
+  ignore: readonly string[],
+): Promise<{ changes: ChangeSet; problem?: string }> {
+  try {
+    return { changes: await readChangeSet(project, session, base, ignore) };
+  } catch (error) {
+    if (!(error instanceof GitError)) throw error;
+    const line = error.stderr.split('\n').find((l) => /^(fatal|error):/.test(l)) ?? error.message;
+    return { changes: EMPTY, problem: line.trim() };
+  }
 }
 
 /** Drops paths matching the config's `ignore` globs: never watched nor reported. */

@@ -5,7 +5,7 @@ import path from 'node:path';
 import picomatch from 'picomatch';
 
 import { POINTER_FILE } from '../project/findProject.js';
-import { atomicWrite } from '../store/atomicWrite.js';
+import { atomicWrite, uniqueHex } from '../store/atomicWrite.js';
 import type { ChangeSet } from './changeSet.js';
 import { unionSorted } from './changeSet.js';
 import { anchoredIgnoreGlobs } from './ignoreGlobs.js';
@@ -60,6 +60,57 @@ function hashFile(file: string): string {
 
 export function snapshotDir(stateDir: string, name: string): string {
   return path.join(stateDir, 'snapshots', name);
+}
+
+/**
+ * Moves a snapshot out of the way with one rename (instant, so it can happen inside the registry
+ * mutex, where the registry and the snapshots agree); returns where it went, for deleteSnapshot
+ * to remove outside the mutex. A name freed this way can be taken by a new session at once
+ * without its fresh snapshot being deleted by the process that discarded the old one.
+ */
+export function discardSnapshot(stateDir: string, rel: string): string | undefined {
+  const trash = snapshotDir(stateDir, `.trash-${process.pid}-${uniqueHex()}`);
+  try {
+    fs.renameSync(path.resolve(stateDir, rel), trash);
+    return trash;
+  } catch {
+    return undefined; // already gone
+  }
+}
+
+export function deleteSnapshot(dir: string | undefined): void {
+  if (dir) fs.rmSync(dir, { recursive: true, force: true });
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Snapshot directories that no session uses, relative to the state dir: taken or discarded by a
+ * process that was killed (`.pending-<name>-<pid>`, `.trash-<pid>-<hex>`), or left by a
+ * registration killed between its rename and its registry write. Ask under the registry mutex.
+ */
+export function leftoverSnapshots(stateDir: string, used: Iterable<string>): string[] {
+  let names: string[];
+  try {
+    names = fs.readdirSync(path.join(stateDir, 'snapshots'));
+  } catch {
+    return [];
+  }
+  const keep = new Set([...used].map((rel) => path.resolve(stateDir, rel)));
+  return names
+    .filter((name) => {
+      const owner = /^\.pending-.+-(\d+)$/.exec(name) ?? /^\.trash-(\d+)-[0-9a-f]{8}$/.exec(name);
+      if (owner) return !processAlive(Number(owner[1]));
+      return !keep.has(snapshotDir(stateDir, name));
+    })
+    .map((name) => path.relative(stateDir, snapshotDir(stateDir, name)));
 }
 
 /**

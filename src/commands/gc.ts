@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
+import { deleteSnapshot, discardSnapshot, leftoverSnapshots } from '../changes/snapshot.js';
 import type { Context } from '../context.js';
 import { git } from '../git/exec.js';
 import { openWorkspace } from '../project/openWorkspace.js';
@@ -13,7 +14,7 @@ export interface GcOptions {
 }
 
 export interface GcAction {
-  kind: 'session' | 'lock' | 'temp-file' | 'worktree-prune';
+  kind: 'session' | 'lock' | 'temp-file' | 'snapshot' | 'worktree-prune';
   target: string;
   reason: string;
 }
@@ -60,6 +61,14 @@ export async function gc(options: GcOptions, ctx: Context): Promise<GcResult> {
         });
       }
     }
+    // Snapshots of sessions that are gone go with their session (above).
+    const used = Object.values(registry.sessions).flatMap((s) => (s.snapshot ? [s.snapshot] : []));
+    for (const rel of leftoverSnapshots(project.stateDir, used))
+      actions.push({
+        kind: 'snapshot',
+        target: path.basename(rel),
+        reason: 'no session uses it (left by a killed qlock process)',
+      });
     return actions;
   };
 
@@ -70,8 +79,11 @@ export async function gc(options: GcOptions, ctx: Context): Promise<GcResult> {
   }));
   if (options.dryRun) return { dryRun: true, actions: [...plan(), ...temps] };
 
+  const discarded: (string | undefined)[] = [];
   const actions = await updateRegistry(project.stateDir, ({ registry, emit }) => {
     const done = plan(registry);
+    for (const action of done.filter((a) => a.kind === 'snapshot'))
+      discarded.push(discardSnapshot(project.stateDir, path.join('snapshots', action.target)));
     const goneSessions = new Set(done.filter((a) => a.kind === 'session').map((a) => a.target));
     const dropLocks = new Set(done.filter((a) => a.kind === 'lock').map((a) => a.target));
     for (const lock of registry.locks.filter((l) => dropLocks.has(l.path))) {
@@ -86,9 +98,9 @@ export async function gc(options: GcOptions, ctx: Context): Promise<GcResult> {
     }
     registry.locks = registry.locks.filter((l) => !dropLocks.has(l.path));
     for (const name of goneSessions) {
+      // Renamed away here, deleted after the mutex: a big tree takes a while to delete.
       const snapshot = registry.sessions[name]?.snapshot;
-      if (snapshot)
-        fs.rmSync(path.join(project.stateDir, snapshot), { recursive: true, force: true });
+      if (snapshot) discarded.push(discardSnapshot(project.stateDir, snapshot));
       delete registry.sessions[name];
       emit({
         kind: 'session-left',
@@ -98,6 +110,7 @@ export async function gc(options: GcOptions, ctx: Context): Promise<GcResult> {
     }
     return done;
   });
+  for (const dir of discarded) deleteSnapshot(dir);
   for (const file of leftoverTempFiles(project.stateDir)) fs.rmSync(file, { force: true });
   if (project.kind === 'git' && actions.some((a) => a.kind === 'session')) {
     await withWorktreeMutex(project.stateDir, () =>

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
+import { shellQuote } from '../agents/hookCommand.js';
 import { listFiles } from '../changes/snapshot.js';
 import type { Context } from '../context.js';
 import { QlockError, UsageError } from '../errors.js';
@@ -8,7 +9,7 @@ import { cleanGitEnv, git } from '../git/exec.js';
 import { branchExists, resolveCommit } from '../git/repo.js';
 import { POINTER_FILE, realpathOrSelf } from '../project/findProject.js';
 import { openWorkspace, resolveBase } from '../project/openWorkspace.js';
-import { checkCanRegister, registerSession } from '../sessions/registerSession.js';
+import { checkCanRegister, checkSessionDir, registerSession } from '../sessions/registerSession.js';
 import { validateSessionName } from '../sessions/sessionName.js';
 import { worktreePath } from '../sessions/worktreePath.js';
 import { withWorktreeMutex } from '../store/mutex.js';
@@ -58,6 +59,7 @@ export async function newSession(options: NewOptions, ctx: Context): Promise<New
   const dir = options.dir
     ? path.resolve(ctx.cwd, options.dir)
     : worktreePath(config.worktreeDir, project, name);
+  checkSessionDir(project, dir);
   if (isOccupied(dir)) throw new QlockError(messages.dirNotEmpty(dir));
 
   let session: Session;
@@ -176,7 +178,8 @@ export function renderNew(result: NewResult): string {
     `Created session "${s.name}" at ${s.path}${s.branch ? ` (branch ${s.branch} from ${s.base})` : ''}.`,
     '',
     'Start an agent there, for example:',
-    `  cd ${JSON.stringify(s.path)} && claude      # or: q chat, kiro-cli chat, gemini, codex`,
+    // Shell-quoted, not JSON-quoted: "$", "`" and "\\" stay literal in the pasted command.
+    `  cd ${shellQuote(s.path)} && claude      # or: q chat, kiro-cli chat, gemini, codex`,
   ];
   // What --agent installed, and what is still to do (Codex: trust its hooks).
   for (const report of (result.agents ?? []) as AgentResult[]) lines.push('', renderAgent(report));

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
-import path from 'node:path';
 
-import { readChangeSet } from '../changes/readChangeSet.js';
+import { tryReadChangeSet } from '../changes/readChangeSet.js';
+import { deleteSnapshot, discardSnapshot } from '../changes/snapshot.js';
 import type { Context } from '../context.js';
 import { QlockError } from '../errors.js';
 import { git } from '../git/exec.js';
@@ -29,10 +29,17 @@ export interface RmResult {
 /** What would be lost by deleting the session's directory; empty when nothing would. */
 async function unsavedWork(ws: Workspace, session: Session): Promise<string[]> {
   if (!fs.existsSync(session.path)) return [];
-  const changes = await readChangeSet(ws.project, session, session.base, []);
+  const { changes, problem } = await tryReadChangeSet(ws.project, session, session.base, []);
+  // Unreadable: nothing can be said about its work, so it is not deleted (--keep-worktree is).
+  if (problem) throw new QlockError(messages.rmUnreadable(session.name, problem));
   const problems: string[] = [];
   const uncommitted = new Set([...changes.staged, ...changes.unstaged, ...changes.untracked]);
-  if (uncommitted.size) problems.push(`${uncommitted.size} file(s) with uncommitted changes`);
+  if (uncommitted.size)
+    problems.push(
+      ws.project.kind === 'git'
+        ? `${uncommitted.size} file(s) with uncommitted changes`
+        : `${uncommitted.size} file(s) with uncommitted changes (changed since the copy was made)`,
+    );
   if (ws.project.kind === 'git') {
     const { stdout, code } = await git(['rev-list', '--count', `${session.base}..HEAD`, '--'], {
       cwd: session.path,
@@ -62,7 +69,9 @@ export async function rm(options: RmOptions, ctx: Context): Promise<RmResult> {
 
   if (deletable && !options.force) {
     const problems = await unsavedWork(ws, session);
-    if (problems.length) throw new QlockError(messages.rmDirty(session.name, problems));
+    // A plain-directory copy has nothing to commit or merge: its work is copied back by hand.
+    const refuse = project.kind === 'git' ? messages.rmDirty : messages.rmDirtyCopy;
+    if (problems.length) throw new QlockError(refuse(session.name, problems));
   }
   let removedDirectory = false;
   if (deletable) {
@@ -86,10 +95,13 @@ export async function rm(options: RmOptions, ctx: Context): Promise<RmResult> {
     );
   }
 
+  let discarded: string | undefined;
   const releasedLocks = await updateRegistry(project.stateDir, ({ registry, emit }) => {
     const released = registry.locks.filter((l) => l.session === session.name).map((l) => l.path);
     registry.locks = registry.locks.filter((l) => l.session !== session.name);
     delete registry.sessions[session.name];
+    // Moved away under the mutex: a new session may take this name (and snapshot) right after.
+    if (session.snapshot) discarded = discardSnapshot(project.stateDir, session.snapshot);
     emit({
       kind: 'session-left',
       from: session.name,
@@ -97,8 +109,7 @@ export async function rm(options: RmOptions, ctx: Context): Promise<RmResult> {
     });
     return released;
   });
-  if (session.snapshot)
-    fs.rmSync(path.join(project.stateDir, session.snapshot), { recursive: true, force: true });
+  deleteSnapshot(discarded);
   return { name: session.name, path: session.path, removedDirectory, releasedLocks, notes };
 }
 

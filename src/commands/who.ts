@@ -1,4 +1,4 @@
-import { readChangeSet } from '../changes/readChangeSet.js';
+import { tryReadChangeSet } from '../changes/readChangeSet.js';
 import type { Context } from '../context.js';
 import { describeLocks, type LockView } from '../locks/describeLocks.js';
 import { normalizeLockPath } from '../locks/lockPath.js';
@@ -50,7 +50,13 @@ export async function who(options: WhoOptions, ctx: Context): Promise<WhoResult>
   const changes = (
     await Promise.all(
       sessions.map(async (session): Promise<WhoChange> => {
-        const set = await readChangeSet(project, session, session.base || base, config.ignore);
+        // A session git cannot read (see tryReadChangeSet) changes nothing we can see.
+        const { changes: set } = await tryReadChangeSet(
+          project,
+          session,
+          session.base || base,
+          config.ignore,
+        );
         return {
           session: session.name,
           state: sessionState(session, now, config),

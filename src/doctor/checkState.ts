@@ -26,9 +26,13 @@ export async function repairRegistry(stateDir: string, now: Date): Promise<strin
     } catch {
       // still corrupt: repair below
     }
+    // A registry deleted by hand has nothing damaged to keep: then the previous version is what
+    // is kept, in case it does not parse either (the next write would replace it).
+    const missing = !fs.existsSync(file);
+    const damaged = missing ? `${file}.prev` : file;
     let backup = backupName(file, now);
     for (let n = 2; fs.existsSync(backup); n++) backup = `${backupName(file, now)}-${n}`;
-    fs.copyFileSync(file, backup, fs.constants.COPYFILE_EXCL);
+    fs.copyFileSync(damaged, backup, fs.constants.COPYFILE_EXCL);
     let restored = false;
     try {
       const prev = fs.readFileSync(`${file}.prev`, 'utf8');
@@ -38,6 +42,10 @@ export async function repairRegistry(stateDir: string, now: Date): Promise<strin
     } catch {
       atomicWrite(file, JSON.stringify(emptyRegistry(), null, 2) + '\n');
     }
+    if (missing)
+      return restored
+        ? `restored the missing registry from its previous version (kept as ${backup} too)`
+        : `the registry was missing and its previous version is damaged: started an empty registry (that version kept as ${backup}); register sessions again with \`qlock join\``;
     return restored
       ? `restored the last good registry (damaged file kept as ${backup})`
       : `no good previous version: started an empty registry (damaged file kept as ${backup}); register sessions again with \`qlock join\``;

@@ -1,8 +1,7 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 
-import { type Context, defaultContext } from '../context.js';
+import { type Context, currentDir, defaultContext, resolveDir } from '../context.js';
 import { ExitCode, isQlockError } from '../errors.js';
 import { disableColor } from '../ui/color.js';
 import { enableDebug, isDebug } from '../ui/debug.js';
@@ -60,7 +59,7 @@ function contextFrom(values: Parsed['values']): Context {
   const dir = values.C as string | undefined;
   return defaultContext({
     ...directOutput,
-    cwd: dir ? path.resolve(dir) : process.cwd(),
+    cwd: dir ? resolveDir(dir) : currentDir(),
     json: values.json === true,
     ...(values.session ? { session: values.session as string } : {}),
   });
@@ -126,12 +125,13 @@ export async function runFast(argv: string[]): Promise<number | undefined> {
   if (command !== 'lock' && command !== 'unlock') return undefined;
   // A -C that is not a directory is a usage error, which the full CLI words.
   if (typeof parsed.values.C === 'string' && !isDirectory(parsed.values.C)) return undefined;
-  const ctx = contextFrom(parsed.values);
+  let ctx: Context | undefined;
   try {
+    ctx = contextFrom(parsed.values);
     if (command === 'lock') await runLock(parsed, ctx);
     else await runUnlock(parsed, ctx);
     return ExitCode.ok;
   } catch (error) {
-    return printError(error, ctx.json);
+    return printError(error, parsed.values.json === true);
   }
 }

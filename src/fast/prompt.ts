@@ -1,6 +1,6 @@
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 
+import { currentDir, resolveDir } from '../context.js';
 import { promptInfo } from '../inbox/promptInfo.js';
 import { writeStdout } from '../ui/stdio.js';
 
@@ -38,7 +38,12 @@ export async function runFast(argv: string[]): Promise<number | undefined> {
       return undefined;
   }
   const { values } = parsed;
-  const cwd = values.C ? path.resolve(values.C) : process.cwd();
+  let cwd: string;
+  try {
+    cwd = values.C ? resolveDir(values.C) : currentDir();
+  } catch {
+    return 0; // a shell prompt in a deleted directory: no segment, and no error at every prompt
+  }
   const result = promptInfo(cwd, process.env, values.session);
   if (values.json) writeStdout(JSON.stringify(result, null, 2) + '\n');
   else if (result.text) writeStdout(result.text + '\n');

@@ -87,7 +87,11 @@ export function normalizeLockPath(project: Project, cwd: string, input: string):
   const lexical = path.isAbsolute(input)
     ? path.resolve(input)
     : path.resolve(realpathDeep(cwd), input);
-  const real = realpathDeep(lexical);
+  // Resolved as the kernel would: a ".." after a symlink leaves the symlink's target, not the
+  // link's directory (path.resolve would fold `link/../x` into `x`, inside the project, while
+  // a write to it lands next to wherever the link points).
+  const raw = path.isAbsolute(input) ? input : `${realpathDeep(cwd)}${path.sep}${input}`;
+  const real = realpathDeep(raw);
   const root = rootContaining(project, real);
   if (!root) {
     if (!rootContaining(project, lexical)) {

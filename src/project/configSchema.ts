@@ -1,13 +1,22 @@
 import { z } from 'zod';
 
+import { type DurationProblem, readDuration } from '../util/duration.js';
+
 /**
  * Every configuration key, its type and its default. `.qsessionrc.example` documents the same keys;
  * test/unit/configExample.test.ts keeps the two in step.
  */
 
-const duration = z
-  .string()
-  .regex(/^\d+(\.\d+)?\s*(ms|s|m|h|d)?$/, 'expected a duration such as "30m", "2h" or "1d"');
+/** Checked exactly as the commands read it later (readDuration), so a bad one is named here. */
+const DURATION_PROBLEMS: Record<DurationProblem, string> = {
+  format: 'expected a duration such as "30m", "2h" or "1d"',
+  zero: 'a duration must be greater than zero',
+  'too-long': 'a duration must be at most 36500d (100 years)',
+};
+const duration = z.string().superRefine((value, ctx) => {
+  const read = readDuration(value);
+  if (typeof read === 'string') ctx.addIssue({ code: 'custom', message: DURATION_PROBLEMS[read] });
+});
 const policy = z.enum(['block', 'warn', 'off']);
 
 export const configSchema = z

@@ -1,14 +1,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-import { snapshotDir, takeSnapshot } from '../changes/snapshot.js';
-import { QlockError } from '../errors.js';
+import { deleteSnapshot, discardSnapshot, snapshotDir, takeSnapshot } from '../changes/snapshot.js';
+import { QlockError, UsageError } from '../errors.js';
+import { realpathDeep } from '../locks/lockPath.js';
 import type { Config } from '../project/configSchema.js';
-import type { Project } from '../project/findProject.js';
+import { type Project, realpathOrSelf } from '../project/findProject.js';
 import { eventLogEnd } from '../store/eventLog.js';
 import { readRegistry, updateRegistry } from '../store/registry.js';
 import type { Session } from '../store/types.js';
 import { messages } from '../ui/messages.js';
+import { isInside } from './resolveSession.js';
 
 export type SessionDraft = Omit<Session, 'cursor' | 'createdAt' | 'lastSeen' | 'snapshot'>;
 
@@ -23,6 +25,19 @@ export function checkCanRegister(project: Project, config: Config, name: string)
 }
 
 /**
+ * Refuses a session directory inside git's or qlock's own state (`.git`, the state dir): git and
+ * gc manage what is there, and `gc` would take a copy under `.qlock/snapshots/` for a leftover.
+ * A bare repository is the exception (worktrees inside it are a common layout): there only its
+ * state dir is refused.
+ */
+export function checkSessionDir(project: Project, dir: string): void {
+  const bare = project.kind === 'git' && project.commonDir === project.root;
+  const own = project.kind === 'git' && !bare ? project.commonDir! : project.stateDir;
+  if (isInside(realpathOrSelf(own), realpathDeep(dir)))
+    throw new UsageError(messages.sessionDirInState(dir, own));
+}
+
+/**
  * Adds a session to the registry. For plain directories the snapshot (a copy of the tree, which
  * can take seconds) is taken first under a pending name, outside the mutex, and renamed into
  * place inside it. Returns the registered session, or the one already registered at that path.
@@ -34,6 +49,7 @@ export async function registerSession(
   now: Date,
 ): Promise<{ session: Session; alreadyRegistered: boolean }> {
   let pending: string | undefined;
+  let stale: string | undefined;
   if (project.kind === 'dir') {
     pending = `.pending-${draft.name}-${process.pid}`;
     takeSnapshot(project.stateDir, pending, draft.path, config.ignore);
@@ -56,7 +72,8 @@ export async function registerSession(
       };
       if (pending) {
         const final = snapshotDir(project.stateDir, draft.name);
-        fs.rmSync(final, { recursive: true, force: true });
+        // One left by a registration killed before its registry write: renamed away, deleted later.
+        stale = discardSnapshot(project.stateDir, path.relative(project.stateDir, final));
         fs.renameSync(snapshotDir(project.stateDir, pending), final);
         session.snapshot = path.relative(project.stateDir, final);
         pending = undefined;
@@ -72,5 +89,6 @@ export async function registerSession(
   } finally {
     if (pending)
       fs.rmSync(snapshotDir(project.stateDir, pending), { recursive: true, force: true });
+    deleteSnapshot(stale);
   }
 }

@@ -1,6 +1,6 @@
 import type { ChangeSet } from '../changes/changeSet.js';
 import { fileOverlaps, type Overlap } from '../changes/fileOverlaps.js';
-import { readChangeSet } from '../changes/readChangeSet.js';
+import { tryReadChangeSet } from '../changes/readChangeSet.js';
 import { checkMainMoved } from '../conflicts/mainMoved.js';
 import { predictConflicts } from '../conflicts/predictConflicts.js';
 import type { ConflictReport } from '../conflicts/types.js';
@@ -102,7 +102,12 @@ export async function collectStatus(
       const sessionBase = session.base || base;
       const present = state !== 'missing';
       // The change set's own `git status` and `rev-list` also give the branch and ahead/behind.
-      const changes = await readChangeSet(project, session, sessionBase, config.ignore);
+      const { changes, problem } = await tryReadChangeSet(
+        project,
+        session,
+        sessionBase,
+        config.ignore,
+      );
       const branch = present && project.kind === 'git' ? changes.branch : session.branch;
       const counts = { ahead: changes.ahead ?? 0, behind: changes.behind ?? 0 };
       return {
@@ -125,7 +130,9 @@ export async function collectStatus(
         lastSeen: session.lastSeen,
         unread: unreadCount(project.stateDir, session),
         conflicts: 0,
-        attention: [],
+        attention: problem
+          ? [{ kind: 'unreadable', message: messages.unreadableWorktree(session.name, problem) }]
+          : [],
       };
     }),
   );

@@ -2,19 +2,36 @@ import { UsageError } from '../errors.js';
 
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
+/**
+ * The longest duration accepted: 100 years. Far beyond any useful lock TTL or stale delay, and
+ * far inside what a Date can hold (now + a larger TTL is an "Invalid time value").
+ */
+export const MAX_DURATION_MS = 36_500 * UNITS.d!;
+
+export type DurationProblem = 'format' | 'zero' | 'too-long';
+
+/** The duration in milliseconds, or what is wrong with it (shared with config validation). */
+export function readDuration(input: string): number | DurationProblem {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$/.exec(input);
+  if (!match) return 'format';
+  const value = Number(match[1]) * UNITS[match[2] ?? 's']!;
+  if (!Number.isFinite(value) || value > MAX_DURATION_MS) return 'too-long';
+  if (Math.round(value) <= 0) return 'zero';
+  return Math.round(value);
+}
+
 /** Parses "30s", "30m", "2h", "1d", "500ms" or a bare number of seconds into milliseconds. */
 export function parseDuration(input: string, what = 'duration'): number {
-  const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$/.exec(input);
-  if (!match) {
+  const value = readDuration(input);
+  if (value === 'format')
     throw new UsageError(
       `Invalid ${what} "${input}": use a number with a unit, e.g. 30s, 30m, 2h, 1d.`,
     );
-  }
-  const value = Number(match[1]) * UNITS[match[2] ?? 's']!;
-  if (!Number.isFinite(value) || value <= 0) {
+  if (value === 'zero')
     throw new UsageError(`Invalid ${what} "${input}": it must be greater than zero.`);
-  }
-  return Math.round(value);
+  if (value === 'too-long')
+    throw new UsageError(`Invalid ${what} "${input}": it must be at most 36500d (100 years).`);
+  return value;
 }
 
 /** "3m", "2h 5m", "4d": a short human age. */

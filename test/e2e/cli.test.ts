@@ -1,9 +1,11 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
 import { describe, expect, it } from 'vitest';
 
 import {
+  BIN,
   branches,
   makePlainDir,
   makeRepo,
@@ -51,6 +53,33 @@ describe('qlock CLI basics', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('--keep-worktree');
     expect(r.stdout).toContain('$ qlock rm feature-a');
+  });
+
+  it('in a directory deleted under the shell (a session removed while in it): a clear error, no stack trace', async () => {
+    const repo = makeRepo();
+    expect((await runQlock(['join', 'main'], { cwd: repo.root })).code).toBe(0);
+    const gone = path.join(repo.root, 'sub dir');
+    // A shell that is in a directory when it is deleted, then runs qlock there.
+    const runIn = (args: string[]) => {
+      fs.mkdirSync(gone, { recursive: true });
+      const script = 'cd "$1" && rm -rf "$1" && shift && exec "$@"';
+      return spawnSync('sh', ['-c', script, 'sh', gone, process.execPath, BIN, ...args], {
+        encoding: 'utf8',
+      });
+    };
+    for (const args of [['status'], ['lock', 'a.txt'], ['gc'], ['list', '--json']]) {
+      const r = runIn(args);
+      expect(r.status, args.join(' ')).toBe(1);
+      expect(r.stderr).toContain(`The current directory ${gone} no longer exists`);
+      expect(r.stderr).toContain('cd into the project');
+      expect(r.stderr).not.toContain('uv_cwd');
+      expect(r.stderr).not.toMatch(/^\s+at /m);
+    }
+    // A prompt segment prints nothing there (no error at every prompt); -C still works.
+    expect(runIn(['prompt'])).toMatchObject({ status: 0, stdout: '', stderr: '' });
+    const elsewhere = runIn(['-C', repo.root, 'list', '--json']);
+    expect(elsewhere.status, elsewhere.stderr).toBe(0);
+    expect(JSON.parse(elsewhere.stdout).sessions).toHaveLength(1);
   });
 
   it('outside any project: one clear line on stderr, exit 1, no stack trace', async () => {

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 
 import { readEvents } from '../../src/store/eventLog.js';
 import { readRegistry } from '../../src/store/registry.js';
-import { makeRepo, REPO_ROOT, runQlock, tempDir, waitFor } from '../helpers/repo.js';
+import { BIN, makeRepo, REPO_ROOT, runQlock, tempDir, waitFor } from '../helpers/repo.js';
 
 /**
  * A process killed with SIGKILL at any point leaves a valid state: the next command works, the
@@ -152,6 +152,48 @@ describe('SIGKILL at random points', () => {
     expect(Object.keys(registry.sessions)).toEqual(['after-crash']);
     expect(registry.locks).toEqual([]); // the holder's change never reached the disk
     expect(fs.existsSync(path.join(stateDir, 'registry.lock'))).toBe(false);
+  });
+
+  it('`qlock new --copy` killed while it snapshots the copy: the next commands work, gc removes the half-made snapshot', async () => {
+    const root = path.join(tempDir(), 'plain');
+    for (let i = 0; i < 800; i++) {
+      fs.mkdirSync(path.join(root, `d${i % 30}`), { recursive: true });
+      fs.writeFileSync(path.join(root, `d${i % 30}`, `f${i}.txt`), `line ${i}\n`.repeat(20));
+    }
+    expect((await runQlock(['init'], { cwd: root })).code).toBe(0);
+    const snapshots = path.join(root, '.qlock', 'snapshots');
+    const pending = () =>
+      fs.existsSync(snapshots) && fs.readdirSync(snapshots).some((n) => n.startsWith('.pending-'));
+    const child = spawn(process.execPath, [BIN, 'new', 'killed', '--copy'], {
+      cwd: root,
+      stdio: 'ignore',
+    });
+    const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+    await waitFor(pending, 60_000, 2);
+    child.kill('SIGKILL');
+    await exited;
+    expect(pending()).toBe(true);
+
+    const listed = await runQlock(['list', '--json'], { cwd: root });
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(JSON.parse(listed.stdout).sessions).toEqual([]);
+    const cleaned = await runQlock(['gc', '--json'], { cwd: root });
+    expect(cleaned.code, cleaned.stderr).toBe(0);
+    expect(JSON.parse(cleaned.stdout).actions).toEqual([
+      expect.objectContaining({
+        kind: 'snapshot',
+        target: expect.stringMatching(/^\.pending-killed-/),
+      }),
+    ]);
+    expect(fs.readdirSync(snapshots)).toEqual([]);
+    // The half-made copy is no session: the same name works again in a fresh directory.
+    const again = await runQlock(
+      ['new', 'killed', '--copy', '--dir', path.join(root, '..', 'again')],
+      {
+        cwd: root,
+      },
+    );
+    expect(again.code, again.stderr).toBe(0);
   });
 
   it('a stale mutex is taken over by exactly one of many waiters at a time', async () => {

@@ -151,4 +151,29 @@ describe('qlock gc', () => {
     expect(readRegistry(path.join(root, '.qlock')).sessions).toEqual({});
     expect(fs.existsSync(path.join(root, '.qlock', 'snapshots', 'c'))).toBe(false);
   });
+
+  it('plain directories: snapshots no session uses (killed `new --copy` / `join`) are removed, live ones kept', async () => {
+    const root = makePlainDir();
+    await init({}, testContext(root));
+    await newSession({ name: 'c', copy: true }, testContext(root));
+    const snapshots = path.join(root, '.qlock', 'snapshots');
+    const leftovers = ['.pending-x-999999999', '.trash-999999999-deadbeef', 'ghost'];
+    const live = `.pending-y-${process.pid}`;
+    for (const name of [...leftovers, live]) {
+      fs.mkdirSync(path.join(snapshots, name, 'files'), { recursive: true });
+      fs.writeFileSync(path.join(snapshots, name, 'files', 'big.txt'), 'x');
+    }
+    const dry = await gc({ dryRun: true }, testContext(root));
+    expect(dry.actions.map((a) => [a.kind, a.target]).sort()).toEqual(
+      leftovers.map((n) => ['snapshot', n]).sort(),
+    );
+    expect(renderGc(dry)).toContain('Would remove snapshot ghost: no session uses it');
+    expect(fs.readdirSync(snapshots).sort()).toEqual([...leftovers, live, 'c'].sort());
+
+    const done = await gc({}, testContext(root));
+    expect(done.actions.filter((a) => a.kind === 'snapshot')).toHaveLength(3);
+    expect(fs.readdirSync(snapshots).sort()).toEqual([live, 'c'].sort());
+    expect(Object.keys(readRegistry(path.join(root, '.qlock')).sessions)).toEqual(['c']);
+    expect((await gc({}, testContext(root))).actions).toEqual([]);
+  });
 });

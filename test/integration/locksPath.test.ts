@@ -96,6 +96,33 @@ describe('normalizeLockPath in a git repository', () => {
     );
   });
 
+  it('a ".." after a symlink is resolved from the symlink target, as a write would be', () => {
+    const repo = makeRepo();
+    const p = project(repo.root);
+    const outside = tempDir('qlock-outside');
+    fs.mkdirSync(path.join(outside, 'sub'));
+    fs.symlinkSync(path.join(outside, 'sub'), path.join(repo.root, 'out-sub'));
+    fs.symlinkSync(path.join(outside, 'gone'), path.join(repo.root, 'out-dangling'));
+    fs.mkdirSync(path.join(repo.root, 'src', 'deep'));
+    fs.symlinkSync(path.join(repo.root, 'src', 'deep'), path.join(repo.root, 'in-deep'));
+    // `out-sub/../x` is <outside>/x for the kernel, not <repo>/x.
+    for (const input of ['out-sub/../secret.txt', 'out-sub/../sub/../x', 'out-dangling/../x']) {
+      expect(
+        usage(() => normalizeLockPath(p, repo.root, input)),
+        input,
+      ).toMatch(/symlink that leads outside/);
+    }
+    expect(
+      usage(() => normalizeLockPath(p, repo.root, `${repo.root}/out-sub/../secret.txt`)),
+    ).toMatch(/symlink that leads outside/);
+    // Inside the project the same rule gives the target's neighbour.
+    expect(normalizeLockPath(p, repo.root, 'in-deep/../a.txt')).toBe('src/a.txt');
+    expect(normalizeLockPath(p, repo.root, 'in-deep/../new.ts')).toBe('src/new.ts');
+    // Plain ".." without symlinks still works lexically, existing or not.
+    expect(normalizeLockPath(p, repo.root, 'src/../README.md')).toBe('README.md');
+    expect(normalizeLockPath(p, repo.root, 'nope/../src/a.txt')).toBe('src/a.txt');
+  });
+
   it('gives the same repo-relative path from every worktree', () => {
     const repo = makeRepo();
     const wt = repo.worktree('feature');

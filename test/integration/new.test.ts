@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -70,6 +71,15 @@ describe('qlock new (git)', () => {
     const text = renderNew({ session });
     expect(text).toContain(dir);
     expect(text).toMatch(/cd .* && claude/);
+  });
+
+  it('the printed `cd` command reaches the worktree even when its path has shell characters', async () => {
+    const repo = await initRepo({ name: `it's $HOME \`x\` "q" ü` });
+    const { session } = await newSession({ name: 'a' }, testContext(repo.root));
+    const cd = /^\s*(cd .*) && claude/m.exec(renderNew({ session }))![1]!;
+    const shell = spawnSync('sh', ['-c', `${cd} && pwd -P`], { encoding: 'utf8' });
+    expect(shell.stderr).toBe('');
+    expect(shell.stdout.trim()).toBe(session.path);
   });
 
   it('honours the config template, branchPrefix and base', async () => {
@@ -209,6 +219,33 @@ describe('qlock new refuses and creates nothing', () => {
     expect(fileError.message).toContain('a-file');
     expect(snapshot(repo)).toEqual(before);
     expect(fs.readFileSync(path.join(dir, 'precious.txt'), 'utf8')).toBe('mine');
+  });
+
+  it('a directory inside .git or the state dir (from --dir or worktreeDir) is a usage error', async () => {
+    const repo = await initRepo();
+    const before = snapshot(repo);
+    for (const dir of ['.git/wt', '.git/qlock/snapshots/x', '.git']) {
+      const error = await refusal(newSession({ name: 'inside', dir }, testContext(repo.root)));
+      expect(error).toBeInstanceOf(UsageError);
+      expect(error.message).toContain("inside git's or qlock's own state");
+    }
+    repo.write('.qsessionrc', 'worktreeDir: .git/{name}\n');
+    const configured = await refusal(newSession({ name: 'cfg' }, testContext(repo.root)));
+    expect(configured.message).toContain('worktreeDir');
+    expect(snapshot(repo)).toEqual(before);
+    expect(fs.readdirSync(path.join(repo.root, '.git')).filter((n) => n === 'wt')).toEqual([]);
+  });
+
+  it('a bare repository may hold its worktrees, but not in its state dir', async () => {
+    const repo = makeBareRepo({ bareName: 'proj.git' });
+    await init({ hooks: false }, testContext(repo.bare));
+    const { session } = await newSession({ name: 'in', dir: 'in' }, testContext(repo.bare));
+    expect(session.path).toBe(path.join(repo.bare, 'in'));
+    const error = await refusal(
+      newSession({ name: 'state', dir: 'qlock/state' }, testContext(repo.bare)),
+    );
+    expect(error).toBeInstanceOf(UsageError);
+    expect(fs.existsSync(path.join(repo.bare, 'qlock', 'state'))).toBe(false);
   });
 
   it('an empty existing directory is fine', async () => {

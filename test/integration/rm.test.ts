@@ -165,6 +165,23 @@ describe('qlock rm', () => {
     expect(worktreePaths(repo.root)).not.toContain(dir);
   });
 
+  it('a directory git cannot read any more is never deleted, even with --force; --keep-worktree unregisters', async () => {
+    const { repo, dir } = await setup();
+    fs.rmSync(path.join(dir, '.git'));
+    repo.write('notes.txt', 'precious\n', dir);
+    const message = await refused(repo, { name: 'a' });
+    expect(message).toContain('git cannot read its directory');
+    expect(message).toContain('git worktree repair');
+    expect(message).toContain('qlock rm a --keep-worktree');
+    await refused(repo, { name: 'a', force: true });
+    expect(fs.readFileSync(path.join(dir, 'notes.txt'), 'utf8')).toBe('precious\n');
+    expect(Object.keys(readRegistry(stateDir(repo)).sessions)).toEqual(['a']);
+    const kept = await rm({ name: 'a', keepWorktree: true }, testContext(repo.root));
+    expect(kept.removedDirectory).toBe(false);
+    expect(readRegistry(stateDir(repo)).sessions).toEqual({});
+    expect(fs.existsSync(path.join(dir, 'notes.txt'))).toBe(true);
+  });
+
   it('an unknown name is an error that lists the sessions', async () => {
     const { repo } = await setup();
     expect(await refused(repo, { name: 'b' })).toContain('sessions: a');
@@ -193,6 +210,10 @@ describe('qlock rm (plain directories)', () => {
     fs.writeFileSync(path.join(two.path, 'a.txt'), 'changed\n');
     const error = await rm({ name: 'two' }, testContext(root)).catch((e: unknown) => e);
     expect((error as Error).message).toContain('uncommitted changes');
+    // No git here: nothing to commit or merge; the way forward is to copy the work back.
+    expect((error as Error).message).toContain('changed since the copy was made');
+    expect((error as Error).message).toContain('Copy that work back into the project first');
+    expect((error as Error).message).not.toContain('Commit or merge');
     expect(fs.existsSync(two.path)).toBe(true);
     await rm({ name: 'two', force: true }, testContext(root));
     expect(fs.existsSync(two.path)).toBe(false);

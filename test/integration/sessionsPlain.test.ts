@@ -132,6 +132,18 @@ describe('plain directories (no git)', () => {
     expect(readRegistry(path.join(root, '.qlock')).sessions).toEqual({});
   });
 
+  it('a copy inside the state dir is refused (gc would take it for a leftover snapshot)', async () => {
+    const root = await setup();
+    const error = await newSession(
+      { name: 'in', copy: true, dir: '.qlock/snapshots/in' },
+      testContext(root),
+    ).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UsageError);
+    expect((error as Error).message).toContain("inside git's or qlock's own state");
+    expect(fs.existsSync(path.join(root, '.qlock', 'snapshots', 'in'))).toBe(false);
+    expect(readRegistry(path.join(root, '.qlock')).sessions).toEqual({});
+  });
+
   it('a copy that fails half-way, or is refused, leaves nothing behind', async () => {
     const root = await setup();
     const target = path.join(path.dirname(root), 'my project-c1');

@@ -7,6 +7,7 @@ import { init } from '../../src/commands/init.js';
 import { join } from '../../src/commands/join.js';
 import { newSession } from '../../src/commands/new.js';
 import { renderStatus, status } from '../../src/commands/status.js';
+import { who } from '../../src/commands/who.js';
 import { QlockError } from '../../src/errors.js';
 import { updateRegistry } from '../../src/store/registry.js';
 import { makeRepo, type Repo, testContext } from '../helpers/repo.js';
@@ -120,6 +121,26 @@ describe('qlock status', () => {
       message: expect.stringContaining('qlock gc'),
     });
     expect(row(await status({}, testContext(repo.root)), 'b').state).toBe('active');
+  });
+
+  it('a session directory git cannot read any more: named as such, the other sessions still shown', async () => {
+    const { repo, a, b } = await setup();
+    repo.write('src/a.txt', 'b changed\n', b);
+    fs.rmSync(path.join(a, '.git')); // no longer a worktree (its link to the repository is gone)
+    const result = await status({}, testContext(repo.root));
+    const broken = row(result, 'a');
+    expect(broken).toMatchObject({ state: 'active', changed: [] });
+    expect(broken.attention).toContainEqual({
+      kind: 'unreadable',
+      message: expect.stringMatching(
+        /git cannot read it \(fatal: .*git worktree repair.*qlock rm a --keep-worktree/,
+      ),
+    });
+    expect(row(result, 'b').changed).toEqual(['src/a.txt']);
+    expect(renderStatus(result, {}, new Date())).toContain('git cannot read it');
+    // who answers too, from what can be read.
+    const answer = await who({ path: 'src/a.txt' }, testContext(repo.root));
+    expect(answer.changes.map((c) => c.session)).toEqual(['b']);
   });
 
   it('reports lastSeen as stored and advancing', async () => {

@@ -108,6 +108,52 @@ describe('a corrupt registry', () => {
     expect(readRegistry(stateDir).sessions).toEqual({});
   });
 
+  it('a registry that parses but holds a broken entry is corrupt too, and --fix restores the last good one', async () => {
+    const { repo, stateDir, file } = await setup();
+    const lastGood = fs.readFileSync(`${file}.prev`, 'utf8');
+    const damaged = JSON.stringify({ version: 1, sessions: { x: {} }, locks: [{}] });
+    fs.writeFileSync(file, damaged);
+    for (const run of [
+      () => list({}, testContext(repo.root)),
+      () => status({}, testContext(repo.root)),
+    ]) {
+      const error = await run().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(StateError);
+      expect((error as Error).message).toContain(`${file} is corrupt (session "x"`);
+    }
+    const report = await doctor({}, testContext(repo.root));
+    expect(stateFinding(report)).toMatchObject({
+      ok: false,
+      fix: expect.stringContaining('--fix'),
+    });
+    expect(fs.readFileSync(file, 'utf8')).toBe(damaged);
+    await doctor({ fix: true }, testContext(repo.root));
+    expect(fs.readFileSync(file, 'utf8')).toBe(lastGood);
+    expect(fs.readFileSync(path.join(stateDir, backups(stateDir)[0]!), 'utf8')).toBe(damaged);
+  });
+
+  it('a registry deleted by hand: every command says so (no silent reset), --fix restores it', async () => {
+    const { repo, stateDir, file } = await setup();
+    const lastGood = fs.readFileSync(`${file}.prev`, 'utf8');
+    fs.rmSync(file);
+    for (const run of [
+      () => list({}, testContext(repo.root)),
+      () => newSession({ name: 'c' }, testContext(repo.root)),
+      () => join({}, testContext(repo.root)),
+    ]) {
+      const error = await run().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(StateError);
+      expect((error as Error).message).toContain(`${file} is missing`);
+    }
+    expect(fs.existsSync(file)).toBe(false);
+    expect(fs.readFileSync(`${file}.prev`, 'utf8')).toBe(lastGood);
+    const result = await doctor({ fix: true }, testContext(repo.root));
+    expect(stateFinding(result).fixed).toContain('restored the missing registry');
+    expect(fs.readFileSync(file, 'utf8')).toBe(lastGood);
+    expect(Object.keys(readRegistry(stateDir).sessions)).toEqual(['a']);
+    expect(fs.readFileSync(path.join(stateDir, backups(stateDir)[0]!), 'utf8')).toBe(lastGood);
+  });
+
   it('a second repair at the same instant keeps both backups', async () => {
     const { repo, stateDir, file } = await setup();
     const now = () => new Date('2026-05-05T05:05:05.000Z');

@@ -59,6 +59,12 @@ describe('config validation names the file and the key', () => {
     [{ onLocked: 'explode' }, 'onLocked', "Expected 'block' | 'warn' | 'off'"],
     [{ staleAfter: 'soon' }, 'staleAfter', 'duration'],
     [{ lockTtl: '3 weeks' }, 'lockTtl', 'duration'],
+    // Durations the commands would refuse later are refused here, naming the file and the key.
+    [{ staleAfter: '0' }, 'staleAfter', 'greater than zero'],
+    [{ idleAfter: '0.1ms' }, 'idleAfter', 'greater than zero'],
+    [{ lockTtl: '0s' }, 'lockTtl', 'greater than zero'],
+    [{ lockTtl: '99999999999d' }, 'lockTtl', 'at most 36500d'],
+    [{ shared: { remote: 'o', timeout: '0m' } }, 'shared.timeout', 'greater than zero'],
     [{ worktreeDir: '../{repo}-work' }, 'worktreeDir', 'must contain {name}'],
     [{ branchPrefix: 'a b/' }, 'branchPrefix', 'letters, digits'],
     [{ ignore: 'dist/**' }, 'ignore', 'Expected array'],

@@ -52,6 +52,56 @@ describe('parseRegistry', () => {
   });
 });
 
+describe('parseRegistry: sessions and locks that are not what qlock writes', () => {
+  const lock = { path: 'a.ts', session: 'a', reason: '', acquiredAt: '2026-01-01T00:00:00.000Z' };
+  const text = (sessions: Record<string, unknown>, locks: unknown[] = []) =>
+    JSON.stringify({ version: 1, sessions, locks });
+
+  it('accepts what qlock writes, optional fields included', () => {
+    const full = { ...session('a'), branch: 'qlock/a', baseTip: 'abc', pid: 12, agent: 'claude' };
+    const expiring = { ...lock, expiresAt: '2026-01-01T01:00:00.000Z' };
+    expect(parseRegistry(text({ a: full }, [lock, expiring]), 'f').locks).toHaveLength(2);
+  });
+
+  it.each(
+    (
+      [
+        [text({ a: {} }), 'session "a" is stored under another name'],
+        [text({ a: null }), 'session "a" is not an object'],
+        [text({ a: { ...session('b') } }), 'session "a" is stored under another name'],
+        [
+          text({ a: { ...session('a'), path: 'relative/dir' } }),
+          'session "a" has no absolute path',
+        ],
+        [text({ a: { ...session('a'), path: undefined } }), 'session "a" has no absolute path'],
+        [text({ a: { ...session('a'), kind: 'vm' } }), 'session "a" has an unknown kind'],
+        [text({ a: { ...session('a'), base: 3 } }), 'session "a" has no base'],
+        [
+          text({ a: { ...session('a'), lastSeen: 'yesterday' } }),
+          'session "a" has a bad time stamp',
+        ],
+        [text({ a: { ...session('a'), cursor: -1 } }), 'session "a" has a bad inbox cursor'],
+        [text({ a: { ...session('a'), branch: 7 } }), 'session "a" has a bad branch'],
+        [text({}, [{}]), 'lock #1 has no path'],
+        [text({}, [lock, 'a.ts']), 'lock #2 is not an object'],
+        [text({}, [{ ...lock, session: undefined }]), 'lock #1 (a.ts) has no session'],
+        [text({}, [{ ...lock, reason: null }]), 'lock #1 (a.ts) has no reason'],
+        [text({}, [{ ...lock, expiresAt: 'never' }]), 'lock #1 (a.ts) has a bad time stamp'],
+      ] as [string, string][]
+    ).map(([registryText, problem]) => [problem, registryText] as const),
+  )('corrupt: %s', (problem, registryText) => {
+    let error: unknown;
+    try {
+      parseRegistry(registryText, '/state/registry.json');
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(StateError);
+    expect((error as Error).message).toContain(`/state/registry.json is corrupt (${problem})`);
+    expect((error as Error).message).toContain('qlock doctor --fix');
+  });
+});
+
 describe('readRegistry / updateRegistry', () => {
   it('a missing registry reads as empty; the state dir is created on first update', async () => {
     const stateDir = path.join(tempDir(), 'nested', 'qlock');
@@ -116,6 +166,26 @@ describe('readRegistry / updateRegistry', () => {
       }),
     ).rejects.toThrow(/corrupt.*qlock doctor --fix/s);
     expect(fs.readFileSync(file, 'utf8')).toBe('{"version":1,"sessions":{"a":');
+  });
+
+  it('a registry deleted while its previous version is there is an error, and nothing overwrites it', async () => {
+    const stateDir = tempDir();
+    const file = registryPath(stateDir);
+    for (const name of ['a', 'b'])
+      await updateRegistry(stateDir, ({ registry }) => {
+        registry.sessions[name] = session(name);
+      });
+    const prev = fs.readFileSync(`${file}.prev`, 'utf8');
+    fs.rmSync(file);
+    expect(() => readRegistry(stateDir)).toThrow(StateError);
+    expect(() => readRegistry(stateDir)).toThrow(/registry\.json is missing.*qlock doctor --fix/s);
+    await expect(
+      updateRegistry(stateDir, ({ registry }) => {
+        registry.sessions.c = session('c');
+      }),
+    ).rejects.toThrow(StateError);
+    expect(fs.existsSync(file)).toBe(false);
+    expect(fs.readFileSync(`${file}.prev`, 'utf8')).toBe(prev);
   });
 
   it('an unreadable registry (a directory in its place) is a StateError too', () => {

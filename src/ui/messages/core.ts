@@ -3,6 +3,9 @@
 const list = (names: string[]) => (names.length ? names.join(', ') : 'none');
 
 export const coreMessages = {
+  cwdGone: (pwd: string | undefined) =>
+    `The current directory${pwd ? ` ${pwd}` : ''} no longer exists (a session removed while this shell was in it?).\n` +
+    `cd into the project (or pass -C <dir>) and run the command again.`,
   noProject: (cwd: string) =>
     `No qlock project here (${cwd}): not inside a git repository nor a directory set up with \`qlock init\`.\n` +
     `Run \`qlock init\` in the project's root, or cd into it.`,
@@ -21,6 +24,9 @@ export const coreMessages = {
   corruptState: (file: string, reason: string) =>
     `The qlock state file ${file} is corrupt (${reason}).\n` +
     `Run \`qlock doctor --fix\`: it keeps a backup of the damaged file and restores the last good version.`,
+  missingState: (file: string) =>
+    `The qlock state file ${file} is missing, but its previous version ${file}.prev is there (deleted by hand?).\n` +
+    `Run \`qlock doctor --fix\` to restore it; nothing is changed until then.`,
   unreadableState: (file: string, reason: string) =>
     `Cannot read the qlock state file ${file}: ${reason}\nCheck its permissions, then run \`qlock doctor\`.`,
   badSessionName: (name: string) =>
@@ -40,6 +46,9 @@ export const coreMessages = {
   maxSessions: (max: number, names: string[]) =>
     `This project already has ${max} sessions (maxSessions): ${list(names)}.\n` +
     `Free a slot with \`qlock rm NAME\` or \`qlock gc\`, or raise maxSessions in the config.`,
+  sessionDirInState: (dir: string, stateDir: string) =>
+    `${dir} is inside git's or qlock's own state (${stateDir}): a session cannot live there.\n` +
+    `Choose a directory outside it with --dir (or fix worktreeDir in the config).`,
   dirNotEmpty: (dir: string) =>
     `${dir} already exists (a file, or a directory that is not empty).\nChoose another with --dir, or remove it first.`,
   branchExists: (branch: string) =>
@@ -57,6 +66,15 @@ export const coreMessages = {
   rmDirty: (name: string, problems: string[]) =>
     `Refusing to remove session "${name}": ${problems.join('; ')}.\n` +
     `Commit or merge that work first, keep the directory with \`qlock rm ${name} --keep-worktree\`, or discard it with --force.`,
+  unreadableWorktree: (name: string, problem: string) =>
+    `git cannot read it (${problem}): if the repository or the worktree moved, run \`git worktree repair\`; ` +
+    `otherwise unregister it with \`qlock rm ${name} --keep-worktree\``,
+  rmUnreadable: (name: string, problem: string) =>
+    `Refusing to remove session "${name}": git cannot read its directory (${problem}), so what it holds is unknown.\n` +
+    `Repair it with \`git worktree repair\`, or unregister it and keep the directory with \`qlock rm ${name} --keep-worktree\`.`,
+  rmDirtyCopy: (name: string, problems: string[]) =>
+    `Refusing to remove session "${name}": ${problems.join('; ')}.\n` +
+    `Copy that work back into the project first, keep the directory with \`qlock rm ${name} --keep-worktree\`, or discard it with --force.`,
   rmMainWorktree: (name: string) =>
     `Session "${name}" is the main worktree: unregistered it, but its directory stays.`,
   initDone: (root: string, stateDir: string) =>
