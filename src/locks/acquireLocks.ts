@@ -55,6 +55,13 @@ export function refusal(
   return new RefusedError(messages.lockRefused(paths, blocked, waited), details);
 }
 
+/** The expiry of `own` renewed from `now` with the lease length it was taken with. */
+function renewedExpiry(own: Lock | undefined, now: Date): string | undefined {
+  if (!own?.expiresAt) return undefined;
+  const lease = Date.parse(own.expiresAt) - Date.parse(own.acquiredAt);
+  return lease > 0 ? new Date(now.getTime() + lease).toISOString() : undefined;
+}
+
 /**
  * Applies a lock request to a registry in memory (the body of the critical section, pure apart
  * from the session directories' existence checks). Throws RefusedError, changing nothing, when
@@ -82,12 +89,15 @@ export function applyAcquire(registry: Registry, options: AcquireOptions): Acqui
   const refreshed: string[] = [];
   for (const path of paths) {
     const own = registry.locks.find((l) => l.session === session && l.path === path);
+    // A refresh without a new TTL keeps the lease it had (renewed from now), as it keeps the
+    // reason: re-locking must not turn a lease into a lock that never expires.
+    const until = expiresAt ?? renewedExpiry(own, now);
     const lock: Lock = {
       path,
       session,
       reason: reason || own?.reason || '',
       acquiredAt,
-      ...(expiresAt ? { expiresAt } : {}),
+      ...(until ? { expiresAt: until } : {}),
     };
     if (own) {
       registry.locks[registry.locks.indexOf(own)] = lock;

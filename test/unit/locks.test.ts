@@ -133,12 +133,19 @@ describe('applyAcquire', () => {
     expect(reg.locks).toHaveLength(3);
   });
 
-  it('refreshes one’s own lock: new times, same record, reason kept unless given', () => {
-    const reg = registry([lock('a.ts', 'a', { reason: 'first', expiresAt: ago(-1000) })]);
+  it('refreshes one’s own lock: new times, same record, reason and lease kept unless given', () => {
+    // Taken 5 minutes ago with a 6-minute lease (1 minute left).
+    const reg = registry([lock('a.ts', 'a', { reason: 'first', expiresAt: ago(-60_000) })]);
     const r1 = applyAcquire(reg, { session: 'a', paths: ['a.ts'], reason: '', now: NOW });
     expect(r1.refreshed).toEqual(['a.ts']);
     expect(reg.locks).toEqual([
-      { path: 'a.ts', session: 'a', reason: 'first', acquiredAt: NOW.toISOString() },
+      {
+        path: 'a.ts',
+        session: 'a',
+        reason: 'first',
+        acquiredAt: NOW.toISOString(),
+        expiresAt: new Date(NOW.getTime() + 6 * 60_000).toISOString(),
+      },
     ]);
     applyAcquire(reg, { session: 'a', paths: ['a.ts'], reason: 'second', ttlMs: 60_000, now: NOW });
     expect(reg.locks).toEqual([
@@ -150,6 +157,10 @@ describe('applyAcquire', () => {
         expiresAt: new Date(NOW.getTime() + 60_000).toISOString(),
       },
     ]);
+    // A lock without expiry stays without one.
+    const plain = registry([lock('b.ts', 'a')]);
+    applyAcquire(plain, { session: 'a', paths: ['b.ts'], reason: '', now: NOW });
+    expect(plain.locks[0]).not.toHaveProperty('expiresAt');
   });
 
   it('replaces overlapping locks that are no longer honoured', () => {
