@@ -33,6 +33,10 @@ import { hookCommand, MCP_SERVER_NAME, type McpServerSpec, qlockMcpServer } from
  *
  * Claude's project hooks go to settings.local.json, not settings.json: they hold absolute paths of
  * this machine (node, qlock), which must not end up in the team's committed settings.
+ *
+ * Only Gemini CLI reads comments in its settings (strip-json-comments); Claude Code silently
+ * ignores a settings file with a comment (hooks and all, seen with 2.1.330), and Q, Kiro and Codex
+ * parse strict JSON, so qlock refuses to edit a commented file of theirs.
  */
 
 export type Scope = 'project' | 'global';
@@ -48,6 +52,8 @@ export interface Part {
 export interface JsonTarget {
   kind: 'json';
   file: string;
+  /** The agent reads comments in this file (Gemini CLI's settings are JSON with comments). */
+  comments?: boolean;
   hooks?: Part;
   mcp?: Part;
   /** The content of a file qlock creates, before the parts are installed into it. */
@@ -293,7 +299,12 @@ export function agentTargets(agent: AgentName, options: TargetOptions): Target[]
     case 'gemini': {
       const base = global ? path.join(home, '.gemini') : path.join(dir, '.gemini');
       const file = path.join(base, 'settings.json');
-      return [plainTarget(file, { hooks: groupedPart('gemini'), mcp: mcpPart(file) })];
+      return [
+        {
+          ...plainTarget(file, { hooks: groupedPart('gemini'), mcp: mcpPart(file) }),
+          comments: true,
+        },
+      ];
     }
     case 'codex': {
       const base = global ? codexHome(env) : path.join(dir, '.codex');

@@ -273,10 +273,10 @@ export async function installAgentForSession(
   });
 }
 
-/** Reads qlock's hook commands in an agent's hook file (doctor). */
+/** Reads qlock's hook commands in an agent's hook file (doctor; comments are fine to read). */
 export function readHookFile(file: string): unknown {
   try {
-    return readJsonConfig(file).value;
+    return readJsonConfig(file, { comments: true }).value;
   } catch {
     return undefined;
   }

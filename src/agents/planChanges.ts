@@ -86,7 +86,7 @@ export class ChangePlan {
           });
         continue;
       }
-      const config = readJsonConfig(target.file);
+      const config = readJsonConfig(target.file, { comments: target.comments === true });
       const fresh = !config.exists || !config.text.trim();
       const value = fresh ? target.skeleton() : config.value;
       try {
@@ -115,7 +115,7 @@ export class ChangePlan {
           this.editToml(target.file, what, (e) => ({ ...e, mcp: undefined }));
         continue;
       }
-      const config = readJsonConfig(target.file);
+      const config = readJsonConfig(target.file, { comments: target.comments === true });
       if (!config.exists) {
         this.files.push({ file: target.file, config, change: 'absent', holds: what });
         continue;

@@ -44,6 +44,12 @@ export const agentMessages = {
   agentConfigNotJson: (file: string, reason: string) =>
     `${file} is not plain JSON (${reason}), so qlock will not rewrite it.\n` +
     `Fix it (comments are not allowed), or add qlock's entries by hand; nothing was changed.`,
+  agentConfigNotJsonc: (file: string, reason: string) =>
+    `${file} is not valid JSON with comments (${reason}), so qlock will not rewrite it.\n` +
+    `Fix it, or add qlock's entries by hand; nothing was changed.`,
+  agentConfigComments: (file: string) =>
+    `${file} has comments where qlock's entries go that a rewrite would lose (e.g. inside a one-line object or array), so nothing was changed.\n` +
+    "Move those comments, or add qlock's entries by hand.",
   agentConfigShape: (file: string, reason: string) =>
     `${file} has an unexpected shape (${reason}); nothing was changed.\nFix that key, then run the command again.`,
   agentConfigUnwritable: (file: string, reason: string) =>
