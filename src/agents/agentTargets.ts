@@ -9,6 +9,7 @@ import {
   type FlatEntry,
   type Group,
   type JsonObject,
+  type Keep,
   reconcileFlat,
   reconcileGroups,
   removeFlat,
@@ -45,8 +46,8 @@ export type Scope = 'project' | 'global';
 export interface Part {
   /** Puts qlock's entries in; returns notes for the user (e.g. a foreign MCP server skipped). */
   install(config: JsonObject): string[];
-  /** Takes exactly qlock's entries out. */
-  uninstall(config: JsonObject): void;
+  /** Takes exactly qlock's entries out, leaving the containers `keep` names even when empty. */
+  uninstall(config: JsonObject, keep: Keep): void;
 }
 
 export interface JsonTarget {
@@ -174,21 +175,21 @@ function mcpPart(file: string, key = 'mcpServers'): Part {
   return {
     install: (config) =>
       setMcpServer(config, mcpEntry(), key) === 'foreign' ? [messages.agentMcpForeign(file)] : [],
-    uninstall: (config) => void removeMcpServer(config, key),
+    uninstall: (config, keep) => void removeMcpServer(config, key, keep),
   };
 }
 
 function flatPart(agent: 'q' | 'kiro', tools: string[]): Part {
   return {
     install: (config) => (reconcileFlat(config, flatHooks(agent, tools)), []),
-    uninstall: (config) => void removeFlat(config),
+    uninstall: (config, keep) => void removeFlat(config, keep),
   };
 }
 
 function groupedPart(agent: 'claude' | 'gemini' | 'codex'): Part {
   return {
     install: (config) => (reconcileGroups(config, groupedHooks(agent)), []),
-    uninstall: (config) => void removeGroups(config),
+    uninstall: (config, keep) => void removeGroups(config, keep),
   };
 }
 
@@ -244,9 +245,9 @@ function claudeLocalHooks(): Part {
         addToList(config, 'enabledMcpjsonServers', MCP_SERVER_NAME);
       return [];
     },
-    uninstall(config) {
-      hooks.uninstall(config);
-      removeFromList(config, 'enabledMcpjsonServers', MCP_SERVER_NAME);
+    uninstall(config, keep) {
+      hooks.uninstall(config, keep);
+      removeFromList(config, 'enabledMcpjsonServers', MCP_SERVER_NAME, keep);
     },
   };
 }

@@ -12,6 +12,7 @@ import { agentTargets, codexHome, hooksTarget, type Scope } from './agentTargets
 import { codexTrustEntries, type CodexTrustEntry } from './codexTrust.js';
 import { readJsonConfig } from './configFile.js';
 import { excludeCreated, unexcludeRemoved } from './gitExclude.js';
+import { readInstallRecords, updateInstallRecords } from './installRecords.js';
 import { type Change, ChangePlan, type Part } from './planChanges.js';
 import { entriesToml, TOML_BEGIN } from './tomlBlock.js';
 
@@ -185,7 +186,7 @@ async function run(
   const env = options.env ?? process.env;
   const dir = realDir(options.dir);
   const targets = agentTargets(options.agent, { scope: options.scope, dir, env });
-  const plan = new ChangePlan();
+  const plan = new ChangePlan(readInstallRecords(env));
   let trust: CodexTrustReport | undefined;
   if (action === 'install') {
     plan.install(targets, parts);
@@ -210,6 +211,7 @@ async function run(
       planCodexUntrust(plan, hooksTarget('codex', { ...options, dir, env }).file, env);
   }
   plan.commit(stopAt(options, dir));
+  updateInstallRecords(env, plan.records);
   const result = report(action, options, dir, plan);
   if (trust) result.codexTrust = trust;
   if (options.scope === 'project') {
