@@ -42,6 +42,12 @@ export interface World {
   qlock(args: string[], cwd: string, expectCode?: number | null): Promise<RunResult>;
   /** What `qlock agent install` printed. */
   install: RunResult;
+  /**
+   * Makes `command` run (output discarded) right after qlock's session-start hook, in the same
+   * hook command, so it happens between the session-start briefing and the first prompt's hook
+   * (each client runs the two one after the other). Returns what puts the hooks file back.
+   */
+  afterSessionStart(command: string): () => void;
 }
 
 /** Extra arguments of `qlock agent install <client>`. */
@@ -103,5 +109,20 @@ export async function makeWorld(
     ],
     a,
   );
-  return { repo, root: repo.root, a, b, home, binDir, qlock, install };
+  const afterSessionStart = (command: string) => {
+    const file = profile.hooksFile(a, repo.root);
+    const original = fs.readFileSync(file, 'utf8');
+    const config = JSON.parse(original) as {
+      hooks: Record<string, { hooks: { command: string }[] }[]>;
+    };
+    const handler = config.hooks.SessionStart?.flatMap((g) => g.hooks).find((h) =>
+      / agent-hook \w+ session-start$/.test(h.command),
+    );
+    if (!handler) throw new Error(`no qlock session-start hook in ${file}:\n${original}`);
+    // qlock's exit status stays the hook's: the client judges the briefing by it.
+    handler.command += `; status=$?; { ${command} ; } >/dev/null 2>&1; exit $status`;
+    fs.writeFileSync(file, JSON.stringify(config, null, 2) + '\n');
+    return () => fs.writeFileSync(file, original);
+  };
+  return { repo, root: repo.root, a, b, home, binDir, qlock, install, afterSessionStart };
 }
