@@ -459,6 +459,18 @@ describe('qlock agent-hook: context for the model', () => {
     });
     await sendNote(s.stateDir, 'fb', 'fourth note');
     expect((await ask('q', 'q.userPromptSubmit')).stdout).toContain('fourth note');
+    await sendNote(s.stateDir, 'fb', 'fifth note');
+    const kiro = await ask('kiro', 'kiro.userPromptSubmit');
+    expect(kiro.stdout).toMatch(/since your last prompt:\n- note from fb: fifth note/);
+    // Nothing new: every agent gets nothing at all (no empty JSON either).
+    for (const [agent, fixture] of [
+      ['q', 'q.userPromptSubmit'],
+      ['kiro', 'kiro.userPromptSubmit'],
+      ['claude', 'claude.UserPromptSubmit'],
+      ['gemini', 'gemini.BeforeAgent'],
+      ['codex', 'codex.UserPromptSubmit'],
+    ] as const)
+      expect(await ask(agent, fixture), fixture).toEqual({ code: 0, stdout: '', stderr: '' });
   });
 
   it('each prompt: main moved, and which of my files it touched', async () => {
