@@ -72,6 +72,8 @@ export const agentMessages = {
     scope === 'global'
       ? `qlock's ${title(agent)} hooks are removed from your user-level configuration:`
       : `qlock's ${title(agent)} hooks are removed from ${dir}:`,
+  agentNothingToRemove: (agent: string) =>
+    `  nothing to remove: none of qlock's ${title(agent)} entries were there.`,
   agentExcluded: (patterns: string[]) =>
     `Listed in the repository's info/exclude (machine-specific, never committed): ${patterns.join(', ')}`,
   agentUnexcluded: (patterns: string[]) =>
