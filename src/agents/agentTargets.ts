@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -8,6 +9,7 @@ import {
   addToList,
   type FlatEntry,
   type Group,
+  isObject,
   type JsonObject,
   type Keep,
   reconcileFlat,
@@ -59,6 +61,8 @@ export interface JsonTarget {
   mcp?: Part;
   /** The content of a file qlock creates, before the parts are installed into it. */
   skeleton(): JsonObject;
+  /** The user's file that skeleton() copies (Q: their own default agent), if any. */
+  skeletonFrom?: string;
   /** After uninstall: whether what is left is only what qlock's skeleton had (delete the file). */
   leftover(config: JsonObject): boolean;
 }
@@ -193,11 +197,11 @@ function groupedPart(agent: 'claude' | 'gemini' | 'codex'): Part {
   };
 }
 
-/** An agent file (Q, Kiro) that qlock creates repeats the built-in default agent's settings. */
+/** An agent file (Q, Kiro) that qlock creates repeats the default agent's settings. */
 function agentFileTarget(
   agent: 'q' | 'kiro',
   file: string,
-  skeleton: JsonObject,
+  base: { agent: JsonObject; from?: string },
   tools: string[],
 ): JsonTarget {
   return {
@@ -205,9 +209,30 @@ function agentFileTarget(
     file,
     hooks: flatPart(agent, tools),
     mcp: mcpPart(file),
-    skeleton: () => structuredClone(skeleton),
-    leftover: (config) => isEmptyObject(config) || same(config, skeleton),
+    skeleton: () => structuredClone(base.agent),
+    ...(base.from ? { skeletonFrom: base.from } : {}),
+    leftover: (config) => isEmptyObject(config) || same(config, base.agent),
   };
+}
+
+/**
+ * What a new project-level q_cli_default.json starts from. In its directory that file replaces
+ * the user's own default agent (~/.aws/amazonq/cli-agents/q_cli_default.json) where there is
+ * one, else the built-in default: either way plain `q chat` keeps its tools, resources and MCP
+ * servers. (qlock's entries of a global install are left out: the new file carries its own.)
+ */
+function qDefaultBase(userFile: string): { agent: JsonObject; from?: string } {
+  try {
+    const value: unknown = JSON.parse(fs.readFileSync(userFile, 'utf8'));
+    if (isObject(value)) {
+      removeFlat(value);
+      removeMcpServer(value);
+      return { agent: value, from: userFile };
+    }
+  } catch {
+    // none, or not readable by Q either: the built-in default
+  }
+  return { agent: Q_DEFAULT_AGENT };
 }
 
 export const AGENT_FILE_MARK = 'written by `qlock agent install`';
@@ -273,15 +298,15 @@ export function agentTargets(agent: AgentName, options: TargetOptions): Target[]
   const global = scope === 'global';
   switch (agent) {
     case 'q': {
-      const base = global ? path.join(home, '.aws', 'amazonq') : path.join(dir, '.amazonq');
-      const file = path.join(base, 'cli-agents', 'q_cli_default.json');
-      return [agentFileTarget('q', file, Q_DEFAULT_AGENT, Q_TOOLS)];
+      const userFile = path.join(home, '.aws', 'amazonq', 'cli-agents', 'q_cli_default.json');
+      if (global) return [agentFileTarget('q', userFile, { agent: Q_DEFAULT_AGENT }, Q_TOOLS)];
+      const file = path.join(dir, '.amazonq', 'cli-agents', 'q_cli_default.json');
+      return [agentFileTarget('q', file, qDefaultBase(userFile), Q_TOOLS)];
     }
     case 'kiro': {
       const base = global ? path.join(home, '.kiro') : path.join(dir, '.kiro');
-      return [
-        agentFileTarget('kiro', path.join(base, 'agents', 'qlock.json'), KIRO_AGENT, KIRO_TOOLS),
-      ];
+      const file = path.join(base, 'agents', 'qlock.json');
+      return [agentFileTarget('kiro', file, { agent: KIRO_AGENT }, KIRO_TOOLS)];
     }
     case 'claude':
       return global

@@ -2,14 +2,17 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 import { homeDir } from './agentTargets.js';
+import { isObject, type JsonObject } from './configEdits.js';
 
 /**
  * What uninstall cannot read in a config file by itself: which empty objects and lists that qlock's
  * entries went into were already there (`q agent create` writes `"hooks": {}` and
  * `"mcpServers": {}`; a project may keep `{"mcpServers": {}}` in .mcp.json), and whether the file
- * existed before qlock wrote to it. Install records both for each file it edits; uninstall keeps
- * those containers (the user's `{}` stays `{}`), never deletes a file that was the user's, and
- * then forgets the record. So an install and an uninstall give back the original bytes.
+ * existed before qlock wrote to it (and what a file it created started from: a Q agent file copies
+ * the user's default agent, which may change meanwhile). Install records these for each file it
+ * edits; uninstall keeps those containers (the user's `{}` stays `{}`), never deletes a file that
+ * was the user's, deletes one it created, and then forgets the record. So an install and an
+ * uninstall give back the original bytes.
  *
  * Kept per user (global installs have no project): `$XDG_STATE_HOME/qlock/agent-installs.json`,
  * by default `~/.local/state/qlock/agent-installs.json`, keyed by the config file's real path.
@@ -24,6 +27,8 @@ export interface FileRecord {
   blank?: string;
   /** Containers that were there, empty (Keep paths: "hooks", "hooks/preToolUse", "mcpServers"). */
   keep: string[];
+  /** What qlock started a file it created (or found blank) from, before its entries. */
+  skeleton?: JsonObject;
 }
 
 export type InstallRecords = Record<string, FileRecord>;
@@ -41,7 +46,8 @@ function isRecord(value: unknown): value is FileRecord {
     typeof r.existed === 'boolean' &&
     Array.isArray(r.keep) &&
     r.keep.every((k) => typeof k === 'string') &&
-    (r.blank === undefined || typeof r.blank === 'string')
+    (r.blank === undefined || typeof r.blank === 'string') &&
+    (r.skeleton === undefined || isObject(r.skeleton))
   );
 }
 

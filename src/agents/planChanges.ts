@@ -101,19 +101,18 @@ export class ChangePlan {
       const config = readJsonConfig(target.file, { comments: target.comments === true });
       const fresh = !config.exists || !config.text.trim();
       // What the file was before qlock first wrote to it; a file qlock is already in keeps its record.
-      if (!hasQlockEntries(config.value)) {
-        this.records.set(
-          config.real,
-          config.exists
-            ? {
-                existed: true,
-                ...(fresh ? { blank: config.text } : {}),
-                keep: emptyContainers(config.value),
-              }
-            : null,
-        );
-      }
       const value = fresh ? target.skeleton() : config.value;
+      if (!hasQlockEntries(config.value)) {
+        const record: FileRecord = {
+          existed: config.exists,
+          ...(config.exists && fresh ? { blank: config.text } : {}),
+          keep: emptyContainers(fresh ? value : config.value),
+          ...(fresh && Object.keys(value).length ? { skeleton: structuredClone(value) } : {}),
+        };
+        this.records.set(config.real, record.existed || record.skeleton ? record : null);
+      }
+      if (fresh && target.skeletonFrom)
+        this.notes.push(messages.agentFromUserAgent(target.skeletonFrom));
       try {
         if (parts.includes('hooks')) this.notes.push(...(target.hooks?.install(value) ?? []));
         if (parts.includes('mcp')) this.notes.push(...(target.mcp?.install(value) ?? []));
@@ -158,10 +157,14 @@ export class ChangePlan {
       const removed = JSON.stringify(value) !== before;
       // Only a file qlock changed now can be deleted: never a user's file that merely looks empty,
       // nor one that was there before qlock wrote to it.
+      const asCreated =
+        removed &&
+        (target.leftover(value) ||
+          (record?.skeleton !== undefined &&
+            JSON.stringify(value) === JSON.stringify(record.skeleton)));
       let next: string | undefined;
-      if (removed && target.leftover(value) && !record?.existed) next = undefined;
-      else if (removed && record?.blank !== undefined && !Object.keys(value).length)
-        next = record.blank;
+      if (asCreated && !record?.existed) next = undefined;
+      else if (asCreated && record?.blank !== undefined) next = record.blank;
       else next = printJsonConfig(config, value);
       if (removed && !hasQlockEntries(value)) this.records.set(config.real, null);
       this.files.push({

@@ -119,4 +119,42 @@ describe('uninstall gives back what the user had', () => {
     expect(fs.existsSync(path.join(dir, '.claude'))).toBe(false);
     expect(fs.existsSync(path.join(dir, '.mcp.json'))).toBe(false);
   });
+
+  it('q: a new project agent file starts from the user’s own default agent, and goes on uninstall', async () => {
+    const dir = tempDir('dir');
+    const home = tempDir('home');
+    const mine = {
+      name: 'q_cli_default',
+      description: 'my default',
+      mcpServers: { git: { command: 'uvx', args: ['mcp-server-git'] } },
+      tools: ['@git', 'fs_read', 'fs_write'],
+      allowedTools: ['fs_read', '@git'],
+      resources: ['file://~/notes/style.md'],
+      hooks: {},
+    };
+    const userFile = write(
+      home,
+      '.aws/amazonq/cli-agents/q_cli_default.json',
+      JSON.stringify(mine),
+    );
+
+    const report = await installAgent(options('q', dir, home));
+    // In the worktree this file replaces the user's default agent: it keeps everything of it.
+    const file = path.join(dir, '.amazonq/cli-agents/q_cli_default.json');
+    const agent = JSON.parse(fs.readFileSync(file, 'utf8')) as typeof mine;
+    expect(agent).toMatchObject({
+      description: 'my default',
+      tools: mine.tools,
+      allowedTools: mine.allowedTools,
+      resources: mine.resources,
+    });
+    expect(Object.keys(agent.mcpServers)).toEqual(['git', 'qlock']);
+    expect(Object.keys(agent.hooks)).toEqual(['agentSpawn', 'userPromptSubmit', 'preToolUse']);
+    expect(report.notes.join('\n')).toContain(`a copy of your default agent ${userFile}`);
+
+    // The user's default agent changes meanwhile; the copy qlock made still goes with its hooks.
+    fs.writeFileSync(userFile, JSON.stringify({ ...mine, resources: [] }));
+    await uninstallAgent(options('q', dir, home));
+    expect(fs.existsSync(path.join(dir, '.amazonq'))).toBe(false);
+  });
 });

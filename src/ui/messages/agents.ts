@@ -72,6 +72,8 @@ export const agentMessages = {
     scope === 'global'
       ? `qlock's ${title(agent)} hooks are removed from your user-level configuration:`
       : `qlock's ${title(agent)} hooks are removed from ${dir}:`,
+  agentFromUserAgent: (file: string) =>
+    `It starts as a copy of your default agent ${file} (this file replaces it in this directory).`,
   agentNothingToRemove: (agent: string) =>
     `  nothing to remove: none of qlock's ${title(agent)} entries were there.`,
   agentExcluded: (patterns: string[]) =>
@@ -83,7 +85,7 @@ export const agentMessages = {
     switch (agent) {
       case 'q':
         return [
-          `Start \`q chat\` ${where}: the hooks are in the default agent (q_cli_default), which keeps the built-in tools and resources.`,
+          `Start \`q chat\` ${where}: the hooks are in the default agent (q_cli_default), which keeps the default agent's tools and resources.`,
           'If you chose another default agent (`q settings chat.defaultAgent`), start with `q chat --agent q_cli_default`.',
         ];
       case 'kiro':
