@@ -10,6 +10,7 @@ import { messages } from '../ui/messages.js';
 import { type AgentName, isAgentName } from './agentNames.js';
 import { agentTargets, codexHome, hooksTarget, type Scope } from './agentTargets.js';
 import { codexTrustEntries, type CodexTrustEntry } from './codexTrust.js';
+import { ourCommands } from './configEdits.js';
 import { readJsonConfig } from './configFile.js';
 import { excludeCreated, unexcludeRemoved } from './gitExclude.js';
 import { readInstallRecords, updateInstallRecords } from './installRecords.js';
@@ -178,6 +179,21 @@ async function otherCodexUsers(dir: string): Promise<string[]> {
   });
 }
 
+/**
+ * Claude Code, Gemini CLI and Codex CLI run the hooks of the user-level and the project-level
+ * config both: qlock's hooks in both would brief the model twice and refuse each write twice.
+ * The file of the other scope that already holds qlock's hooks for this agent, if any.
+ */
+function otherScopeHooks(agent: AgentName, scope: Scope, dir: string, env: NodeJS.ProcessEnv) {
+  if (agent === 'q' || agent === 'kiro') return undefined; // a workspace agent file replaces the user's
+  const other: Scope = scope === 'global' ? 'project' : 'global';
+  const otherDir = scope === 'global' ? findProject(dir)?.worktreeRoot : dir;
+  if (!otherDir) return undefined;
+  const file = hooksTarget(agent, { scope: other, dir: otherDir, env }).file;
+  const ours = ourCommands(readHookFile(file)).some((c) => c.includes(`agent-hook ${agent} `));
+  return ours ? { file, scope: other } : undefined;
+}
+
 async function run(
   action: 'install' | 'uninstall',
   options: AgentInstallOptions,
@@ -190,6 +206,10 @@ async function run(
   let trust: CodexTrustReport | undefined;
   if (action === 'install') {
     plan.install(targets, parts);
+    const twice = parts.includes('hooks')
+      ? otherScopeHooks(options.agent, options.scope, dir, env)
+      : undefined;
+    if (twice) plan.notes.push(messages.agentHooksTwice(options.agent, twice.file, twice.scope));
     if (options.agent === 'codex' && parts.includes('hooks'))
       trust = planCodexTrust(
         plan,

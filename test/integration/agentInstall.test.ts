@@ -323,6 +323,29 @@ describe('codex in linked worktrees', () => {
 });
 
 describe('qlock agent install --global', () => {
+  it('says so when qlock’s hooks end up in both the user and the project config', async () => {
+    const repo = makeRepo();
+    const home = tempDir('home');
+    const global = { ...options('claude', repo.root, home), scope: 'global' as const };
+    expect((await installAgent(global)).notes).toEqual([]);
+    const project = await installAgent(options('claude', repo.root, home));
+    expect(project.notes.join('\n')).toContain(
+      `also in ${path.join(home, '.claude/settings.json')}, and Claude Code runs both`,
+    );
+    expect(project.notes.join('\n')).toContain('qlock agent uninstall claude --global');
+    // And the other way round, from inside the project.
+    await uninstallAgent(global);
+    const again = await installAgent({ ...global, dir: path.join(repo.root, 'src') });
+    expect(again.notes.join('\n')).toContain(
+      `also in ${path.join(repo.root, '.claude/settings.local.json')}`,
+    );
+    // Q's project agent file replaces the user's: no such note.
+    await installAgent({ ...options('q', repo.root, home), scope: 'global' });
+    expect((await installAgent(options('q', repo.root, home))).notes.join('\n')).not.toContain(
+      'runs both',
+    );
+  });
+
   it('claude: user settings and ~/.claude.json, restored byte for byte', async () => {
     const home = tempDir('home');
     copyFixture('home', home);

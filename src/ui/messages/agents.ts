@@ -74,6 +74,9 @@ export const agentMessages = {
       : `qlock's ${title(agent)} hooks are removed from ${dir}:`,
   agentFromUserAgent: (file: string) =>
     `It starts as a copy of your default agent ${file} (this file replaces it in this directory).`,
+  agentHooksTwice: (agent: string, file: string, otherScope: string) =>
+    `qlock's ${title(agent)} hooks are also in ${file}, and ${title(agent)} runs both: each briefing and refusal would come twice. ` +
+    `Keep one: \`qlock agent uninstall ${agent}${otherScope === 'global' ? ' --global' : ''}\`${otherScope === 'global' ? '' : ' (in that worktree)'}.`,
   agentNothingToRemove: (agent: string) =>
     `  nothing to remove: none of qlock's ${title(agent)} entries were there.`,
   agentExcluded: (patterns: string[]) =>
