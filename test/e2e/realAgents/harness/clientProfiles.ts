@@ -34,6 +34,11 @@ export interface ClientProfile {
   args(prompt: string, origin: string, editedHooks?: boolean): string[];
   /** The file holding the hooks `qlock agent install` wrote (`a`: the session, `root`: main). */
   hooksFile(a: string, root: string): string;
+  /**
+   * A project config of the user's that `qlock agent install` merges its hooks into (path
+   * relative to the session's worktree), so every run also proves the client reads the result.
+   */
+  projectConfig?: { file: string; text: string };
   env(origin: string): NodeJS.ProcessEnv;
   /** The stand-in's SCRIPT that makes the model write a file with this client's write tool. */
   writeScript(intent: WriteIntent): unknown;
@@ -110,6 +115,19 @@ const gemini: ClientProfile = {
     'json',
   ],
   hooksFile: (a) => path.join(a, '.gemini', 'settings.json'),
+  // Gemini reads comments in its settings; qlock keeps them, and Gemini still runs the hooks.
+  projectConfig: {
+    file: '.gemini/settings.json',
+    text: [
+      "// The project's Gemini settings: qlock merges its hooks in and keeps these comments.",
+      '{',
+      '  "privacy": {',
+      '    "usageStatisticsEnabled": false // no usage statistics',
+      '  }',
+      '}',
+      '',
+    ].join('\n'),
+  },
   // GEMINI_CLI_TRUST_WORKSPACE: an untrusted folder exits 55, and --skip-trust drops project hooks.
   env: (origin) => ({
     GOOGLE_GEMINI_BASE_URL: origin,

@@ -100,6 +100,11 @@ export async function makeWorld(
   const b = await created('feature-b');
 
   profile.writeUserConfig(home, [a]);
+  const own = profile.projectConfig;
+  if (own) {
+    fs.mkdirSync(path.dirname(path.join(a, own.file)), { recursive: true });
+    fs.writeFileSync(path.join(a, own.file), own.text);
+  }
   const install = await qlock(
     [
       'agent',
@@ -109,19 +114,25 @@ export async function makeWorld(
     ],
     a,
   );
+  if (own) {
+    const merged = fs.readFileSync(path.join(a, own.file), 'utf8');
+    for (const comment of own.text.match(/\/\/.*$/gm) ?? [])
+      if (!merged.includes(comment))
+        throw new Error(`qlock agent install lost "${comment}" of ${own.file}:\n${merged}`);
+  }
   const afterSessionStart = (command: string) => {
     const file = profile.hooksFile(a, repo.root);
     const original = fs.readFileSync(file, 'utf8');
-    const config = JSON.parse(original) as {
-      hooks: Record<string, { hooks: { command: string }[] }[]>;
-    };
-    const handler = config.hooks.SessionStart?.flatMap((g) => g.hooks).find((h) =>
-      / agent-hook \w+ session-start$/.test(h.command),
-    );
-    if (!handler) throw new Error(`no qlock session-start hook in ${file}:\n${original}`);
+    // Edited as text, inside the JSON string of qlock's command: the file may hold comments.
+    const hook = / agent-hook \w+ session-start"/g;
+    if (original.match(hook)?.length !== 1)
+      throw new Error(`not one qlock session-start hook in ${file}:\n${original}`);
     // qlock's exit status stays the hook's: the client judges the briefing by it.
-    handler.command += `; status=$?; { ${command} ; } >/dev/null 2>&1; exit $status`;
-    fs.writeFileSync(file, JSON.stringify(config, null, 2) + '\n');
+    const then = `; status=$?; { ${command} ; } >/dev/null 2>&1; exit $status`;
+    fs.writeFileSync(
+      file,
+      original.replace(hook, (m) => `${m.slice(0, -1)}${JSON.stringify(then).slice(1, -1)}"`),
+    );
     return () => fs.writeFileSync(file, original);
   };
   return { repo, root: repo.root, a, b, home, binDir, qlock, install, afterSessionStart };
