@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -8,7 +9,9 @@ import {
   addToList,
   type FlatEntry,
   type Group,
+  isObject,
   type JsonObject,
+  type Keep,
   reconcileFlat,
   reconcileGroups,
   removeFlat,
@@ -33,6 +36,10 @@ import { hookCommand, MCP_SERVER_NAME, type McpServerSpec, qlockMcpServer } from
  *
  * Claude's project hooks go to settings.local.json, not settings.json: they hold absolute paths of
  * this machine (node, qlock), which must not end up in the team's committed settings.
+ *
+ * Only Gemini CLI reads comments in its settings (strip-json-comments); Claude Code silently
+ * ignores a settings file with a comment (hooks and all, seen with 2.1.330), and Q, Kiro and Codex
+ * parse strict JSON, so qlock refuses to edit a commented file of theirs.
  */
 
 export type Scope = 'project' | 'global';
@@ -41,17 +48,21 @@ export type Scope = 'project' | 'global';
 export interface Part {
   /** Puts qlock's entries in; returns notes for the user (e.g. a foreign MCP server skipped). */
   install(config: JsonObject): string[];
-  /** Takes exactly qlock's entries out. */
-  uninstall(config: JsonObject): void;
+  /** Takes exactly qlock's entries out, leaving the containers `keep` names even when empty. */
+  uninstall(config: JsonObject, keep: Keep): void;
 }
 
 export interface JsonTarget {
   kind: 'json';
   file: string;
+  /** The agent reads comments in this file (Gemini CLI's settings are JSON with comments). */
+  comments?: boolean;
   hooks?: Part;
   mcp?: Part;
   /** The content of a file qlock creates, before the parts are installed into it. */
   skeleton(): JsonObject;
+  /** The user's file that skeleton() copies (Q: their own default agent), if any. */
+  skeletonFrom?: string;
   /** After uninstall: whether what is left is only what qlock's skeleton had (delete the file). */
   leftover(config: JsonObject): boolean;
 }
@@ -168,29 +179,29 @@ function mcpPart(file: string, key = 'mcpServers'): Part {
   return {
     install: (config) =>
       setMcpServer(config, mcpEntry(), key) === 'foreign' ? [messages.agentMcpForeign(file)] : [],
-    uninstall: (config) => void removeMcpServer(config, key),
+    uninstall: (config, keep) => void removeMcpServer(config, key, keep),
   };
 }
 
 function flatPart(agent: 'q' | 'kiro', tools: string[]): Part {
   return {
     install: (config) => (reconcileFlat(config, flatHooks(agent, tools)), []),
-    uninstall: (config) => void removeFlat(config),
+    uninstall: (config, keep) => void removeFlat(config, keep),
   };
 }
 
 function groupedPart(agent: 'claude' | 'gemini' | 'codex'): Part {
   return {
     install: (config) => (reconcileGroups(config, groupedHooks(agent)), []),
-    uninstall: (config) => void removeGroups(config),
+    uninstall: (config, keep) => void removeGroups(config, keep),
   };
 }
 
-/** An agent file (Q, Kiro) that qlock creates repeats the built-in default agent's settings. */
+/** An agent file (Q, Kiro) that qlock creates repeats the default agent's settings. */
 function agentFileTarget(
   agent: 'q' | 'kiro',
   file: string,
-  skeleton: JsonObject,
+  base: { agent: JsonObject; from?: string },
   tools: string[],
 ): JsonTarget {
   return {
@@ -198,9 +209,30 @@ function agentFileTarget(
     file,
     hooks: flatPart(agent, tools),
     mcp: mcpPart(file),
-    skeleton: () => structuredClone(skeleton),
-    leftover: (config) => isEmptyObject(config) || same(config, skeleton),
+    skeleton: () => structuredClone(base.agent),
+    ...(base.from ? { skeletonFrom: base.from } : {}),
+    leftover: (config) => isEmptyObject(config) || same(config, base.agent),
   };
+}
+
+/**
+ * What a new project-level q_cli_default.json starts from. In its directory that file replaces
+ * the user's own default agent (~/.aws/amazonq/cli-agents/q_cli_default.json) where there is
+ * one, else the built-in default: either way plain `q chat` keeps its tools, resources and MCP
+ * servers. (qlock's entries of a global install are left out: the new file carries its own.)
+ */
+function qDefaultBase(userFile: string): { agent: JsonObject; from?: string } {
+  try {
+    const value: unknown = JSON.parse(fs.readFileSync(userFile, 'utf8'));
+    if (isObject(value)) {
+      removeFlat(value);
+      removeMcpServer(value);
+      return { agent: value, from: userFile };
+    }
+  } catch {
+    // none, or not readable by Q either: the built-in default
+  }
+  return { agent: Q_DEFAULT_AGENT };
 }
 
 export const AGENT_FILE_MARK = 'written by `qlock agent install`';
@@ -238,9 +270,9 @@ function claudeLocalHooks(): Part {
         addToList(config, 'enabledMcpjsonServers', MCP_SERVER_NAME);
       return [];
     },
-    uninstall(config) {
-      hooks.uninstall(config);
-      removeFromList(config, 'enabledMcpjsonServers', MCP_SERVER_NAME);
+    uninstall(config, keep) {
+      hooks.uninstall(config, keep);
+      removeFromList(config, 'enabledMcpjsonServers', MCP_SERVER_NAME, keep);
     },
   };
 }
@@ -266,15 +298,15 @@ export function agentTargets(agent: AgentName, options: TargetOptions): Target[]
   const global = scope === 'global';
   switch (agent) {
     case 'q': {
-      const base = global ? path.join(home, '.aws', 'amazonq') : path.join(dir, '.amazonq');
-      const file = path.join(base, 'cli-agents', 'q_cli_default.json');
-      return [agentFileTarget('q', file, Q_DEFAULT_AGENT, Q_TOOLS)];
+      const userFile = path.join(home, '.aws', 'amazonq', 'cli-agents', 'q_cli_default.json');
+      if (global) return [agentFileTarget('q', userFile, { agent: Q_DEFAULT_AGENT }, Q_TOOLS)];
+      const file = path.join(dir, '.amazonq', 'cli-agents', 'q_cli_default.json');
+      return [agentFileTarget('q', file, qDefaultBase(userFile), Q_TOOLS)];
     }
     case 'kiro': {
       const base = global ? path.join(home, '.kiro') : path.join(dir, '.kiro');
-      return [
-        agentFileTarget('kiro', path.join(base, 'agents', 'qlock.json'), KIRO_AGENT, KIRO_TOOLS),
-      ];
+      const file = path.join(base, 'agents', 'qlock.json');
+      return [agentFileTarget('kiro', file, { agent: KIRO_AGENT }, KIRO_TOOLS)];
     }
     case 'claude':
       return global
@@ -293,7 +325,12 @@ export function agentTargets(agent: AgentName, options: TargetOptions): Target[]
     case 'gemini': {
       const base = global ? path.join(home, '.gemini') : path.join(dir, '.gemini');
       const file = path.join(base, 'settings.json');
-      return [plainTarget(file, { hooks: groupedPart('gemini'), mcp: mcpPart(file) })];
+      return [
+        {
+          ...plainTarget(file, { hooks: groupedPart('gemini'), mcp: mcpPart(file) }),
+          comments: true,
+        },
+      ];
     }
     case 'codex': {
       const base = global ? codexHome(env) : path.join(dir, '.codex');

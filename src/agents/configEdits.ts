@@ -18,6 +18,14 @@ export function isObject(value: unknown): value is JsonObject {
   return !!value && typeof value === 'object' && !Array.isArray(value);
 }
 
+/**
+ * Which containers a removal must leave in place when it empties them: `"hooks"`,
+ * `"hooks/<event>"`, `"mcpServers"`, ... that were there, empty, before qlock filled them (see
+ * installRecords.ts). By default every container qlock's removal empties goes.
+ */
+export type Keep = (path: string) => boolean;
+const KEEP_NONE: Keep = () => false;
+
 function same(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
@@ -34,12 +42,14 @@ function dropEmpty(
   hooks: JsonObject,
   touched: string[],
   created = false,
+  keep: Keep = KEEP_NONE,
 ): void {
   for (const event of touched) {
     const list = hooks[event];
-    if (Array.isArray(list) && !list.length) delete hooks[event];
+    if (Array.isArray(list) && !list.length && !keep(`hooks/${event}`)) delete hooks[event];
   }
-  if (!Object.keys(hooks).length && (touched.length || created)) delete config.hooks;
+  if (!Object.keys(hooks).length && (touched.length || created) && !keep('hooks'))
+    delete config.hooks;
 }
 
 /** The list at `hooks[event]`: undefined when absent; a TypeError when it is something else. */
@@ -106,7 +116,7 @@ export function reconcileGroups(config: JsonObject, desired: Record<string, Grou
 }
 
 /** Removes every qlock handler (and the groups, lists and `hooks` object left empty). */
-export function removeGroups(config: JsonObject): boolean {
+export function removeGroups(config: JsonObject, keep: Keep = KEEP_NONE): boolean {
   const hooks = hooksOf(config, false);
   if (!hooks) return false;
   const touched: string[] = [];
@@ -115,7 +125,7 @@ export function removeGroups(config: JsonObject): boolean {
     hooks[event] = stripGroups(list);
     touched.push(event);
   }
-  if (touched.length) dropEmpty(config, hooks, touched);
+  if (touched.length) dropEmpty(config, hooks, touched, false, keep);
   return touched.length > 0;
 }
 
@@ -160,7 +170,7 @@ export function reconcileFlat(config: JsonObject, desired: Record<string, FlatEn
   return touched.length > 0;
 }
 
-export function removeFlat(config: JsonObject): boolean {
+export function removeFlat(config: JsonObject, keep: Keep = KEEP_NONE): boolean {
   const hooks = hooksOf(config, false);
   if (!hooks) return false;
   const touched: string[] = [];
@@ -169,7 +179,7 @@ export function removeFlat(config: JsonObject): boolean {
     hooks[trigger] = list.filter((e) => !isOurEntry(e));
     touched.push(trigger);
   }
-  if (touched.length) dropEmpty(config, hooks, touched);
+  if (touched.length) dropEmpty(config, hooks, touched, false, keep);
   return touched.length > 0;
 }
 
@@ -209,11 +219,15 @@ export function setMcpServer(config: JsonObject, entry: JsonObject, key = 'mcpSe
   return current === undefined ? 'added' : 'updated';
 }
 
-export function removeMcpServer(config: JsonObject, key = 'mcpServers'): boolean {
+export function removeMcpServer(
+  config: JsonObject,
+  key = 'mcpServers',
+  keep: Keep = KEEP_NONE,
+): boolean {
   const servers = config[key];
   if (!isObject(servers) || !isQlockMcpEntry(servers[MCP_SERVER_NAME])) return false;
   delete servers[MCP_SERVER_NAME];
-  if (!Object.keys(servers).length) delete config[key];
+  if (!Object.keys(servers).length && !keep(key)) delete config[key];
   return true;
 }
 
@@ -227,11 +241,40 @@ export function addToList(config: JsonObject, key: string, value: string): boole
   return true;
 }
 
-export function removeFromList(config: JsonObject, key: string, value: string): boolean {
+export function removeFromList(
+  config: JsonObject,
+  key: string,
+  value: string,
+  keep: Keep = KEEP_NONE,
+): boolean {
   const list = config[key];
   if (!Array.isArray(list) || !list.includes(value)) return false;
   const rest = list.filter((v) => v !== value);
-  if (rest.length) config[key] = rest;
+  if (rest.length || keep(key)) config[key] = rest;
   else delete config[key];
   return true;
+}
+
+/** Whether a config already holds something of qlock's (a hook, its MCP server, its approval). */
+export function hasQlockEntries(config: JsonObject): boolean {
+  if (ourCommands(config).length) return true;
+  for (const value of Object.values(config)) {
+    if (isObject(value) && isQlockMcpEntry(value[MCP_SERVER_NAME])) return true;
+  }
+  const approved = config.enabledMcpjsonServers;
+  return Array.isArray(approved) && approved.includes(MCP_SERVER_NAME);
+}
+
+/**
+ * The containers of a config that are empty: at the top level (`"mcpServers": {}`) and in
+ * `hooks` (`"preToolUse": []`), where qlock's entries go. Paths as Keep takes them.
+ */
+export function emptyContainers(config: JsonObject): string[] {
+  const empty = (v: Json | undefined) =>
+    Array.isArray(v) ? !v.length : isObject(v) && !Object.keys(v).length;
+  const out = Object.keys(config).filter((k) => empty(config[k]));
+  if (isObject(config.hooks))
+    for (const [event, list] of Object.entries(config.hooks))
+      if (empty(list)) out.push(`hooks/${event}`);
+  return out;
 }

@@ -5,15 +5,16 @@ import path from 'node:path';
 import { QlockError } from '../errors.js';
 import { messages } from '../ui/messages.js';
 import { isObject, type JsonObject } from './configEdits.js';
-import { type JsonText, parseJsonText, printJson } from './jsonText.js';
+import { commentsKept, type JsonText, parseJsonText, printJson } from './jsonText.js';
 
 /**
  * Reading and writing agent config files safely:
  * - a symlinked config (dotfiles kept in a repository) is written through, not replaced;
  * - the file keeps its permissions (~/.claude.json is private);
  * - writes are atomic (temp file + rename), so an agent starting meanwhile sees old or new;
- * - a file that is not plain JSON (comments, a syntax error) is never rewritten: the user gets
- *   an error naming it, and nothing is changed.
+ * - a file that is not plain JSON (a syntax error; comments, except in a file whose agent reads
+ *   them) is never rewritten: the user gets an error naming it, and nothing is changed; nor is a
+ *   file whose comments an edit would lose.
  */
 
 export interface ConfigText {
@@ -44,24 +45,36 @@ export function readConfigText(file: string): ConfigText {
 export interface JsonConfig extends ConfigText {
   original?: JsonText;
   value: JsonObject;
+  /** The agent reads `//` and `/* *\/` comments in this file (Gemini CLI's settings). */
+  comments: boolean;
 }
 
-export function readJsonConfig(file: string): JsonConfig {
+export function readJsonConfig(file: string, options: { comments?: boolean } = {}): JsonConfig {
   const base = readConfigText(file);
-  if (!base.exists || !base.text.trim()) return { ...base, value: {} };
+  const comments = options.comments === true;
+  if (!base.exists || !base.text.trim()) return { ...base, value: {}, comments };
   let original: JsonText;
   try {
-    original = parseJsonText(base.text);
+    original = parseJsonText(base.text, { comments });
   } catch (error) {
-    throw new QlockError(messages.agentConfigNotJson(file, (error as Error).message));
+    throw new QlockError(
+      comments
+        ? messages.agentConfigNotJsonc(file, (error as Error).message)
+        : messages.agentConfigNotJson(file, (error as Error).message),
+    );
   }
   if (!isObject(original.value))
     throw new QlockError(messages.agentConfigNotJson(file, 'the top level is not an object'));
-  return { ...base, original, value: structuredClone(original.value) };
+  return { ...base, original, value: structuredClone(original.value), comments };
 }
 
+/** The new text of the file; a QlockError when it would lose one of the file's comments. */
 export function printJsonConfig(config: JsonConfig, value: JsonObject): string {
-  return printJson(value, config.original);
+  const text = printJson(value, config.original);
+  const before = config.original?.comments ?? [];
+  if (before.length && !commentsKept(before, parseJsonText(text, { comments: true }).comments))
+    throw new QlockError(messages.agentConfigComments(config.file));
+  return text;
 }
 
 /** Writes `text` atomically at the file's real location, creating directories as needed. */

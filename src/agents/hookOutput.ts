@@ -29,13 +29,22 @@ export interface HookOutcome {
 
 export const ALLOW: HookOutcome = { exitCode: 0, stdout: '', stderr: '' };
 
-/** Q caps hook output at 10 KiB and Claude spills over 10k characters to a file: stay under. */
+/**
+ * Q cuts hook output at 10 KiB (bytes: "—" and non-ASCII paths count 2-3 each) and Claude spills
+ * over 10k characters to a file: stay under both, in UTF-8 bytes.
+ */
 const MAX_CONTEXT = 9000;
+const TRUNCATED = '\n… (truncated: see `qlock status`)';
 
-function cap(text: string): string {
-  return text.length <= MAX_CONTEXT
-    ? text
-    : `${text.slice(0, MAX_CONTEXT - 40)}\n… (truncated: see \`qlock status\`)`;
+export function cap(text: string): string {
+  if (Buffer.byteLength(text) <= MAX_CONTEXT) return text;
+  const room = MAX_CONTEXT - Buffer.byteLength(TRUNCATED);
+  // Cut at a byte, then drop a character the cut split in two.
+  const head = Buffer.from(text)
+    .subarray(0, room)
+    .toString('utf8')
+    .replace(/\uFFFD$/, '');
+  return head + TRUNCATED;
 }
 
 function json(value: unknown): string {

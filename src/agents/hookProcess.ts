@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 
+import { stopRunningGit } from '../git/exec.js';
 import { writeStderr, writeStdout } from '../ui/stdio.js';
 import type { AgentName, HookEvent } from './agentNames.js';
 import { runAgentHook } from './runAgentHook.js';
@@ -85,6 +86,8 @@ export async function runHookProcess(
   if (outcome.stdout) writeStdout(outcome.stdout);
   if (outcome.stderr) writeStderr(outcome.stderr);
   if (timedOut) {
+    // A git that hangs (a stuck network file system, a blocked lock) must not outlive the hook.
+    stopRunningGit();
     // Something still runs: leave at once. A read of a stdin the agent never closed blocks a
     // thread-pool thread, and Node's exit waits for those threads: only a signal ends the
     // process then (status 137, which every agent treats as a failed hook that blocks nothing).

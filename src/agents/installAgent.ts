@@ -10,8 +10,10 @@ import { messages } from '../ui/messages.js';
 import { type AgentName, isAgentName } from './agentNames.js';
 import { agentTargets, codexHome, hooksTarget, type Scope } from './agentTargets.js';
 import { codexTrustEntries, type CodexTrustEntry } from './codexTrust.js';
+import { ourCommands } from './configEdits.js';
 import { readJsonConfig } from './configFile.js';
 import { excludeCreated, unexcludeRemoved } from './gitExclude.js';
+import { readInstallRecords, updateInstallRecords } from './installRecords.js';
 import { type Change, ChangePlan, type Part } from './planChanges.js';
 import { entriesToml, TOML_BEGIN } from './tomlBlock.js';
 
@@ -177,6 +179,21 @@ async function otherCodexUsers(dir: string): Promise<string[]> {
   });
 }
 
+/**
+ * Claude Code, Gemini CLI and Codex CLI run the hooks of the user-level and the project-level
+ * config both: qlock's hooks in both would brief the model twice and refuse each write twice.
+ * The file of the other scope that already holds qlock's hooks for this agent, if any.
+ */
+function otherScopeHooks(agent: AgentName, scope: Scope, dir: string, env: NodeJS.ProcessEnv) {
+  if (agent === 'q' || agent === 'kiro') return undefined; // a workspace agent file replaces the user's
+  const other: Scope = scope === 'global' ? 'project' : 'global';
+  const otherDir = scope === 'global' ? findProject(dir)?.worktreeRoot : dir;
+  if (!otherDir) return undefined;
+  const file = hooksTarget(agent, { scope: other, dir: otherDir, env }).file;
+  const ours = ourCommands(readHookFile(file)).some((c) => c.includes(`agent-hook ${agent} `));
+  return ours ? { file, scope: other } : undefined;
+}
+
 async function run(
   action: 'install' | 'uninstall',
   options: AgentInstallOptions,
@@ -185,10 +202,14 @@ async function run(
   const env = options.env ?? process.env;
   const dir = realDir(options.dir);
   const targets = agentTargets(options.agent, { scope: options.scope, dir, env });
-  const plan = new ChangePlan();
+  const plan = new ChangePlan(readInstallRecords(env));
   let trust: CodexTrustReport | undefined;
   if (action === 'install') {
     plan.install(targets, parts);
+    const twice = parts.includes('hooks')
+      ? otherScopeHooks(options.agent, options.scope, dir, env)
+      : undefined;
+    if (twice) plan.notes.push(messages.agentHooksTwice(options.agent, twice.file, twice.scope));
     if (options.agent === 'codex' && parts.includes('hooks'))
       trust = planCodexTrust(
         plan,
@@ -210,6 +231,7 @@ async function run(
       planCodexUntrust(plan, hooksTarget('codex', { ...options, dir, env }).file, env);
   }
   plan.commit(stopAt(options, dir));
+  updateInstallRecords(env, plan.records);
   const result = report(action, options, dir, plan);
   if (trust) result.codexTrust = trust;
   if (options.scope === 'project') {
@@ -273,10 +295,10 @@ export async function installAgentForSession(
   });
 }
 
-/** Reads qlock's hook commands in an agent's hook file (doctor). */
+/** Reads qlock's hook commands in an agent's hook file (doctor; comments are fine to read). */
 export function readHookFile(file: string): unknown {
   try {
-    return readJsonConfig(file).value;
+    return readJsonConfig(file, { comments: true }).value;
   } catch {
     return undefined;
   }

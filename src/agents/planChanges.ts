@@ -1,6 +1,7 @@
 import { QlockError } from '../errors.js';
 import { messages } from '../ui/messages.js';
 import type { Target } from './agentTargets.js';
+import { emptyContainers, hasQlockEntries } from './configEdits.js';
 import {
   type ConfigText,
   deleteConfigFile,
@@ -9,13 +10,15 @@ import {
   readJsonConfig,
   writeConfigText,
 } from './configFile.js';
+import type { FileRecord, InstallRecords } from './installRecords.js';
 import { splitBlock, type TomlEntries, updateBlock, userDefines } from './tomlBlock.js';
 
 /**
  * Install and uninstall in two steps: first every file's new text is computed (any problem, such
  * as a file that is not plain JSON, stops everything before a single byte is written), then the
  * files are written. A file qlock's removal leaves with nothing but what qlock would have created
- * is deleted.
+ * is deleted, unless the install records say it was the user's (installRecords.ts), which also
+ * name the user's empty containers that the removal must leave in place.
  */
 
 export type Part = 'hooks' | 'mcp';
@@ -52,6 +55,15 @@ function shapeError(file: string, error: unknown): never {
 export class ChangePlan {
   readonly files: FilePlan[] = [];
   readonly notes: string[] = [];
+  /** Config file (real path) → its new install record, or null to forget it. */
+  readonly records = new Map<string, FileRecord | null>();
+
+  private readonly known: InstallRecords;
+
+  /** `known`: what earlier installs recorded (installRecords.ts). */
+  constructor(known: InstallRecords = {}) {
+    this.known = known;
+  }
 
   /** The plan of `file`, reading it the first time (TOML edits to one file are chained). */
   private planFor(file: string, what: string[]): FilePlan {
@@ -86,9 +98,21 @@ export class ChangePlan {
           });
         continue;
       }
-      const config = readJsonConfig(target.file);
+      const config = readJsonConfig(target.file, { comments: target.comments === true });
       const fresh = !config.exists || !config.text.trim();
+      // What the file was before qlock first wrote to it; a file qlock is already in keeps its record.
       const value = fresh ? target.skeleton() : config.value;
+      if (!hasQlockEntries(config.value)) {
+        const record: FileRecord = {
+          existed: config.exists,
+          ...(config.exists && fresh ? { blank: config.text } : {}),
+          keep: emptyContainers(fresh ? value : config.value),
+          ...(fresh && Object.keys(value).length ? { skeleton: structuredClone(value) } : {}),
+        };
+        this.records.set(config.real, record.existed || record.skeleton ? record : null);
+      }
+      if (fresh && target.skeletonFrom)
+        this.notes.push(messages.agentFromUserAgent(target.skeletonFrom));
       try {
         if (parts.includes('hooks')) this.notes.push(...(target.hooks?.install(value) ?? []));
         if (parts.includes('mcp')) this.notes.push(...(target.mcp?.install(value) ?? []));
@@ -115,22 +139,34 @@ export class ChangePlan {
           this.editToml(target.file, what, (e) => ({ ...e, mcp: undefined }));
         continue;
       }
-      const config = readJsonConfig(target.file);
+      const config = readJsonConfig(target.file, { comments: target.comments === true });
       if (!config.exists) {
         this.files.push({ file: target.file, config, change: 'absent', holds: what });
         continue;
       }
       const value = config.value;
       const before = JSON.stringify(value);
+      const record = this.known[config.real];
+      const keep = (p: string) => record?.keep.includes(p) === true;
       try {
-        if (parts.includes('hooks')) target.hooks?.uninstall(value);
-        if (parts.includes('mcp')) target.mcp?.uninstall(value);
+        if (parts.includes('hooks')) target.hooks?.uninstall(value, keep);
+        if (parts.includes('mcp')) target.mcp?.uninstall(value, keep);
       } catch (error) {
         shapeError(target.file, error);
       }
       const removed = JSON.stringify(value) !== before;
-      // Only a file qlock changed now can be deleted: never a user's file that merely looks empty.
-      const next = removed && target.leftover(value) ? undefined : printJsonConfig(config, value);
+      // Only a file qlock changed now can be deleted: never a user's file that merely looks empty,
+      // nor one that was there before qlock wrote to it.
+      const asCreated =
+        removed &&
+        (target.leftover(value) ||
+          (record?.skeleton !== undefined &&
+            JSON.stringify(value) === JSON.stringify(record.skeleton)));
+      let next: string | undefined;
+      if (asCreated && !record?.existed) next = undefined;
+      else if (asCreated && record?.blank !== undefined) next = record.blank;
+      else next = printJsonConfig(config, value);
+      if (removed && !hasQlockEntries(value)) this.records.set(config.real, null);
       this.files.push({
         file: target.file,
         config,

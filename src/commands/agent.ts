@@ -73,6 +73,11 @@ export function renderAgent(result: AgentResult): string {
     const painted = f.change === 'unchanged' ? c.dim(word.padEnd(11)) : c.green(word.padEnd(11));
     lines.push(`  ${painted} ${f.file}${f.holds.length ? ` (${f.holds.join(', ')})` : ''}`);
   }
+  if (
+    result.action === 'uninstall' &&
+    !result.files.some((f) => f.change === 'deleted' || f.change === 'updated')
+  )
+    lines.push(messages.agentNothingToRemove(result.agent));
   if (result.excluded.length)
     lines.push(
       result.action === 'install'

@@ -1,3 +1,5 @@
+import type { ChildProcess } from 'node:child_process';
+
 import { GitError } from '../errors.js';
 import { createDebug } from '../ui/debug.js';
 
@@ -9,6 +11,25 @@ const debug = createDebug('git');
  * pre-write checks) would otherwise pay on every run.
  */
 const childProcess = () => process.getBuiltinModule('node:child_process');
+
+/**
+ * The git processes running now. Kept on globalThis so that every copy of this module (each
+ * fast-path bundle carries one, beside dist/) shares the one list.
+ */
+const RUNNING = Symbol.for('qlock.git.running');
+function running(): Set<ChildProcess> {
+  const holder = globalThis as { [RUNNING]?: Set<ChildProcess> };
+  return (holder[RUNNING] ??= new Set());
+}
+
+/**
+ * Stops every git this process started that is still running (SIGTERM: git removes its lock files).
+ * For a process that gives up on its work and leaves (an agent hook out of time): a hung git must
+ * not outlive it, one more each time the hook runs.
+ */
+export function stopRunningGit(): void {
+  for (const child of running()) child.kill('SIGTERM');
+}
 
 /**
  * Every git call goes through here, with an explicit cwd and a clean environment.
@@ -108,11 +129,16 @@ export function gitBuffer(
       env: options.env ?? cleanGitEnv(),
       stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     });
+    running().add(child);
+    child.on('exit', () => running().delete(child));
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout!.on('data', (d: Buffer) => out.push(d));
     child.stderr!.on('data', (d: Buffer) => err.push(d));
-    child.on('error', (error) => reject(new GitError(args, null, error.message, options.cwd)));
+    child.on('error', (error) => {
+      running().delete(child);
+      reject(new GitError(args, null, error.message, options.cwd));
+    });
     let timedOut = false;
     const timer =
       options.timeoutMs === undefined

@@ -2,7 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 
 import { init } from '../../src/commands/init.js';
 import { newSession } from '../../src/commands/new.js';
@@ -11,7 +11,15 @@ import { acquireLocks } from '../../src/locks/acquireLocks.js';
 import { findProject } from '../../src/project/findProject.js';
 import { readRegistry } from '../../src/store/registry.js';
 import { payload } from '../fixtures/agents/payloads.js';
-import { BIN, makeRepo, runQlock, type RunResult, testContext } from '../helpers/repo.js';
+import {
+  BIN,
+  makeRepo,
+  runQlock,
+  type RunResult,
+  tempDir,
+  testContext,
+  waitFor,
+} from '../helpers/repo.js';
 
 /**
  * The built CLI fed each agent's documented hook payloads (test/fixtures/agents/payloads), as the
@@ -96,6 +104,12 @@ const WRITES: WriteCase[] = [
     event: 'pre-tool',
     fixture: 'claude.PreToolUse.MultiEdit',
     vars: file('src/a.txt'),
+  },
+  {
+    agent: 'claude',
+    event: 'pre-tool',
+    fixture: 'claude.PreToolUse.NotebookEdit',
+    vars: file('src/n.ipynb'),
   },
   {
     agent: 'claude',
@@ -445,6 +459,18 @@ describe('qlock agent-hook: context for the model', () => {
     });
     await sendNote(s.stateDir, 'fb', 'fourth note');
     expect((await ask('q', 'q.userPromptSubmit')).stdout).toContain('fourth note');
+    await sendNote(s.stateDir, 'fb', 'fifth note');
+    const kiro = await ask('kiro', 'kiro.userPromptSubmit');
+    expect(kiro.stdout).toMatch(/since your last prompt:\n- note from fb: fifth note/);
+    // Nothing new: every agent gets nothing at all (no empty JSON either).
+    for (const [agent, fixture] of [
+      ['q', 'q.userPromptSubmit'],
+      ['kiro', 'kiro.userPromptSubmit'],
+      ['claude', 'claude.UserPromptSubmit'],
+      ['gemini', 'gemini.BeforeAgent'],
+      ['codex', 'codex.UserPromptSubmit'],
+    ] as const)
+      expect(await ask(agent, fixture), fixture).toEqual({ code: 0, stdout: '', stderr: '' });
   });
 
   it('each prompt: main moved, and which of my files it touched', async () => {
@@ -541,6 +567,63 @@ describe('qlock agent-hook: never in the way', () => {
     expect(code === 0 || signal === 'SIGKILL', `${code} ${signal}`).toBe(true);
     expect(stdout).toBe('');
     expect(stderr).toContain('gave up after 300 ms');
+  });
+
+  it('stops a git that hangs when its time is up, and lets the agent go on', async () => {
+    const s = await twoSessions();
+    // fb changed src/a.txt: a write of it makes the hook ask git about fb's copy.
+    fs.appendFileSync(path.join(s.fb, 'src/a.txt'), 'b was here\n');
+    const bin = tempDir('qlock-hung-git');
+    const pidFile = path.join(bin, 'pids');
+    fs.writeFileSync(
+      path.join(bin, 'git'),
+      `#!${process.execPath}\nrequire('fs').appendFileSync(${JSON.stringify(pidFile)}, process.pid + '\\n');\nsetInterval(() => {}, 1000);\n`,
+      { mode: 0o755 },
+    );
+    const pids = () =>
+      fs.existsSync(pidFile)
+        ? fs.readFileSync(pidFile, 'utf8').split('\n').filter(Boolean).map(Number)
+        : [];
+    onTestFinished(() => {
+      for (const pid of pids()) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // gone, as it should be
+        }
+      }
+    });
+    /** Running (a zombie waiting for its parent to be reaped counts as gone). */
+    const running = (pid: number) => {
+      try {
+        process.kill(pid, 0);
+      } catch {
+        return false;
+      }
+      try {
+        return !/^\d+ \(.*\) Z/.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
+      } catch {
+        return true;
+      }
+    };
+    const env = {
+      PATH: `${bin}${path.delimiter}${process.env.PATH ?? ''}`,
+      QLOCK_AGENT_HOOK_TIMEOUT_MS: '500',
+    };
+    const cases: [string, string, Record<string, string>][] = [
+      ['pre-tool', 'claude.PreToolUse.Edit', file('src/a.txt')(s)],
+      ['session-start', 'claude.SessionStart', { cwd: s.fa, home: s.home }],
+    ];
+    for (const [event, fixture, vars] of cases) {
+      const r = await hook(s, 'claude', event, payload(fixture, vars), env);
+      expect(r.code, `${event}: ${r.stderr}`).toBe(0);
+      expect(r.stdout, event).toBe('');
+      expect(r.stderr, event).toContain('gave up after 500 ms');
+    }
+    const started = pids();
+    expect(started.length).toBeGreaterThanOrEqual(2);
+    // The hook stopped the git it started: none is left behind.
+    await waitFor(() => started.every((pid) => !running(pid)), 5000);
   });
 
   it('fails open with a note when qlock itself has a problem (bad config)', async () => {

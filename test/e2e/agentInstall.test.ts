@@ -101,7 +101,14 @@ describe('qlock agent install (built CLI)', () => {
     const removed = await runQlock(['agent', 'uninstall', 'gemini'], { cwd: fa, env });
     expect(removed.code).toBe(0);
     expect(removed.stdout).toContain('deleted');
+    expect(removed.stdout).not.toContain('nothing to remove');
     expect(fs.existsSync(path.join(fa, '.gemini'))).toBe(false);
+    // Again: nothing of qlock's is left, and it says so.
+    const twice = await runQlock(['agent', 'uninstall', 'gemini'], { cwd: fa, env });
+    expect(twice.code).toBe(0);
+    expect(twice.stdout).toContain(
+      "nothing to remove: none of qlock's Gemini CLI entries were there",
+    );
   });
 
   it('codex: says exactly how to trust the hooks, and --trust records it', async () => {

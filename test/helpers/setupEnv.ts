@@ -41,6 +41,7 @@ fs.writeFileSync(
 Object.assign(process.env, {
   HOME: home,
   XDG_CONFIG_HOME: path.join(home, '.config'),
+  XDG_STATE_HOME: path.join(home, '.local', 'state'),
   GIT_CONFIG_GLOBAL: gitconfig,
   GIT_CONFIG_NOSYSTEM: '1',
   GIT_AUTHOR_DATE: '2026-01-01T00:00:00Z',

@@ -154,14 +154,87 @@ describe('qlock agent install / uninstall, project level', () => {
   });
 
   it('refuses a config that is not plain JSON and changes nothing anywhere', async () => {
+    // Claude Code itself ignores a settings file with a comment in it, hooks and all.
+    const dir = tempDir('dir');
+    const file = path.join(dir, '.claude/settings.local.json');
+    fs.mkdirSync(path.dirname(file));
+    fs.writeFileSync(file, '{\n  // my settings\n  "model": "opus"\n}\n');
+    const before = snapshot(dir);
+    await expect(installAgent(options('claude', dir, tempDir('home')))).rejects.toThrow(QlockError);
+    await expect(installAgent(options('claude', dir, tempDir('home')))).rejects.toThrow(
+      /not plain JSON/,
+    );
+    expect(snapshot(dir)).toEqual(before);
+    // Gemini CLI reads comments, but not a syntax error.
+    const gemini = path.join(dir, '.gemini/settings.json');
+    fs.mkdirSync(path.dirname(gemini));
+    fs.writeFileSync(gemini, '{\n  // my settings\n  "theme": "dark",\n}\n');
+    const broken = snapshot(dir);
+    await expect(installAgent(options('gemini', dir, tempDir('home')))).rejects.toThrow(
+      /not valid JSON with comments/,
+    );
+    expect(snapshot(dir)).toEqual(broken);
+  });
+
+  it('gemini: keeps the comments of settings.json (Gemini CLI reads them) and restores it byte for byte', async () => {
     const dir = tempDir('dir');
     const file = path.join(dir, '.gemini/settings.json');
     fs.mkdirSync(path.dirname(file));
-    fs.writeFileSync(file, '{\n  // my settings\n  "theme": "dark"\n}\n');
+    const text = [
+      '// my Gemini settings',
+      '{',
+      '  "general": {',
+      '    "vimMode": true // always',
+      '  },',
+      '  /* hooks of the team */',
+      '  "hooks": {',
+      '    "BeforeTool": [',
+      '      {',
+      '        "matcher": "write_file",',
+      '        "hooks": [{ "type": "command", "command": "./check.sh" }]',
+      '      }',
+      '    ]',
+      '  },',
+      '  "theme": "dark" // the best',
+      '}',
+      '',
+    ].join('\n');
+    fs.writeFileSync(file, text);
+    const home = tempDir('home');
+
+    await installAgent(options('gemini', dir, home));
+    const added = fs.readFileSync(file, 'utf8');
+    for (const comment of [
+      '// my Gemini settings',
+      '// always',
+      '/* hooks of the team */',
+      '// the best',
+    ])
+      expect(added).toContain(comment);
+    const value = JSON.parse(added.replace(/\/\/.*$|\/\*.*?\*\//gm, '')) as {
+      hooks: Record<string, { matcher?: string }[]>;
+      mcpServers: Record<string, unknown>;
+    };
+    expect(value.hooks.BeforeTool!.map((g) => g.matcher)).toEqual([
+      'write_file',
+      'write_file|replace|run_shell_command',
+    ]);
+    expect(Object.keys(value.mcpServers)).toEqual(['qlock']);
+    expect(added).toContain('  "theme": "dark", // the best\n');
+    expect((await installAgent(options('gemini', dir, home))).files[0]!.change).toBe('unchanged');
+
+    await uninstallAgent(options('gemini', dir, home));
+    expect(fs.readFileSync(file, 'utf8')).toBe(text);
+  });
+
+  it('gemini: refuses, changing nothing, when qlock would lose a comment', async () => {
+    const dir = tempDir('dir');
+    const file = path.join(dir, '.gemini/settings.json');
+    fs.mkdirSync(path.dirname(file));
+    fs.writeFileSync(file, '{ "mcpServers": { /* none yet */ } }\n');
     const before = snapshot(dir);
-    await expect(installAgent(options('gemini', dir, tempDir('home')))).rejects.toThrow(QlockError);
     await expect(installAgent(options('gemini', dir, tempDir('home')))).rejects.toThrow(
-      /not plain JSON/,
+      /has comments where qlock's entries go/,
     );
     expect(snapshot(dir)).toEqual(before);
   });
@@ -250,6 +323,29 @@ describe('codex in linked worktrees', () => {
 });
 
 describe('qlock agent install --global', () => {
+  it('says so when qlock’s hooks end up in both the user and the project config', async () => {
+    const repo = makeRepo();
+    const home = tempDir('home');
+    const global = { ...options('claude', repo.root, home), scope: 'global' as const };
+    expect((await installAgent(global)).notes).toEqual([]);
+    const project = await installAgent(options('claude', repo.root, home));
+    expect(project.notes.join('\n')).toContain(
+      `also in ${path.join(home, '.claude/settings.json')}, and Claude Code runs both`,
+    );
+    expect(project.notes.join('\n')).toContain('qlock agent uninstall claude --global');
+    // And the other way round, from inside the project.
+    await uninstallAgent(global);
+    const again = await installAgent({ ...global, dir: path.join(repo.root, 'src') });
+    expect(again.notes.join('\n')).toContain(
+      `also in ${path.join(repo.root, '.claude/settings.local.json')}`,
+    );
+    // Q's project agent file replaces the user's: no such note.
+    await installAgent({ ...options('q', repo.root, home), scope: 'global' });
+    expect((await installAgent(options('q', repo.root, home))).notes.join('\n')).not.toContain(
+      'runs both',
+    );
+  });
+
   it('claude: user settings and ~/.claude.json, restored byte for byte', async () => {
     const home = tempDir('home');
     copyFixture('home', home);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { parseHookEvent } from '../../src/agents/agentNames.js';
-import { contextOutcome, denyOutcome, warnOutcome } from '../../src/agents/hookOutput.js';
+import { cap, contextOutcome, denyOutcome, warnOutcome } from '../../src/agents/hookOutput.js';
 
 describe('what each agent gets', () => {
   it('context: plain stdout for Q, Kiro and Claude; JSON additionalContext for Gemini and Codex', () => {
@@ -66,5 +66,18 @@ describe('what each agent gets', () => {
     expect(parseHookEvent('gemini', 'AfterTool')).toBe('post-tool');
     expect(parseHookEvent('claude', 'session-start')).toBe('session-start');
     expect(parseHookEvent('codex', 'Stop')).toBeUndefined();
+  });
+});
+
+describe('cap', () => {
+  it('keeps context under Q’s 10 KiB output limit in bytes, not characters', () => {
+    expect(cap('short — fine')).toBe('short — fine');
+    const long = '- src/é.ts: b — do not edit\n'.repeat(400); // 28 chars, 33 bytes a line
+    expect(long.length).toBeLessThan(12_000);
+    const capped = cap(long);
+    expect(Buffer.byteLength(capped)).toBeLessThanOrEqual(9000);
+    expect(capped).toMatch(/\n… \(truncated: see `qlock status`\)$/);
+    expect(capped).not.toContain('\uFFFD');
+    expect(long.startsWith(capped.slice(0, -40))).toBe(true);
   });
 });

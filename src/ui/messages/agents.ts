@@ -46,6 +46,12 @@ export const agentMessages = {
   agentConfigNotJson: (file: string, reason: string) =>
     `${file} is not plain JSON (${reason}), so qlock will not rewrite it.\n` +
     `Fix it (comments are not allowed), or add qlock's entries by hand; nothing was changed.`,
+  agentConfigNotJsonc: (file: string, reason: string) =>
+    `${file} is not valid JSON with comments (${reason}), so qlock will not rewrite it.\n` +
+    `Fix it, or add qlock's entries by hand; nothing was changed.`,
+  agentConfigComments: (file: string) =>
+    `${file} has comments where qlock's entries go that a rewrite would lose (e.g. inside a one-line object or array), so nothing was changed.\n` +
+    "Move those comments, or add qlock's entries by hand.",
   agentConfigShape: (file: string, reason: string) =>
     `${file} has an unexpected shape (${reason}); nothing was changed.\nFix that key, then run the command again.`,
   agentConfigUnwritable: (file: string, reason: string) =>
@@ -68,6 +74,13 @@ export const agentMessages = {
     scope === 'global'
       ? `qlock's ${title(agent)} hooks are removed from your user-level configuration:`
       : `qlock's ${title(agent)} hooks are removed from ${dir}:`,
+  agentFromUserAgent: (file: string) =>
+    `It starts as a copy of your default agent ${file} (this file replaces it in this directory).`,
+  agentHooksTwice: (agent: string, file: string, otherScope: string) =>
+    `qlock's ${title(agent)} hooks are also in ${file}, and ${title(agent)} runs both: each briefing and refusal would come twice. ` +
+    `Keep one: \`qlock agent uninstall ${agent}${otherScope === 'global' ? ' --global' : ''}\`${otherScope === 'global' ? '' : ' (in that worktree)'}.`,
+  agentNothingToRemove: (agent: string) =>
+    `  nothing to remove: none of qlock's ${title(agent)} entries were there.`,
   agentExcluded: (patterns: string[]) =>
     `Listed in the repository's info/exclude (machine-specific, never committed): ${patterns.join(', ')}`,
   agentUnexcluded: (patterns: string[]) =>
@@ -77,7 +90,7 @@ export const agentMessages = {
     switch (agent) {
       case 'q':
         return [
-          `Start \`q chat\` ${where}: the hooks are in the default agent (q_cli_default), which keeps the built-in tools and resources.`,
+          `Start \`q chat\` ${where}: the hooks are in the default agent (q_cli_default), which keeps the default agent's tools and resources.`,
           'If you chose another default agent (`q settings chat.defaultAgent`), start with `q chat --agent q_cli_default`.',
         ];
       case 'kiro':

@@ -27,7 +27,18 @@ export interface ClientProfile {
   api: ApiKind;
   /** Writes the user-level configuration into a fresh HOME. */
   writeUserConfig(home: string, trustedProjects: string[]): void;
-  args(prompt: string, origin: string): string[];
+  /**
+   * The command line. `editedHooks`: a test changed a hook `qlock agent install` wrote, so a
+   * client that runs only hooks it trusts (Codex) must be told to run it anyway.
+   */
+  args(prompt: string, origin: string, editedHooks?: boolean): string[];
+  /** The file holding the hooks `qlock agent install` wrote (`a`: the session, `root`: main). */
+  hooksFile(a: string, root: string): string;
+  /**
+   * A project config of the user's that `qlock agent install` merges its hooks into (path
+   * relative to the session's worktree), so every run also proves the client reads the result.
+   */
+  projectConfig?: { file: string; text: string };
   env(origin: string): NodeJS.ProcessEnv;
   /** The stand-in's SCRIPT that makes the model write a file with this client's write tool. */
   writeScript(intent: WriteIntent): unknown;
@@ -52,6 +63,7 @@ const claude: ClientProfile = {
   // Nothing is needed: `-p` mode runs project hooks without a trust prompt.
   writeUserConfig() {},
   args: (prompt) => ['-p', prompt, '--output-format', 'json', '--permission-mode', 'acceptEdits'],
+  hooksFile: (a) => path.join(a, '.claude', 'settings.local.json'),
   env: (origin) => ({
     ANTHROPIC_BASE_URL: origin,
     ANTHROPIC_API_KEY: 'test',
@@ -102,6 +114,20 @@ const gemini: ClientProfile = {
     '--output-format',
     'json',
   ],
+  hooksFile: (a) => path.join(a, '.gemini', 'settings.json'),
+  // Gemini reads comments in its settings; qlock keeps them, and Gemini still runs the hooks.
+  projectConfig: {
+    file: '.gemini/settings.json',
+    text: [
+      "// The project's Gemini settings: qlock merges its hooks in and keeps these comments.",
+      '{',
+      '  "privacy": {',
+      '    "usageStatisticsEnabled": false // no usage statistics',
+      '  }',
+      '}',
+      '',
+    ].join('\n'),
+  },
   // GEMINI_CLI_TRUST_WORKSPACE: an untrusted folder exits 55, and --skip-trust drops project hooks.
   env: (origin) => ({
     GOOGLE_GEMINI_BASE_URL: origin,
@@ -179,13 +205,16 @@ const codex: ClientProfile = {
     fs.mkdirSync(path.join(home, '.codex'), { recursive: true });
     fs.writeFileSync(path.join(home, '.codex', 'config.toml'), lines.join('\n'));
   },
-  args: (prompt, origin) => [
+  args: (prompt, origin, editedHooks) => [
     'exec',
+    ...(editedHooks ? ['--dangerously-bypass-hook-trust'] : []),
     '--json',
     '-c',
     `model_providers.mock.base_url=${JSON.stringify(`${origin}/v1`)}`,
     prompt,
   ],
+  // Codex reads a linked worktree's hooks from the main checkout.
+  hooksFile: (_a, root) => path.join(root, '.codex', 'hooks.json'),
   env: () => ({ MOCK_API_KEY: 'test' }),
   // Paths in the patch as the model writes them: relative to the cwd.
   writeScript: (intent) => ({ name: 'apply_patch', input: patchFor(intent) }),

@@ -52,12 +52,13 @@ export function realClientSuite(name: ClientName): void {
         );
     }, INSTALL_TIMEOUT_MS + 60_000);
 
-    const run = (world: World, script: unknown, prompt?: string) =>
+    const run = (world: World, script: unknown, prompt?: string, editedHooks?: boolean) =>
       runClient(client, profile, {
         cwd: world.a,
         homeTemplate: world.home,
         script,
         prompt,
+        editedHooks,
       });
 
     it(
@@ -78,16 +79,26 @@ export function realClientSuite(name: ClientName): void {
           'rewrite src/b.txt',
         );
 
-        // The session-start briefing reached the model before its first turn: who else works here
-        // and what they hold.
-        expect(result.firstTurnText, describeRun(result)).toContain('feature-b');
-        expect(result.firstTurnText).toContain('src/b.txt');
+        // The session-start briefing reached the model before its first turn: which session it is,
+        // who else works here and what they hold (the prompt names src/b.txt too: match the
+        // briefing's own lines).
+        expect(result.firstTurnText, describeRun(result)).toContain(
+          'you are working in session "feature-a"',
+        );
+        expect(result.firstTurnText).toMatch(/- feature-b \(active, branch qlock\/feature-b\)/);
+        expect(result.firstTurnText).toMatch(
+          /- src\/b\.txt: feature-b \(reason: renaming the b API/,
+        );
 
         expect(read(world.a, 'src/b.txt'), describeRun(result)).toBe(before);
-        // The tool result is what the model reads about its refused write: it names the holder.
+        // The tool result is what the model reads about its refused write: it names the holder,
+        // the reason and the way forward.
         const refusal = result.toolResults.find((text) => text.includes('feature-b'));
         expect(refusal, describeRun(result)).toBeDefined();
-        expect(refusal).toContain('src/b.txt');
+        expect(refusal).toContain(
+          'src/b.txt is locked by session feature-b (reason: renaming the b API',
+        );
+        expect(refusal).toContain('qlock unlock src/b.txt');
       },
       testTimeout(1),
     );
@@ -107,7 +118,9 @@ export function realClientSuite(name: ClientName): void {
 
         expect(read(world.a, 'src/b.txt'), describeRun(result)).toBe(before);
         expect(
-          result.toolResults.find((text) => text.includes('feature-b')),
+          result.toolResults.find((text) =>
+            text.includes('src/b.txt is locked by session feature-b'),
+          ),
           describeRun(result),
         ).toBeDefined();
       },
@@ -139,6 +152,39 @@ export function realClientSuite(name: ClientName): void {
     );
 
     it(
+      'warns the model, without blocking, when it writes a file another session is changing',
+      async () => {
+        const world = await makeWorld(profile);
+        // feature-b's uncommitted work on src/a.txt; nobody holds a lock.
+        fs.writeFileSync(
+          path.join(world.b, 'src/a.txt'),
+          'a1 changed by feature-b\n' + lines('a', 20).slice(3),
+        );
+        const before = read(world.a, 'src/a.txt');
+        const content = 'rewritten by the agent\n';
+
+        const result = await run(
+          world,
+          profile.writeScript({
+            abs: path.join(world.a, 'src/a.txt'),
+            rel: 'src/a.txt',
+            content,
+            before,
+          }),
+          'rewrite src/a.txt',
+        );
+
+        expect(read(world.a, 'src/a.txt'), describeRun(result)).toBe(content);
+        // The soft warning reached the model with the result of its write (Claude and Codex:
+        // PreToolUse additionalContext; Gemini: AfterTool's).
+        expect(result.turnTexts.slice(1).join('\n'), describeRun(result)).toMatch(
+          /src\/a\.txt is also being changed by session "feature-b"/,
+        );
+      },
+      testTimeout(1),
+    );
+
+    it(
       'tells the model at the next prompt that main moved under its changes, and only once',
       async () => {
         const world = await makeWorld(profile);
@@ -147,26 +193,29 @@ export function realClientSuite(name: ClientName): void {
           path.join(world.a, 'src/a.txt'),
           'a1 changed by feature-a\n' + lines('a', 20).slice(3),
         );
-        // The session is under way (its hooks have run) when main moves.
-        const earlier = await run(world, profile.idleScript, 'hello');
-        expect(earlier.code, describeRun(earlier)).toBe(0);
-        expect(earlier.turnTexts.join('\n')).not.toMatch(MAIN_MOVED);
+        // main moves once the session has started (its briefing is written): a commit in the main
+        // worktree touching the file feature-a changed. So only the prompt hook can tell.
+        const onMain = world.repo.write('main-a.txt', lines('a', 19) + 'a20 changed on main\n');
+        const restore = world.afterSessionStart(
+          `cd ${JSON.stringify(world.root)} && mv main-a.txt src/a.txt && ` +
+            "git commit -q --no-verify -m 'main: change a20' src/a.txt",
+        );
+        const moved = await run(world, profile.idleScript, 'next step', true);
+        restore();
+        expect(moved.code, describeRun(moved)).toBe(0);
+        expect(fs.existsSync(onMain), 'the hook moved main').toBe(false);
+        expect(world.repo.git(['log', '-1', '--format=%s', 'main'])).toBe('main: change a20');
+        // The prompt's digest ("… since your last prompt:") names the file.
+        expect(moved.turnTexts.join('\n'), describeRun(moved)).toMatch(
+          /since your last prompt:\n(?:- [^\n]*\n)*- main moved[^\n]*src\/a\.txt/,
+        );
 
-        // main moves: a commit in the main worktree touching the file feature-a changed.
-        world.repo.write('src/a.txt', lines('a', 19) + 'a20 changed on main\n');
-        world.repo.commitAll('main: change a20');
-
-        // A headless run is one prompt, so "the next prompt" is the next run, in the same session.
-        const next = await run(world, profile.idleScript, 'next step');
-        expect(next.code, describeRun(next)).toBe(0);
-        expect(next.turnTexts.join('\n'), describeRun(next)).toMatch(MAIN_MOVED);
-
-        // Delivered once: the prompt after that does not hear it again.
+        // Delivered once: neither the next briefing nor the next prompt repeats it.
         const after = await run(world, profile.idleScript, 'and the next');
         expect(after.code, describeRun(after)).toBe(0);
         expect(after.turnTexts.join('\n'), describeRun(after)).not.toMatch(MAIN_MOVED);
       },
-      testTimeout(3),
+      testTimeout(2),
     );
   });
 }

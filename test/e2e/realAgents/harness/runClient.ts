@@ -23,6 +23,8 @@ export interface ClientRunOptions {
   timeoutMs?: number;
   /** Directories put first on PATH. */
   pathDirs?: string[];
+  /** The test changed a hook qlock installed (see ClientProfile.args). */
+  editedHooks?: boolean;
 }
 
 export interface ClientRun {
@@ -90,7 +92,10 @@ export async function runClient(
   fs.cpSync(options.homeTemplate, home, { recursive: true });
   const mock = await startMockApi(profile.api, options.script, runDir);
   const env = clientEnv(home, profile.env(mock.origin), options.pathDirs);
-  const args = [...client.prefixArgs, ...profile.args(options.prompt ?? 'do it', mock.origin)];
+  const args = [
+    ...client.prefixArgs,
+    ...profile.args(options.prompt ?? 'do it', mock.origin, options.editedHooks),
+  ];
   const timeoutMs = options.timeoutMs ?? RUN_TIMEOUT_MS;
   const started = Date.now();
 

@@ -42,6 +42,12 @@ export interface World {
   qlock(args: string[], cwd: string, expectCode?: number | null): Promise<RunResult>;
   /** What `qlock agent install` printed. */
   install: RunResult;
+  /**
+   * Makes `command` run (output discarded) right after qlock's session-start hook, in the same
+   * hook command, so it happens between the session-start briefing and the first prompt's hook
+   * (each client runs the two one after the other). Returns what puts the hooks file back.
+   */
+  afterSessionStart(command: string): () => void;
 }
 
 /** Extra arguments of `qlock agent install <client>`. */
@@ -94,6 +100,11 @@ export async function makeWorld(
   const b = await created('feature-b');
 
   profile.writeUserConfig(home, [a]);
+  const own = profile.projectConfig;
+  if (own) {
+    fs.mkdirSync(path.dirname(path.join(a, own.file)), { recursive: true });
+    fs.writeFileSync(path.join(a, own.file), own.text);
+  }
   const install = await qlock(
     [
       'agent',
@@ -103,5 +114,26 @@ export async function makeWorld(
     ],
     a,
   );
-  return { repo, root: repo.root, a, b, home, binDir, qlock, install };
+  if (own) {
+    const merged = fs.readFileSync(path.join(a, own.file), 'utf8');
+    for (const comment of own.text.match(/\/\/.*$/gm) ?? [])
+      if (!merged.includes(comment))
+        throw new Error(`qlock agent install lost "${comment}" of ${own.file}:\n${merged}`);
+  }
+  const afterSessionStart = (command: string) => {
+    const file = profile.hooksFile(a, repo.root);
+    const original = fs.readFileSync(file, 'utf8');
+    // Edited as text, inside the JSON string of qlock's command: the file may hold comments.
+    const hook = / agent-hook \w+ session-start"/g;
+    if (original.match(hook)?.length !== 1)
+      throw new Error(`not one qlock session-start hook in ${file}:\n${original}`);
+    // qlock's exit status stays the hook's: the client judges the briefing by it.
+    const then = `; status=$?; { ${command} ; } >/dev/null 2>&1; exit $status`;
+    fs.writeFileSync(
+      file,
+      original.replace(hook, (m) => `${m.slice(0, -1)}${JSON.stringify(then).slice(1, -1)}"`),
+    );
+    return () => fs.writeFileSync(file, original);
+  };
+  return { repo, root: repo.root, a, b, home, binDir, qlock, install, afterSessionStart };
 }
