@@ -57,6 +57,11 @@ export const newcomerMessages = {
   doctorAgentHooksReinstalled: (agent: string, files: string[]) =>
     `reinstalled qlock's ${agent} hooks${files.length ? `: ${files.join(', ')}` : ''}`,
 
+  doctorStateUnreadableFix: (file: string) =>
+    `make ${file} a readable file again (\`ls -ld ${file}\`: its permissions, or a directory in its place); --fix does not touch it`,
+  doctorFixFailed: (fix: string | undefined, reason: string) =>
+    `${fix ? `${fix} ` : ''}(--fix failed: ${reason})`,
+
   doctorSummaryOk: () => 'Everything looks right.',
   doctorSummaryFailed: (fixable: number) =>
     fixable
