@@ -81,15 +81,20 @@ function distance(a: string, b: string): number {
 function choiceSuggestion(what: string): string {
   const match = /value '([^']*)' is invalid .*Allowed choices are (.+)\.$/.exec(what);
   if (!match) return '';
-  const typed = match[1]!;
+  const best = nearest(match[1]!, match[2]!.split(', '));
+  return best ? `(Did you mean ${best}?)` : '';
+}
+
+/** The choice nearest to what was typed, when it is a near miss; else undefined. */
+export function nearest(typed: string, choices: readonly string[]): string | undefined {
   let best: string | undefined;
   let bestDistance = Infinity;
-  for (const choice of match[2]!.split(', ')) {
+  for (const choice of choices) {
     const dist = distance(typed, choice);
     if (dist < bestDistance && (choice.length - dist) / choice.length > 0.6) {
       best = choice;
       bestDistance = dist;
     }
   }
-  return best ? `(Did you mean ${best}?)` : '';
+  return best;
 }
