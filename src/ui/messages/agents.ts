@@ -1,4 +1,5 @@
 /** Messages of the agents area (see src/ui/messages.ts). */
+import { shellArg } from './locks.js';
 
 const AGENT_TITLES: Record<string, string> = {
   q: 'Amazon Q CLI',
@@ -145,7 +146,7 @@ export const agentMessages = {
     `qlock: blocked — ${lines.join('; ')}.\n` +
     `Do not change ${paths.length > 1 ? 'these files' : 'this file'} now (not with another tool either): continue with other work, ` +
     `or ask the user to coordinate with ${some(sessions.map((s) => `"${s}"`))}. ` +
-    `The holder releases it with \`qlock unlock ${paths[0]}\`; the user can break it with \`qlock unlock ${paths[0]} --force\` (the holder is told).`,
+    `The holder releases it with \`qlock unlock ${shellArg(paths[0]!)}\`; the user can break it with \`qlock unlock ${shellArg(paths[0]!)} --force\` (the holder is told).`,
   hookWarnLocked: (lines: string[]) =>
     `qlock: heads-up — ${lines.join('; ')}. Coordinate before changing it (\`qlock who <path>\`).`,
   hookWarnOverlap: (items: { path: string; sessions: string[] }[]) =>
@@ -155,7 +156,7 @@ export const agentMessages = {
           `${i.path} is also being changed by session ${some(i.sessions.map((s) => `"${s}"`))}`,
       )
       .join('; ')} (uncommitted or unmerged work). ` +
-    `Changing it too will likely conflict at merge time: keep the change small and tell the user, or coordinate (\`qlock who ${items[0]?.path ?? ''}\`, \`qlock conflicts\`).`,
+    `Changing it too will likely conflict at merge time: keep the change small and tell the user, or coordinate (\`qlock who ${shellArg(items[0]?.path ?? '')}\`, \`qlock conflicts\`).`,
   hookDenyOverlap: (items: { path: string; sessions: string[] }[]) =>
     `qlock: blocked (onOverlap is "block") — ${items
       .map((i) => `${i.path} is being changed by session ${some(i.sessions.map((s) => `"${s}"`))}`)

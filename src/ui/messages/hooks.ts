@@ -1,6 +1,8 @@
 /** Messages of the git-hooks area (see src/ui/messages.ts). */
 import path from 'node:path';
 
+import { shellArg } from './locks.js';
+
 const list = (items: string[], max = 5) =>
   items.length <= max
     ? items.join(', ')
@@ -135,17 +137,17 @@ export const hookMessages = {
       );
     const first = locked[0]!;
     lines.push(
-      `Ways forward: ask ${first.session} to finish and run \`qlock unlock ${first.lockPath}\`; ` +
-        `break the lock with \`qlock unlock --force ${first.lockPath}\`; or ${what} anyway with ${bypass(hook)}.`,
+      `Ways forward: ask ${first.session} to finish and run \`qlock unlock ${shellArg(first.lockPath)}\`; ` +
+        `break the lock with \`qlock unlock --force ${shellArg(first.lockPath)}\`; or ${what} anyway with ${bypass(hook)}.`,
     );
     return lines.join('\n');
   },
   lockedWarn: (locked: LockedPath[]) =>
     `qlock: warning: ${list(locked.map((l) => `${l.path} (locked by ${l.holder})`))}; ` +
-    `ask the holder before this lands (\`qlock who ${locked[0]!.path}\`).`,
+    `ask the holder before this lands (\`qlock who ${shellArg(locked[0]!.path)}\`).`,
   overlapWarn: (session: string, paths: string[]) =>
     `qlock: warning: session ${session} is also changing ${list(paths)}; ` +
-    `coordinate with it (\`qlock who ${paths[0]}\`, \`qlock conflicts\`).`,
+    `coordinate with it (\`qlock who ${shellArg(paths[0]!)}\`, \`qlock conflicts\`).`,
   overlapBlock: (overlaps: { session: string; paths: string[] }[]) =>
     [
       `qlock: commit blocked: staged files are also changed by other sessions (onOverlap: block):`,
