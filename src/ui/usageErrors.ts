@@ -47,7 +47,7 @@ export function usageMessage(commanderText: string, program: Command, argv: stri
     .split('\n')
     .filter(Boolean);
   const what = lines[0] ?? 'invalid usage';
-  const suggestion = lines.slice(1).join(' ') || choiceSuggestion(what);
+  const suggestion = lines.slice(1).join(' ') || choiceSuggestion(what) || versionSuggestion(what);
   if (suggestion) return `${what}\n${suggestion}`;
   // "Allowed choices are …" already says what to type.
   if (/Allowed choices are/.test(what)) return what;
@@ -56,6 +56,13 @@ export function usageMessage(commanderText: string, program: Command, argv: stri
     ? newcomerMessages.seeCommandHelp(cmd.name())
     : newcomerMessages.seeProgramHelp();
   return `${what}\n${next}`;
+}
+
+/** `qlock version`, `qlock -v`: what other CLIs accept, and what the user meant. */
+function versionSuggestion(what: string): string {
+  return /^unknown (?:command 'version'|option '-v')$/.test(what)
+    ? '(Did you mean --version?)'
+    : '';
 }
 
 /** Edit distance with transpositions (what commander uses for its own suggestions). */

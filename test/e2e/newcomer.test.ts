@@ -39,6 +39,8 @@ const USAGE: [string[], RegExp][] = [
   [['stauts'], /^qlock: unknown command 'stauts'\n\(Did you mean status\?\)$/],
   [['help', 'lokc'], /^qlock: unknown command 'lokc'\n\(Did you mean lock\?\)$/],
   [['frobnicate'], /^qlock: unknown command 'frobnicate'\nSee `qlock --help`/],
+  [['version'], /^qlock: unknown command 'version'\n\(Did you mean --version\?\)$/],
+  [['-v'], /^qlock: unknown option '-v'\n\(Did you mean --version\?\)$/],
   [['status', '--verbos'], /unknown option '--verbos'\n\(Did you mean --verbose\?\)$/],
   [['--jsno', 'list'], /unknown option '--jsno'\n\(Did you mean --json\?\)$/],
   [['watch', '--foo'], /unknown option '--foo'\nSee `qlock help watch`/],
