@@ -206,6 +206,30 @@ describe('a first session, as the README tells it', () => {
     expect(later.stdout).not.toContain('qlock init');
   });
 
+  it('looking around before init leaves nothing behind, and doctor stays content', async () => {
+    const repo = makeRepo();
+    const stateDir = path.join(repo.root, '.git/qlock');
+    for (const args of [
+      ['status'],
+      ['status', '--json'],
+      ['list'],
+      ['conflicts'],
+      ['conflicts', '--check'],
+      ['who', 'src/a.txt'],
+      ['locks'],
+      ['prompt'],
+      ['hooks', 'status'],
+      ['gc', '--dry-run'],
+      ['doctor'],
+    ]) {
+      const r = await runQlock(args, { cwd: repo.root });
+      expect(r.code, `qlock ${args.join(' ')}: ${r.stderr}`).toBe(0);
+      expect(fs.existsSync(stateDir), `qlock ${args.join(' ')} created ${stateDir}`).toBe(false);
+    }
+    const doctor = await runQlock(['doctor'], { cwd: repo.root });
+    expect(doctor.stdout).toContain('Everything looks right.');
+  });
+
   it('status before init explains, init says what next, and each next step works', async () => {
     const repo = makeRepo();
     const first = await runQlock(['status'], { cwd: repo.root });
