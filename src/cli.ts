@@ -415,8 +415,15 @@ export function buildProgram(): Command {
     .argument('<name>', 'git hook name')
     .argument('[args...]', "the hook's arguments")
     .allowUnknownOption()
+    // git's arguments go to the hook untouched, so commander's own --help is off; a person asking
+    // for help (the first word only: git never passes it) still gets it.
     .helpOption(false)
+    .addHelpText(
+      'after',
+      examples('qlock hook pre-commit', 'qlock hook post-checkout HEAD~1 HEAD 1'),
+    )
     .action(async (name: string, args: string[], _opts: object, cmd: Command) => {
+      if (name === '--help' || name === '-h') cmd.help();
       const { hook } = await import('./commands/hook.js');
       await execute(cmd, (ctx) => hook({ name, args }, ctx));
     });
@@ -464,7 +471,13 @@ export function buildProgram(): Command {
     )
     .argument('<agent>', 'q, kiro, claude, gemini or codex')
     .argument('<event>', 'the hook event')
-    .helpOption(false)
+    .addHelpText(
+      'after',
+      examples(
+        'qlock agent-hook claude PreToolUse < payload.json',
+        'qlock agent-hook q userPromptSubmit < payload.json',
+      ),
+    )
     .action(async (agent: string, event: string, _opts: object, cmd: Command) => {
       const { agentHook } = await import('./commands/agentHook.js');
       await execute(cmd, (ctx) => agentHook({ agent, event }, ctx));

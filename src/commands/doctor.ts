@@ -83,23 +83,30 @@ export async function doctor(options: DoctorOptions, ctx: Context): Promise<Doct
   if (options.fix) {
     const seen = [...findings];
     const fixed: Finding[] = [];
+    const key = (f: Finding) => `${f.check}\0${f.message}`;
     const tried = new Set<string>();
+    /** Why a fix failed, by finding: the checks run again after it, and must still say so. */
+    const failed = new Map<string, string>();
     for (let round = 0; round < MAX_FIX_ROUNDS; round++) {
-      const todo = findings.filter(
-        (f) => !f.ok && f.apply && !tried.has(`${f.check}\0${f.message}`),
-      );
+      const todo = findings.filter((f) => !f.ok && f.apply && !tried.has(key(f)));
       if (!todo.length) break;
       for (const finding of todo) {
-        tried.add(`${finding.check}\0${finding.message}`);
+        tried.add(key(finding));
         try {
           finding.fixed = await finding.apply!();
           fixed.push(finding);
         } catch (error) {
-          finding.fix = `${finding.fix ?? ''} (--fix failed: ${(error as Error).message.split('\n')[0]})`;
+          failed.set(key(finding), (error as Error).message.split('\n')[0]!);
         }
       }
       findings = await runChecks(ctx);
       seen.push(...findings);
+    }
+    for (const finding of findings) {
+      const reason = failed.get(key(finding));
+      if (finding.ok || reason === undefined) continue;
+      finding.fix = messages.doctorFixFailed(finding.fix, reason);
+      delete finding.apply; // tried and failed: not a safe fix to offer again
     }
     // The fixed problems, then what the last run found, in the order the checks run.
     const order = [...new Set(seen.map((f) => f.check))];

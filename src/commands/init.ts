@@ -95,15 +95,22 @@ export function renderInit(result: InitResult): string {
     lines.push(`Base branch: ${result.base}.`);
     if (result.hooks) lines.push('Git hooks installed (see `qlock hooks status`).');
   }
+  // --agent wired this checkout; each new session's worktree needs the same flag (its agent
+  // config is excluded from git, so a new worktree does not have it).
+  const agents = ((result.agents ?? []) as AgentResult[]).map((r) => ` --agent ${r.agent}`);
+  const step = (command: string, comment: string) => `  ${command.padEnd(26)} # ${comment}`;
   lines.push(
     '',
     'Next steps:',
     result.git
-      ? '  qlock new feature-a        # a worktree + branch for one AI session'
-      : '  qlock new feature-a --copy # a copy of this tree for one AI session',
-    '  qlock join main            # register this directory as a session too (optional)',
-    '  qlock status               # who works where, on what, and what collides',
-    '  qlock lock src/file.ts     # claim a file before a big change',
+      ? step(`qlock new feature-a${agents.join('')}`, 'a worktree + branch for one AI session')
+      : step(
+          `qlock new feature-a --copy${agents.join('')}`,
+          'a copy of this tree for one AI session',
+        ),
+    step('qlock join main', 'register this directory as a session too (optional)'),
+    step('qlock status', 'who works where, on what, and what collides'),
+    step('qlock lock src/file.ts', 'claim a file before a big change'),
   );
   // What --agent installed, and what is still to do (Codex: trust its hooks).
   for (const report of (result.agents ?? []) as AgentResult[]) lines.push('', renderAgent(report));

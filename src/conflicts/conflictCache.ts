@@ -90,6 +90,9 @@ export function saveCache(stateDir: string, data: CacheData, before: string): vo
   for (const key of bases.slice(0, Math.max(0, bases.length - MAX_PAIRS))) delete data.bases[key];
   const text = JSON.stringify(data);
   if (text === before) return;
+  // A project qlock keeps no state for yet (no `init`, no session): a read-only command must not
+  // create the state dir just for a cache.
+  if (!fs.existsSync(stateDir)) return;
   const file = cacheFile(stateDir);
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`;

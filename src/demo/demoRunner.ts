@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,6 +8,16 @@ import { c } from '../ui/color.js';
 
 /** The built CLI this demo drives, so every step is the real command a user would type. */
 export const QLOCK_BIN = fileURLToPath(new URL('../../bin/qlock.js', import.meta.url));
+
+/** A signal stopped the demo between or during its steps. */
+export class DemoInterrupted extends Error {
+  readonly signal: NodeJS.Signals;
+  constructor(signal: NodeJS.Signals) {
+    super(`interrupted by ${signal}`);
+    this.name = 'DemoInterrupted';
+    this.signal = signal;
+  }
+}
 
 export interface StepResult {
   code: number;
@@ -61,31 +71,53 @@ export class DemoRunner {
     if (result.code !== 0) this.print(c.dim(`  (exit ${result.code})`));
   }
 
-  private exec(
+  /** Set once a signal asked the demo to stop: no further step starts. */
+  interrupted: NodeJS.Signals | undefined;
+  private child: ChildProcess | undefined;
+
+  /** Ctrl-C (or SIGTERM, SIGHUP): stop the running step; the demo then cleans up and ends. */
+  interrupt(signal: NodeJS.Signals): void {
+    this.interrupted ??= signal;
+    this.child?.kill('SIGTERM');
+  }
+
+  private async exec(
     file: string,
     args: string[],
     cwd: string,
     input?: string,
     extraEnv: NodeJS.ProcessEnv = {},
-  ): StepResult {
-    const result = spawnSync(file, args, {
-      cwd,
-      env: { ...this.env, ...extraEnv },
-      input: input ?? '',
-      encoding: 'utf8',
-      timeout: 60_000,
-    });
-    if (result.error) throw result.error;
-    return { code: result.status ?? 1, stdout: result.stdout, stderr: result.stderr };
+  ): Promise<StepResult> {
+    if (this.interrupted) throw new DemoInterrupted(this.interrupted);
+    const child = spawn(file, args, { cwd, env: { ...this.env, ...extraEnv } });
+    this.child = child;
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.stdin.on('error', () => {}); // a step that exits without reading its input
+    child.stdin.end(input ?? '');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    try {
+      const code = await new Promise<number>((resolve, reject) => {
+        child.on('error', reject);
+        child.on('close', (status) => resolve(status ?? 1));
+      });
+      if (this.interrupted) throw new DemoInterrupted(this.interrupted);
+      return { code, stdout, stderr };
+    } finally {
+      clearTimeout(timer);
+      this.child = undefined;
+    }
   }
 
   /** `qlock …` in `cwd`, printed with a prompt that names the session's directory. */
-  qlock(
+  async qlock(
     args: string[],
     cwd: string,
     options: { input?: string; quiet?: boolean; label?: string } = {},
-  ): StepResult {
-    const result = this.exec(process.execPath, [QLOCK_BIN, ...args], cwd, options.input);
+  ): Promise<StepResult> {
+    const result = await this.exec(process.execPath, [QLOCK_BIN, ...args], cwd, options.input);
     if (!options.quiet)
       this.show(
         `${options.label ?? path.basename(cwd)}> qlock ${args.map(quote).join(' ')}`,
@@ -94,8 +126,8 @@ export class DemoRunner {
     return result;
   }
 
-  git(args: string[], cwd: string, options: { quiet?: boolean } = {}): StepResult {
-    const result = this.exec('git', args, cwd);
+  async git(args: string[], cwd: string, options: { quiet?: boolean } = {}): Promise<StepResult> {
+    const result = await this.exec('git', args, cwd);
     if (!options.quiet)
       this.show(`${path.basename(cwd)}> git ${args.map(quote).join(' ')}`, result);
     return result;
@@ -111,4 +143,24 @@ export class DemoRunner {
 
 function quote(arg: string): string {
   return /^[\w./:=@%+-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * How the user can run qlock after the demo: `qlock` when it is on their PATH, else this very
+ * CLI by its path (someone who ran `npx qlock demo` in a checkout has no `qlock` command yet).
+ */
+export function qlockCommand(env: NodeJS.ProcessEnv = process.env): {
+  command: string;
+  onPath: boolean;
+} {
+  for (const dir of (env.PATH ?? '').split(path.delimiter)) {
+    if (!dir) continue;
+    try {
+      fs.accessSync(path.join(dir, 'qlock'), fs.constants.X_OK);
+      return { command: 'qlock', onPath: true };
+    } catch {
+      // not in this directory
+    }
+  }
+  return { command: `node ${quote(QLOCK_BIN)}`, onPath: false };
 }

@@ -5,6 +5,7 @@ import { atomicWrite } from '../store/atomicWrite.js';
 import { withMutex } from '../store/mutex.js';
 import { parseRegistry, readRegistry, registryPath } from '../store/registry.js';
 import { emptyRegistry } from '../store/types.js';
+import { messages } from '../ui/messages.js';
 import type { Check, Finding } from './types.js';
 
 /** A backup name that never overwrites an earlier backup. */
@@ -71,13 +72,26 @@ export const checkState: Check = async (ws, ctx) => {
       message: `registry readable: ${Object.keys(registry.sessions).length} session(s), ${registry.locks.length} lock(s)`,
     });
   } catch (error) {
-    findings.push({
-      check: 'state',
-      ok: false,
-      message: (error as Error).message.split('\n')[0]!,
-      fix: 'qlock doctor --fix (keeps a backup, restores the last good version)',
-      apply: () => repairRegistry(stateDir, ctx.now()),
-    });
+    const message = (error as Error).message.split('\n')[0]!;
+    // A file qlock cannot read (a directory in its place, its permissions) is not corrupt: its
+    // content may be fine, so restoring the previous version over it would not be safe.
+    const code = ((error as Error).cause as NodeJS.ErrnoException | undefined)?.code;
+    findings.push(
+      typeof code === 'string'
+        ? {
+            check: 'state',
+            ok: false,
+            message,
+            fix: messages.doctorStateUnreadableFix(registryPath(stateDir)),
+          }
+        : {
+            check: 'state',
+            ok: false,
+            message,
+            fix: 'qlock doctor --fix (keeps a backup, restores the last good version)',
+            apply: () => repairRegistry(stateDir, ctx.now()),
+          },
+    );
   }
   const temps = leftoverTempFiles(stateDir);
   if (temps.length) {

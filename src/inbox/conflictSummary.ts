@@ -47,6 +47,7 @@ export function writeConflictSummary(
   }
   for (const list of Object.values(sessions)) list.sort();
   const summary: ConflictSummary = { version: 1, at: now.toISOString(), sessions };
+  if (!fs.existsSync(stateDir)) return summary; // no state dir yet: not worth creating one for this
   const file = conflictSummaryPath(stateDir);
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;

@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
+import type { ZodTypeAny } from 'zod';
+
 import { QlockError } from '../errors.js';
 // The core area's messages, not the aggregator: git hooks start here and need no other area's.
 import { coreMessages as messages } from '../ui/messages/core.js';
@@ -140,6 +142,22 @@ function isCommonJs(file: string): boolean {
   }
 }
 
+/** The keys of the object schema at `where` (the config's own keys at the root). */
+function keysAt(schema: ZodTypeAny, where: (string | number)[]): string[] {
+  const unwrap = (s: ZodTypeAny): ZodTypeAny => {
+    const def = s._def as { innerType?: ZodTypeAny; schema?: ZodTypeAny };
+    return def.innerType ? unwrap(def.innerType) : def.schema ? unwrap(def.schema) : s;
+  };
+  let at: ZodTypeAny | undefined = unwrap(schema);
+  for (const part of where) {
+    const shape: Record<string, ZodTypeAny> | undefined = (
+      at as { shape?: Record<string, ZodTypeAny> } | undefined
+    )?.shape;
+    at = shape?.[part] ? unwrap(shape[part]) : undefined;
+  }
+  return Object.keys((at as { shape?: Record<string, unknown> } | undefined)?.shape ?? {});
+}
+
 /** Validates a raw config object; throws a QlockError naming the file and the key. */
 export async function validateConfig(raw: unknown, file: string): Promise<Config> {
   const { configSchema } = await import('./configSchema.js');
@@ -150,7 +168,9 @@ export async function validateConfig(raw: unknown, file: string): Promise<Config
   let problem = issue.message;
   if (issue.code === 'unrecognized_keys') {
     key = [...issue.path, issue.keys[0]].join('.');
-    problem = 'unknown key';
+    const { nearest } = await import('../ui/usageErrors.js');
+    const known = nearest(issue.keys[0]!, keysAt(configSchema, issue.path));
+    problem = known ? `unknown key (did you mean "${known}"?)` : 'unknown key';
   }
   throw new QlockError(messages.badConfig(file, key || '(root)', problem));
 }

@@ -47,7 +47,7 @@ export function usageMessage(commanderText: string, program: Command, argv: stri
     .split('\n')
     .filter(Boolean);
   const what = lines[0] ?? 'invalid usage';
-  const suggestion = lines.slice(1).join(' ') || choiceSuggestion(what);
+  const suggestion = lines.slice(1).join(' ') || choiceSuggestion(what) || versionSuggestion(what);
   if (suggestion) return `${what}\n${suggestion}`;
   // "Allowed choices are …" already says what to type.
   if (/Allowed choices are/.test(what)) return what;
@@ -56,6 +56,13 @@ export function usageMessage(commanderText: string, program: Command, argv: stri
     ? newcomerMessages.seeCommandHelp(cmd.name())
     : newcomerMessages.seeProgramHelp();
   return `${what}\n${next}`;
+}
+
+/** `qlock version`, `qlock -v`: what other CLIs accept, and what the user meant. */
+function versionSuggestion(what: string): string {
+  return /^unknown (?:command 'version'|option '-v')$/.test(what)
+    ? '(Did you mean --version?)'
+    : '';
 }
 
 /** Edit distance with transpositions (what commander uses for its own suggestions). */
@@ -81,15 +88,20 @@ function distance(a: string, b: string): number {
 function choiceSuggestion(what: string): string {
   const match = /value '([^']*)' is invalid .*Allowed choices are (.+)\.$/.exec(what);
   if (!match) return '';
-  const typed = match[1]!;
+  const best = nearest(match[1]!, match[2]!.split(', '));
+  return best ? `(Did you mean ${best}?)` : '';
+}
+
+/** The choice nearest to what was typed, when it is a near miss; else undefined. */
+export function nearest(typed: string, choices: readonly string[]): string | undefined {
   let best: string | undefined;
   let bestDistance = Infinity;
-  for (const choice of match[2]!.split(', ')) {
+  for (const choice of choices) {
     const dist = distance(typed, choice);
     if (dist < bestDistance && (choice.length - dist) / choice.length > 0.6) {
       best = choice;
       bestDistance = dist;
     }
   }
-  return best ? `(Did you mean ${best}?)` : '';
+  return best;
 }

@@ -39,6 +39,8 @@ const USAGE: [string[], RegExp][] = [
   [['stauts'], /^qlock: unknown command 'stauts'\n\(Did you mean status\?\)$/],
   [['help', 'lokc'], /^qlock: unknown command 'lokc'\n\(Did you mean lock\?\)$/],
   [['frobnicate'], /^qlock: unknown command 'frobnicate'\nSee `qlock --help`/],
+  [['version'], /^qlock: unknown command 'version'\n\(Did you mean --version\?\)$/],
+  [['-v'], /^qlock: unknown option '-v'\n\(Did you mean --version\?\)$/],
   [['status', '--verbos'], /unknown option '--verbos'\n\(Did you mean --verbose\?\)$/],
   [['--jsno', 'list'], /unknown option '--jsno'\n\(Did you mean --json\?\)$/],
   [['watch', '--foo'], /unknown option '--foo'\nSee `qlock help watch`/],
@@ -202,6 +204,30 @@ describe('a first session, as the README tells it', () => {
     expect((await runQlock(['init'], { cwd: repo.root })).code).toBe(0);
     const later = await runQlock(['new', 'later'], { cwd: repo.root });
     expect(later.stdout).not.toContain('qlock init');
+  });
+
+  it('looking around before init leaves nothing behind, and doctor stays content', async () => {
+    const repo = makeRepo();
+    const stateDir = path.join(repo.root, '.git/qlock');
+    for (const args of [
+      ['status'],
+      ['status', '--json'],
+      ['list'],
+      ['conflicts'],
+      ['conflicts', '--check'],
+      ['who', 'src/a.txt'],
+      ['locks'],
+      ['prompt'],
+      ['hooks', 'status'],
+      ['gc', '--dry-run'],
+      ['doctor'],
+    ]) {
+      const r = await runQlock(args, { cwd: repo.root });
+      expect(r.code, `qlock ${args.join(' ')}: ${r.stderr}`).toBe(0);
+      expect(fs.existsSync(stateDir), `qlock ${args.join(' ')} created ${stateDir}`).toBe(false);
+    }
+    const doctor = await runQlock(['doctor'], { cwd: repo.root });
+    expect(doctor.stdout).toContain('Everything looks right.');
   });
 
   it('status before init explains, init says what next, and each next step works', async () => {

@@ -105,6 +105,29 @@ describe('the results cache', () => {
   });
 });
 
+describe('progress (what `qlock conflicts` and `status` show on a terminal for a long scan)', () => {
+  it('counts each session snapshot and each computed pair, up to the total', async () => {
+    const { a, b, ws } = await twoSessions();
+    editLine(a, 'src/a.txt', 5, 'A5');
+    editLine(b, 'src/a.txt', 5, 'B5');
+    const calls: [number, number][] = [];
+    const onProgress = (done: number, total: number) => void calls.push([done, total]);
+    await predictConflicts(ws, { onProgress });
+    // Two snapshots, then three pairs (a↔b, a↔main, b↔main): one step each, none skipped.
+    expect(calls.map(([done]) => done)).toEqual([1, 2, 3, 4, 5]);
+    expect(calls.at(-1)).toEqual([5, 5]);
+    for (const [done, total] of calls) expect(done).toBeLessThanOrEqual(total);
+
+    // Nothing changed: the pairs come from the cache, so only the snapshots are counted.
+    calls.length = 0;
+    await predictConflicts(ws, { onProgress });
+    expect(calls).toEqual([
+      [1, 2],
+      [2, 2],
+    ]);
+  });
+});
+
 describe('without merge-tree --write-tree (QLOCK_MERGE_TREE=0 stands in for git < 2.38)', () => {
   it('falls back to file and hunk overlap and says so', async () => {
     process.env.QLOCK_MERGE_TREE = '0';

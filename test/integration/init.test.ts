@@ -30,6 +30,21 @@ describe('qlock init in a git repository', () => {
     expect(renderInit(result)).toContain('qlock new feature-a');
   });
 
+  it('--agent: the next step carries the flag, as a new worktree does not get the agent config', async () => {
+    const repo = makeRepo();
+    const ctx = testContext(repo.root);
+    const settings = (dir: string) => path.join(dir, '.claude/settings.local.json');
+    const result = await init({ hooks: false, agent: ['claude'] }, ctx);
+    expect(fs.existsSync(settings(repo.root))).toBe(true);
+    const next = /^ {2}(qlock new feature-a.*?) +# /m.exec(renderInit(result))?.[1];
+    expect(next).toBe('qlock new feature-a --agent claude');
+    // Why: the config is excluded from git, so a plain `qlock new` has none of it.
+    const plain = await newSession({ name: 'plain' }, ctx);
+    expect(fs.existsSync(settings(plain.session.path))).toBe(false);
+    const wired = await newSession({ name: 'feature-a', agent: ['claude'] }, ctx);
+    expect(fs.existsSync(settings(wired.session.path))).toBe(true);
+  });
+
   it('is idempotent: a second run changes nothing and says so (created: false)', async () => {
     const repo = makeRepo();
     await init({ hooks: false }, testContext(repo.root));

@@ -132,3 +132,54 @@ describe.skipIf(!has('zsh'))('zsh completion', () => {
     expect(complete('-C', '/tmp', 'lock', '')).toMatch(/^compadd -- --reason/m);
   });
 });
+
+describe.skipIf(!has('zsh'))(
+  'zsh completion, for real: compinit and TAB in an interactive zsh',
+  () => {
+    /**
+     * `qlock completion zsh > "${fpath[1]}/_qlock"` as the help says, then compinit, then a line
+     * typed with TAB and Enter into an interactive zsh on a pseudo-terminal (zsh/zpty). `qlock` is a
+     * function that prints the words it got, so each answer is the completed command line.
+     */
+    function typed(...lines: string[]): string[] {
+      const fpath = path.join(dir, 'zsh-fpath');
+      fs.mkdirSync(fpath, { recursive: true });
+      fs.writeFileSync(
+        path.join(fpath, '_qlock'),
+        completion({ shell: 'zsh', program: buildProgram() }).script,
+      );
+      const driver = path.join(dir, 'drive.zsh');
+      fs.writeFileSync(
+        driver,
+        [
+          'zmodload zsh/zpty',
+          "zpty z 'zsh -f -i'",
+          `zpty -w z 'PS1="> "; fpath=(${fpath} $fpath); autoload -Uz compinit; compinit -u -D'`,
+          // "AR""GS" so that the echo of this very line is not taken for an answer.
+          `zpty -w z 'qlock() { if [[ "$*" == "list --json" ]]; then print -r -- "{\\"sessions\\":[{\\"name\\":\\"alpha\\"},{\\"name\\":\\"beta\\"}]}"; else print -r -- "AR""GS:[$*]"; fi }'`,
+          'for line in "$@"; do',
+          `  zpty -w -n z "$line"$'\\t\\r'`,
+          `  zpty -r z out '*ARGS:\\[*\\]*' || exit 1`,
+          `  print -r -- "\${\${out##*ARGS:\\[}%%\\]*}"`,
+          'done',
+          'zpty -d z',
+        ].join('\n'),
+      );
+      const r = spawnSync('zsh', ['-f', driver, ...lines], { encoding: 'utf8', timeout: 30_000 });
+      expect(r.status, r.stderr).toBe(0);
+      return r.stdout.trimEnd().split('\n');
+    }
+
+    it('completes commands, choices, options and session names', () => {
+      expect(
+        typed(
+          'qlock hoo',
+          'qlock agent install cla',
+          'qlock rm al',
+          'qlock lock --re',
+          'qlock --session be',
+        ),
+      ).toEqual(['hooks', 'agent install claude', 'rm alpha', 'lock --reason', '--session beta']);
+    });
+  },
+);

@@ -79,6 +79,18 @@ describe('config validation names the file and the key', () => {
     expect(message).toContain(reason);
   });
 
+  it.each([
+    [{ maxSesions: 3 }, 'maxSesions', 'maxSessions'],
+    [{ watch: { debounse: 5 } }, 'watch.debounse', 'debounce'],
+    [{ shared: { remote: 'o', cachTtl: '1s' } }, 'shared.cachTtl', 'cacheTtl'],
+  ])('a misspelt key %j suggests the nearest one', async (raw, key, known) => {
+    expect(await problem(raw)).toContain(`key "${key}": unknown key (did you mean "${known}"?)`);
+  });
+
+  it('an unknown key nothing like a real one gets no suggestion', async () => {
+    expect(await problem({ colour: 'red' })).toContain('key "colour": unknown key.');
+  });
+
   it('a config that is not an object is named as such', async () => {
     const message = await problem(['maxSessions']);
     expect(message).toContain(FILE);

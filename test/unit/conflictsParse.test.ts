@@ -110,8 +110,16 @@ describe('progressReporter', () => {
       expect(written).toEqual([]);
       vi.setSystemTime(1_001_500);
       progress.onProgress(2, 10);
+      progress.onProgress(10, 10);
       progress.finish();
-      expect(written).toEqual(['\rqlock: checking conflicts 2/10…\x1b[K', '\r\x1b[K']);
+      // Each line overwrites the last, and the end clears it: no escape codes (NO_COLOR, TERM=dumb).
+      const line = 'qlock: checking conflicts 2/10…';
+      expect(written).toEqual([
+        `\r${line}`,
+        `\r${'qlock: checking conflicts 10/10…'.padEnd(line.length)}`,
+        `\r${' '.repeat(line.length + 1)}\r`,
+      ]);
+      expect(written.join('')).not.toContain('\x1b');
 
       const pipe = {
         isTTY: false,
@@ -121,7 +129,7 @@ describe('progressReporter', () => {
       vi.setSystemTime(1_010_000);
       quiet.onProgress(5, 10);
       quiet.finish();
-      expect(written).toHaveLength(2);
+      expect(written).toHaveLength(3);
     } finally {
       vi.useRealTimers();
     }

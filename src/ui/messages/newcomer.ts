@@ -12,6 +12,17 @@ export const newcomerMessages = {
   newWithoutHooks: () =>
     'Note: qlock is not set up in this repository, so no git hook checks commits against locks. Run `qlock init` (or `qlock init --no-hooks` to go without).',
 
+  demoDone: (qlock: string) =>
+    `Everything above ran for real in a temporary directory, now removed. Next: \`${qlock} init\` in your own repository.`,
+  demoKept: (repo: string, qlock: string) =>
+    `The demo repository is kept at ${repo}; try \`cd ${JSON.stringify(repo)} && ${qlock} status\`.`,
+  demoNotOnPath: (checkout: string) =>
+    `(qlock is not on your PATH yet: \`npm link\` in ${checkout} puts it there.)`,
+  demoInterrupted: (signal: string, kept?: string) =>
+    kept
+      ? `The demo was stopped (${signal}); what it built so far is kept at ${kept}.`
+      : `The demo was stopped (${signal}); its temporary directory is removed.`,
+
   doctorGitOk: (version: string) => `git ${version}`,
   doctorGitOld: (version: string, needed: string) =>
     `git ${version} is too old: qlock needs git ${needed} or newer (worktree list -z, rev-parse --path-format).`,
@@ -45,6 +56,11 @@ export const newcomerMessages = {
       : `qlock agent install ${agent} (run in ${dir}; or qlock doctor --fix)`,
   doctorAgentHooksReinstalled: (agent: string, files: string[]) =>
     `reinstalled qlock's ${agent} hooks${files.length ? `: ${files.join(', ')}` : ''}`,
+
+  doctorStateUnreadableFix: (file: string) =>
+    `make ${file} a readable file again (\`ls -ld ${file}\`: its permissions, or a directory in its place); --fix does not touch it`,
+  doctorFixFailed: (fix: string | undefined, reason: string) =>
+    `${fix ? `${fix} ` : ''}(--fix failed: ${reason})`,
 
   doctorSummaryOk: () => 'Everything looks right.',
   doctorSummaryFailed: (fixable: number) =>
