@@ -241,6 +241,37 @@ describe('hooks install / uninstall', () => {
     expect(fs.existsSync(path.dirname(missing))).toBe(false);
   });
 
+  it('a relative core.hooksPath: each worktree its own copy, installing in one keeps the others', async () => {
+    const repo = makeRepo();
+    const tracked = path.join(repo.root, 'githooks');
+    writeHook(tracked, 'pre-commit', '#!/bin/sh\necho tracked hook\n');
+    repo.commitAll('tracked hooks');
+    repo.git(['config', 'core.hooksPath', 'githooks']);
+    const wt = repo.worktree('wt');
+    const before = snapshot(tracked);
+    const beforeWt = snapshot(path.join(wt, 'githooks'));
+
+    const main = await installHooks(projectOf(repo.root));
+    expect(main.mode).toBe('hooksPath');
+    expect(main.dir).toBe(tracked);
+    expect(main.notes.join('\n')).toMatch(/relative/);
+    const installedMain = snapshot(tracked);
+
+    // The worktree's own copy: installing there must not take the block out of the main one.
+    const second = await installHooks(projectOf(wt));
+    expect(second.dir).toBe(path.join(wt, 'githooks'));
+    expect(second.files.every((f) => f.file.startsWith(path.join(wt, 'githooks')))).toBe(true);
+    expect(snapshot(tracked)).toEqual(installedMain);
+    expect(fs.readFileSync(path.join(wt, 'githooks/pre-commit'), 'utf8')).toContain(BEGIN);
+    await installHooks(projectOf(repo.root)); // and back: still both
+    expect(fs.readFileSync(path.join(wt, 'githooks/pre-commit'), 'utf8')).toContain(BEGIN);
+
+    // Uninstall (from either) restores every copy byte for byte.
+    await uninstallHooks(projectOf(wt));
+    expect(snapshot(tracked)).toEqual(before);
+    expect(snapshot(path.join(wt, 'githooks'))).toEqual(beforeWt);
+  });
+
   it('follows the hooks when their place changes: the old blocks are taken out', async () => {
     const repo = makeRepo();
     const project = projectOf(repo.root);
