@@ -234,3 +234,32 @@ describe('shared locks, details', () => {
     expect(cloneId(alice.project.stateDir)).toBe(original);
   });
 });
+
+describe('shared mode under a git environment meant for another repository', () => {
+  it('publishes into its own repository whatever GIT_DIR and GIT_INDEX_FILE say', async () => {
+    const world = makeSharedWorld();
+    const alice = world.clone('alice');
+    await alice.session('fa');
+    const other = world.clone('other');
+    const env = {
+      ...process.env,
+      GIT_DIR: path.join(other.root, '.git'),
+      GIT_INDEX_FILE: path.join(other.root, '.git', 'index'),
+      GIT_WORK_TREE: other.root,
+    };
+    const { acquireLocks } = await import('../../src/locks/acquireLocks.js');
+    await acquireLocks(alice.project.stateDir, {
+      session: 'fa',
+      paths: ['src/a.txt'],
+      reason: '',
+      now: new Date(),
+    });
+    const sync = await syncShared(alice.project, alice.settings, {
+      intent: { acquire: { session: 'fa', paths: ['src/a.txt'] } },
+      now: () => new Date(),
+      env,
+    });
+    expect(sync).toMatchObject({ online: true, pushed: true });
+    expect(remoteDoc(world).locks.map((l) => `${l.user}:${l.path}`)).toEqual(['alice:src/a.txt']);
+  });
+});
