@@ -8,6 +8,7 @@ import { loadConfig } from '../project/loadConfig.js';
 import { readRegistry } from '../store/registry.js';
 import { hookMessages } from '../ui/messages/hooks.js';
 import { baseBranches, basesFile, writeBaseRefs } from './baseRefs.js';
+import { factsFiles } from './gitFacts.js';
 import {
   checkInstallable,
   type HookFileTarget,
@@ -182,7 +183,8 @@ export async function uninstallHooks(
   for (const dir of [...manifest.createdDirs].sort((a, b) => b.length - a.length)) {
     removeEmptyDirs(dir);
   }
-  for (const file of [runnerPath(stateDir), basesFile(stateDir)]) fs.rmSync(file, { force: true });
+  for (const file of [runnerPath(stateDir), basesFile(stateDir), ...factsFiles(stateDir)])
+    fs.rmSync(file, { force: true });
   writeManifest(stateDir, { version: 1, entries: [], createdDirs: [] });
   removeEmptyDirs(hooksStateDir(stateDir));
   if (location.mode === 'husky' && report.files.length)

@@ -86,6 +86,12 @@ describe('hooks install / uninstall', () => {
     expect(new Set(again.files.map((f) => f.change))).toEqual(new Set(['unchanged']));
     expect(snapshot(hooksDir)).toEqual(installed);
 
+    // The hooks' caches (written while commits run) go with them.
+    const { mergeBases } = await import('../../src/hooks/gitFacts.js');
+    const head = repo.git(['rev-parse', 'HEAD']);
+    await mergeBases(project.stateDir, repo.root, [[head, head]]);
+    expect(fs.readdirSync(path.join(project.stateDir, 'hooks'))).toContain('merge-bases.json');
+
     const removed = await uninstallHooks(project);
     expect(new Set(removed.files.map((f) => f.change))).toEqual(new Set(['deleted']));
     expect(snapshot(hooksDir)).toEqual(before);
