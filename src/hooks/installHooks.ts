@@ -66,6 +66,7 @@ export async function installHooks(
     husky,
   }));
   // Everything that could refuse is checked before anything changes.
+  checkHooksDir(location.dir);
   for (const target of targets) checkInstallable(target);
 
   const { stateDir } = project;
@@ -128,6 +129,17 @@ export async function installHooks(
     report.notes.push(hookMessages.noteRelativeHooksPath(location.hooksPath!));
   }
   return report;
+}
+
+/** Refuses a hooks directory that is a file (core.hooksPath pointing at one). */
+function checkHooksDir(dir: string): void {
+  let stat: fs.Stats | undefined;
+  try {
+    stat = fs.statSync(dir);
+  } catch {
+    return; // missing: install creates it (git already refused a path below a file)
+  }
+  if (!stat.isDirectory()) throw new QlockError(hookMessages.hooksDirNotDir(dir));
 }
 
 /** The hook directories qlock edits for every worktree of the repository, as git resolves them. */

@@ -278,6 +278,25 @@ describe('hooks install / uninstall', () => {
     expect(snapshot(path.join(wt, 'githooks'))).toEqual(beforeWt);
   });
 
+  it('refuses, changing nothing, when core.hooksPath names a file', async () => {
+    const repo = makeRepo();
+    const project = projectOf(repo.root);
+    const hooksDir = path.join(repo.root, '.git', 'hooks');
+    await installHooks(project);
+    const installed = snapshot(hooksDir);
+    const file = path.join(tempDir('qlock-hookspath'), 'not-a-dir');
+    fs.writeFileSync(file, 'x\n');
+    repo.git(['config', 'core.hooksPath', file]);
+    await expect(installHooks(project)).rejects.toThrow(
+      `${file} (core.hooksPath), but it is a file, not a directory: point core.hooksPath at a directory`,
+    );
+    expect(snapshot(hooksDir)).toEqual(installed);
+    // Below a file: git itself refuses to resolve it (a plain git error), nothing changes either.
+    repo.git(['config', 'core.hooksPath', path.join(file, 'below')]);
+    await expect(installHooks(project)).rejects.toThrow(/Not a directory/);
+    expect(snapshot(hooksDir)).toEqual(installed);
+  });
+
   it('follows the hooks when their place changes: the old blocks are taken out', async () => {
     const repo = makeRepo();
     const project = projectOf(repo.root);
