@@ -245,6 +245,25 @@ describe('git hooks in a plain repository', () => {
     expect(amend.stderr).toContain('qlock: main moved; told');
   });
 
+  it('a fast-forward of a base that only a newer session uses is recorded too (post-merge)', async () => {
+    const { repo } = await world();
+    repo.git(['branch', 'develop']);
+    const fd = JSON.parse(await qlockOk(['new', 'fd', '--base', 'develop', '--json'], repo.root))
+      .session.path as string;
+    fs.appendFileSync(path.join(fd, 'src/a.txt'), 'fd work\n');
+    repo.git(['checkout', '-q', '-b', 'topic', 'develop']);
+    fs.appendFileSync(path.join(repo.root, 'src/a.txt'), 'topic\n');
+    repo.git(['commit', '-qam', 'topic', '--no-verify']);
+    repo.git(['checkout', '-q', 'develop']);
+    // No hook has run since fd registered: the runner's list of bases must already have develop.
+    const ff = await gitRun(repo.root, ['merge', '-q', '--ff-only', 'topic']);
+    expect(ff.code, ff.stderr).toBe(0);
+    expect(ff.stderr).toContain('qlock: develop moved; told fd');
+    const events = JSON.parse(await qlockOk(['inbox', '--json', '--peek', '--session', 'fd'], fd))
+      .events as { kind: string; paths?: string[] }[];
+    expect(events.find((e) => e.kind === 'main-moved')?.paths).toEqual(['src/a.txt']);
+  });
+
   it('post-checkout: `git worktree add` registers the new worktree when autoJoin is on', async () => {
     const { repo } = await world();
     const dir = path.join(repo.parent, 'extra work');
