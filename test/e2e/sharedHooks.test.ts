@@ -55,6 +55,26 @@ describe('shared mode with the CLI and the git hooks', () => {
       `src/a.txt is locked by fb of bob <bob@example.com> on ${os.hostname()} (reason: rewriting a`,
     );
 
+    // An agent in alice's session is stopped before it writes the file (no network: the remote
+    // as last seen, here by the refused lock).
+    const edit = JSON.stringify({
+      session_id: 's',
+      cwd: alice.root,
+      hook_event_name: 'PreToolUse',
+      tool_name: 'Edit',
+      tool_input: {
+        file_path: path.join(alice.root, 'src/a.txt'),
+        old_string: 'a',
+        new_string: 'b',
+      },
+    });
+    const agent = await runQlock(['agent-hook', 'claude', 'PreToolUse'], {
+      cwd: alice.root,
+      input: edit,
+    });
+    expect(agent.code).toBe(2);
+    expect(agent.stderr).toContain('src/a.txt is locked by session fb of bob <bob@example.com>');
+
     // `qlock locks` and `qlock who` list it too, as the remote holds it.
     const listed = await runQlock(['locks'], { cwd: alice.root });
     expect(listed.code, listed.stderr).toBe(0);
