@@ -105,6 +105,17 @@ describe('shared mode with the CLI and the git hooks', () => {
     expect((await gitIn(alice.root, ['commit', '-q', '--no-verify', '-am', 'touch a'])).code).toBe(
       0,
     );
+    // qlock status points at it: alice's work touches a file locked on another machine.
+    fs.appendFileSync(path.join(alice.root, 'src/a.txt'), 'uncommitted\n');
+    const status = JSON.parse((await runQlock(['status', '--json'], { cwd: alice.root })).stdout);
+    expect(status.shared.locks).toMatchObject([{ path: 'src/a.txt', user: 'bob' }]);
+    expect(status.sessions[0].attention).toContainEqual({
+      kind: 'locked',
+      message: expect.stringContaining(
+        'src/a.txt is locked on another machine by fb of bob <bob@example.com>',
+      ),
+    });
+    alice.git(['checkout', '--', 'src/a.txt']);
     const push = await gitIn(alice.root, ['push', '-q', 'origin', 'HEAD:refs/heads/alice-work']);
     expect(push.code).toBe(1);
     expect(push.stderr).toContain(
