@@ -174,6 +174,22 @@ describe('hooks install / uninstall', () => {
     expect(snapshot(hooksDir)).toEqual(before);
   });
 
+  it('a reinstall after the manifest was lost still uninstalls to the original bytes', async () => {
+    const repo = makeRepo();
+    const project = projectOf(repo.root);
+    const hooksDir = path.join(repo.root, '.git', 'hooks');
+    writeHook(hooksDir, 'pre-commit', '#!/bin/sh\necho mine\n');
+    writeHook(hooksDir, 'post-commit', '#!/usr/bin/env python3\nprint(1)\n');
+    const before = snapshot(hooksDir);
+    await installHooks(project);
+    fs.rmSync(manifestPath(project.stateDir));
+    // `qlock init` again, or doctor --fix: the blocks are there, the record of them is not.
+    const again = await installHooks(project);
+    expect(new Set(again.files.map((f) => f.change))).toEqual(new Set(['unchanged']));
+    await uninstallHooks(project);
+    expect(snapshot(hooksDir)).toEqual(before);
+  });
+
   it('refuses, changing nothing, when a hook would be moved onto an existing .pre-qlock file', async () => {
     const repo = makeRepo();
     const project = projectOf(repo.root);
