@@ -21,7 +21,8 @@ const debug = createDebug('agents');
  * place Gemini takes a soft warning): the files the tool call writes are checked against
  *
  * 1. other sessions' locks: `onLocked` block (the default) denies the call, naming holder, reason
- *    and what to do; warn turns that into a soft warning;
+ *    and what to do; warn turns that into a soft warning; in shared mode also other machines'
+ *    locks as the remote held them at the last contact (src/shared/cachedLocks.ts, no network);
  * 2. `autoLock`: the write takes the lock for this session (all or nothing; a lock taken by
  *    another session in the meantime denies the call);
  * 3. other live sessions' change sets (`onOverlap` warn, the default: a soft warning where the
@@ -88,6 +89,33 @@ async function autoLock(
   }
 }
 
+/** Other machines' locks in the way (shared mode, from the cache): the deny text and the warning. */
+async function remoteLocks(
+  project: NonNullable<ReturnType<typeof findProject>>,
+  config: Awaited<ReturnType<typeof loadConfig>>['config'],
+  rels: string[],
+  now: Date,
+): Promise<{ deny: string; warn: string } | undefined> {
+  const { cachedOthersLocks } = await import('../shared/cachedLocks.js');
+  const { locks } = cachedOthersLocks(project, config, rels, now);
+  if (!locks.length) return undefined;
+  const { sharedHolder } = await import('../ui/messages/remoteHolder.js');
+  const lines = [
+    ...new Set(
+      rels.flatMap((rel) =>
+        locks
+          .filter((l) => locksOverlap(l.path, rel))
+          .map((l) => messages.hookLockedPath(rel, l.path, sharedHolder(l, now))),
+      ),
+    ),
+  ];
+  const holders = [...new Set(locks.map((l) => `${l.session} of ${l.user || l.email}`))];
+  return {
+    deny: messages.hookDenyLocked(lines, holders, [...new Set(locks.map((l) => l.path))]),
+    warn: messages.hookWarnLocked(lines),
+  };
+}
+
 /** `paths`: the absolute paths the tool call writes (see toolTargets.ts). */
 export async function toolHook(
   agent: AgentName,
@@ -129,7 +157,14 @@ export async function toolHook(
       return denyOutcome(agent, phase, lockDenial(rels, blocking, now));
     if (blocking.length && config.onLocked === 'warn')
       warnings.push(messages.hookWarnLocked(lockLines(rels, blocking, now)));
-    if (!blocking.length && config.autoLock) {
+    // Shared mode: other machines' locks, as last seen on the remote (no network here).
+    const remote =
+      config.shared && config.onLocked !== 'off'
+        ? await remoteLocks(project, config, rels, now)
+        : undefined;
+    if (remote && config.onLocked === 'block') return denyOutcome(agent, phase, remote.deny);
+    if (remote) warnings.push(remote.warn);
+    if (!blocking.length && !remote && config.autoLock) {
       const reason = `autoLock: ${messages.agentTitle(agent)} ${toolName}`;
       const holders = await autoLock(
         project.stateDir,

@@ -1,19 +1,46 @@
 import type { Context } from '../context.js';
 import { describeLocks, type LockView } from '../locks/describeLocks.js';
-import { requireProject } from '../project/findProject.js';
+import { openWorkspace } from '../project/openWorkspace.js';
+import type { RemoteListing } from '../shared/remoteListing.js';
 import { readRegistry } from '../store/readRegistry.js';
 import { c } from '../ui/color.js';
 import { messages } from '../ui/messages.js';
+import { sharedHolder } from '../ui/messages/remoteHolder.js';
 import { formatAge } from '../util/duration.js';
 
 export interface LocksResult {
   locks: LockView[];
+  /** Shared mode: other machines' locks on the remote (src/shared/remoteListing.ts). */
+  remote?: RemoteListing;
 }
 
-/** `qlock locks`: every lock of the project, honoured or stale (a lock-free read). */
+/**
+ * `qlock locks`: every lock of the project, honoured or stale (a lock-free read); in shared mode
+ * also the locks other machines hold on the remote, with a warning when it is unreachable.
+ */
 export async function locks(_options: object, ctx: Context): Promise<LocksResult> {
-  const project = requireProject(ctx.cwd);
-  return { locks: describeLocks(readRegistry(project.stateDir), ctx.now()) };
+  const ws = await openWorkspace(ctx);
+  const now = ctx.now();
+  const local = describeLocks(readRegistry(ws.project.stateDir), now);
+  if (!ws.config.shared) return { locks: local };
+  const { remoteListing } = await import('../shared/remoteListing.js');
+  const remote = await remoteListing(ws, now, (line) => ctx.err(line));
+  return { locks: local, ...(remote ? { remote } : {}) };
+}
+
+/** Other machines' locks under their heading (shared mode), one line each. */
+export function renderRemoteLocks(
+  remote: RemoteListing | undefined,
+  now: Date,
+  indent = '',
+): string[] {
+  if (!remote?.locks.length) return [];
+  const width = Math.max(...remote.locks.map((l) => l.path.length));
+  const age = remote.asOf ? formatAge(now.getTime() - Date.parse(remote.asOf)) : undefined;
+  return [
+    `${indent}${messages.sharedOtherMachines(remote.remote, age)}`,
+    ...remote.locks.map((l) => `${indent}  ${l.path.padEnd(width)}  ${sharedHolder(l, now)}`),
+  ];
 }
 
 const STALE_TEXT = {
@@ -37,8 +64,11 @@ export function renderLockTable(list: LockView[], now: Date, indent = ''): strin
 }
 
 export function renderLocks(result: LocksResult, ctx?: Pick<Context, 'now'>): string {
-  if (!result.locks.length) return messages.noLocks();
-  const lines = renderLockTable(result.locks, ctx?.now() ?? new Date());
+  const now = ctx?.now() ?? new Date();
+  const remote = renderRemoteLocks(result.remote, now);
+  if (!result.locks.length && !remote.length) return messages.noLocks();
+  const lines = result.locks.length ? renderLockTable(result.locks, now) : [];
   if (result.locks.some((l) => l.stale)) lines.push(c.dim(messages.staleHint()));
+  lines.push(...remote);
   return lines.join('\n');
 }

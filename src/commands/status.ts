@@ -1,9 +1,12 @@
 import type { Context } from '../context.js';
-import { openWorkspace } from '../project/openWorkspace.js';
+import { lockCovers } from '../locks/lockTable.js';
+import { openWorkspace, type Workspace } from '../project/openWorkspace.js';
 import { requireSession } from '../sessions/resolveSession.js';
+import type { RemoteListing } from '../shared/remoteListing.js';
 import { collectStatus, type StatusResult } from '../status/collectStatus.js';
 import { readRegistry } from '../store/registry.js';
 import { c } from '../ui/color.js';
+import { messages } from '../ui/messages.js';
 import { formatAge } from '../util/duration.js';
 
 export interface StatusOptions {
@@ -11,22 +14,48 @@ export interface StatusOptions {
   verbose?: boolean;
 }
 
-export async function status(options: StatusOptions, ctx: Context): Promise<StatusResult> {
+/** `status --json`: in shared mode also `shared`, the locks other machines hold on the remote. */
+export type StatusOutput = StatusResult & { shared?: RemoteListing };
+
+export async function status(options: StatusOptions, ctx: Context): Promise<StatusOutput> {
   const ws = await openWorkspace(ctx);
   if (options.name) requireSession(readRegistry(ws.project.stateDir), options.name);
   // The conflict scan over many sessions can take a while: progress on stderr (a TTY only).
   const { progressReporter } = await import('./conflicts.js');
   const progress = progressReporter();
-  let result: StatusResult;
+  let result: StatusOutput;
   try {
     result = await collectStatus(ws, ctx, { onProgress: progress.onProgress });
   } finally {
     progress.finish();
   }
+  if (ws.config.shared) await addRemoteLocks(ws, result, ctx);
   if (options.name) {
     result.sessions = result.sessions.filter((s) => s.name === options.name);
   }
   return result;
+}
+
+/**
+ * Shared mode: other machines' locks (read as the git hooks read them, with the same warning when
+ * the remote cannot be reached), and an attention item for every changed file one of them covers.
+ */
+async function addRemoteLocks(ws: Workspace, result: StatusOutput, ctx: Context): Promise<void> {
+  const { remoteListing } = await import('../shared/remoteListing.js');
+  const now = ctx.now();
+  const remote = await remoteListing(ws, now, (line) => ctx.err(line));
+  if (!remote) return;
+  result.shared = remote;
+  const { sharedHolder } = await import('../ui/messages/remoteHolder.js');
+  for (const row of result.sessions) {
+    for (const lock of remote.locks) {
+      for (const p of row.changed.filter((f) => lockCovers(lock.path, f)))
+        row.attention.push({
+          kind: 'locked',
+          message: messages.statusLockedRemote(p, sharedHolder(lock, now)),
+        });
+    }
+  }
 }
 
 const STATE_COLOR = { active: c.green, idle: c.dim, stale: c.yellow, missing: c.red } as const;

@@ -5,10 +5,11 @@ import { normalizeLockPath } from '../locks/lockPath.js';
 import { lockCovers, locksOverlap } from '../locks/lockTable.js';
 import { openWorkspace, resolveBase } from '../project/openWorkspace.js';
 import { type SessionState, sessionState } from '../sessions/sessionState.js';
+import type { RemoteListing } from '../shared/remoteListing.js';
 import { readRegistry } from '../store/readRegistry.js';
 import { c } from '../ui/color.js';
 import { messages } from '../ui/messages.js';
-import { renderLockTable } from './locks.js';
+import { renderLockTable, renderRemoteLocks } from './locks.js';
 
 export interface WhoOptions {
   path: string;
@@ -28,6 +29,8 @@ export interface WhoResult {
   locks: LockView[];
   /** Sessions whose change set (committed-but-unmerged plus uncommitted work) contains it. */
   changes: WhoChange[];
+  /** Shared mode: locks on the path held on other machines (src/shared/remoteListing.ts). */
+  remote?: RemoteListing;
 }
 
 /**
@@ -65,15 +68,22 @@ export async function who(options: WhoOptions, ctx: Context): Promise<WhoResult>
       }),
     )
   ).filter((change) => change.files.length);
-  return { path: target, locks, changes };
+  if (!config.shared) return { path: target, locks, changes };
+  const { remoteListing } = await import('../shared/remoteListing.js');
+  const remote = await remoteListing(ws, now, (line) => ctx.err(line), target);
+  return { path: target, locks, changes, ...(remote ? { remote } : {}) };
 }
 
 export function renderWho(result: WhoResult, ctx?: Pick<Context, 'now'>): string {
   const now = ctx?.now() ?? new Date();
-  if (!result.locks.length && !result.changes.length) return messages.whoNobody(result.path);
+  const remote = renderRemoteLocks(result.remote, now, '    ');
+  if (!result.locks.length && !result.changes.length && !remote.length)
+    return messages.whoNobody(result.path);
   const lines: string[] = [c.bold(result.path)];
-  lines.push(result.locks.length ? '  locks:' : `  locks: ${messages.whoNoLock()}`);
+  const anyLock = result.locks.length || remote.length;
+  lines.push(anyLock ? '  locks:' : `  locks: ${messages.whoNoLock()}`);
   if (result.locks.length) lines.push(...renderLockTable(result.locks, now, '    '));
+  lines.push(...remote);
   lines.push(result.changes.length ? '  changed by:' : `  changed by: ${messages.whoNoChange()}`);
   for (const change of result.changes) {
     const state = change.state === 'active' ? '' : c.dim(` (${change.state})`);

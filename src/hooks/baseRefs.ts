@@ -1,7 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
+import type { Config } from '../project/configSchema.js';
+import type { Project } from '../project/findProject.js';
 import type { Workspace } from '../project/openWorkspace.js';
+import { readRegistry } from '../store/readRegistry.js';
 import type { Registry } from '../store/types.js';
 import { hooksStateDir } from './hookPaths.js';
 
@@ -48,4 +51,14 @@ export function writeBaseRefs(stateDir: string, bases: string[]): boolean {
   fs.writeFileSync(tmp, content);
   fs.renameSync(tmp, file);
   return true;
+}
+
+/**
+ * After a session registered (its base may be new): the runner skips post-merge on a branch it
+ * does not list, so a fast-forward of that base before any other hook ran would go unrecorded.
+ */
+export async function refreshBaseRefs(project: Project, config: Config): Promise<void> {
+  if (project.kind !== 'git' || !fs.existsSync(hooksStateDir(project.stateDir))) return;
+  const registry = readRegistry(project.stateDir);
+  writeBaseRefs(project.stateDir, await baseBranches({ project, config }, registry));
 }

@@ -13,11 +13,18 @@ import { hooksStateDir } from './hookPaths.js';
 
 type Facts = Record<string, string>;
 
-function factsFile(stateDir: string, name: string): string {
+const FACTS = ['merge-bases', 'tree-entries'] as const;
+
+function factsFile(stateDir: string, name: (typeof FACTS)[number]): string {
   return path.join(hooksStateDir(stateDir), `${name}.json`);
 }
 
-function readFacts(stateDir: string, name: string): Facts {
+/** Every cache file of this module (`qlock hooks uninstall` removes them with the hooks). */
+export function factsFiles(stateDir: string): string[] {
+  return FACTS.map((name) => factsFile(stateDir, name));
+}
+
+function readFacts(stateDir: string, name: (typeof FACTS)[number]): Facts {
   try {
     const data = JSON.parse(fs.readFileSync(factsFile(stateDir, name), 'utf8')) as unknown;
     return data && typeof data === 'object' && !Array.isArray(data) ? (data as Facts) : {};
@@ -27,7 +34,12 @@ function readFacts(stateDir: string, name: string): Facts {
 }
 
 /** Keeps the newest `max` entries (insertion order: re-learned facts move to the end). */
-function writeFacts(stateDir: string, name: string, facts: Facts, max: number): void {
+function writeFacts(
+  stateDir: string,
+  name: (typeof FACTS)[number],
+  facts: Facts,
+  max: number,
+): void {
   const dir = hooksStateDir(stateDir);
   if (!fs.existsSync(dir)) return; // hooks not installed: no place of ours to keep it
   const file = factsFile(stateDir, name);

@@ -69,6 +69,23 @@ function chainsMovedHook(text: string): boolean {
   return span !== undefined && text.slice(span.start, span.end).includes(`"$0${MOVED_SUFFIX}"`);
 }
 
+/**
+ * What an installed file with no record (the manifest was lost) must have been: nothing but our
+ * block (and the shebang we add) means qlock created it, or wrapped a hook moved aside when the
+ * block chains one; anything else had the block inserted. Uninstall then deletes or moves back
+ * what it would have with the record, instead of leaving an empty `#!/bin/sh` behind.
+ */
+function recordFromText(
+  target: HookFileTarget,
+  text: string,
+): Pick<ManifestEntry, 'hook' | 'file' | 'how' | 'movedTo'> {
+  const { hook, file } = target;
+  const rest = removeBlock(text).text;
+  if (rest !== '' && rest !== CREATED_SHEBANG) return { hook, file, how: 'inserted' };
+  if (chainsMovedHook(text)) return { hook, file, how: 'wrapped', movedTo: file + MOVED_SUFFIX };
+  return { hook, file, how: 'created' };
+}
+
 /** Refuses, before anything is changed, what install could not do safely. */
 export function checkInstallable(target: HookFileTarget): void {
   const stat = lstat(target.file);
@@ -119,7 +136,7 @@ export function installHookFile(
       const written = digest(Buffer.from(next, 'latin1'));
       const entry: ManifestEntry = previous
         ? { ...previous, written }
-        : { hook, file, how: 'inserted', written };
+        : { ...recordFromText(target, text), written };
       if (next === text) return { change: 'unchanged', entry: previous ?? entry };
       writeBytes(file, next, stat.mode & 0o7777);
       return { change: 'updated', entry };

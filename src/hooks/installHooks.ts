@@ -2,11 +2,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 import { QlockError } from '../errors.js';
+import { listWorktrees } from '../git/repo.js';
 import type { Project } from '../project/findProject.js';
 import { loadConfig } from '../project/loadConfig.js';
 import { readRegistry } from '../store/registry.js';
 import { hookMessages } from '../ui/messages/hooks.js';
 import { baseBranches, basesFile, writeBaseRefs } from './baseRefs.js';
+import { factsFiles } from './gitFacts.js';
 import {
   checkInstallable,
   type HookFileTarget,
@@ -17,7 +19,7 @@ import {
 } from './hookFile.js';
 import { hookLocation, type HookMode } from './hookLocation.js';
 import { GIT_HOOKS, type HookSpec } from './hookTable.js';
-import { readManifest, writeManifest } from './manifest.js';
+import { type ManifestEntry, readManifest, writeManifest } from './manifest.js';
 import { currentRunnerTarget, hooksStateDir, runnerPath, writeRunner } from './runner.js';
 
 /**
@@ -64,6 +66,7 @@ export async function installHooks(
     husky,
   }));
   // Everything that could refuse is checked before anything changes.
+  checkHooksDir(location.dir);
   for (const target of targets) checkInstallable(target);
 
   const { stateDir } = project;
@@ -88,16 +91,20 @@ export async function installHooks(
   );
   await refreshBases(project, config);
 
-  // An earlier install somewhere else (husky added since, hooksPath changed): take it out there.
+  // An earlier install somewhere git no longer runs hooks from (husky added since, hooksPath
+  // changed): take it out there. Another worktree's own copy (a relative hooksPath, husky's
+  // tracked .husky/) is still where that worktree runs its hooks: it stays.
   const wanted = new Set(targets.map((t) => t.file));
-  for (const entry of manifest.entries.filter((e) => !wanted.has(e.file))) {
+  const live = await liveHookDirs(project, location.dir);
+  const obsolete = (e: ManifestEntry) => !wanted.has(e.file) && !live.has(path.dirname(e.file));
+  for (const entry of manifest.entries.filter(obsolete)) {
     report.files.push({
       hook: entry.hook,
       file: entry.file,
       change: uninstallHookFile(entry.file, entry),
     });
   }
-  manifest.entries = manifest.entries.filter((e) => wanted.has(e.file));
+  manifest.entries = manifest.entries.filter((e) => !obsolete(e));
 
   if (!fs.existsSync(location.dir)) {
     const created = fs.mkdirSync(location.dir, { recursive: true });
@@ -122,6 +129,30 @@ export async function installHooks(
     report.notes.push(hookMessages.noteRelativeHooksPath(location.hooksPath!));
   }
   return report;
+}
+
+/** Refuses a hooks directory that is a file (core.hooksPath pointing at one). */
+function checkHooksDir(dir: string): void {
+  let stat: fs.Stats | undefined;
+  try {
+    stat = fs.statSync(dir);
+  } catch {
+    return; // missing: install creates it (git already refused a path below a file)
+  }
+  if (!stat.isDirectory()) throw new QlockError(hookMessages.hooksDirNotDir(dir));
+}
+
+/** The hook directories qlock edits for every worktree of the repository, as git resolves them. */
+async function liveHookDirs(project: Project, here: string): Promise<Set<string>> {
+  const dirs = new Set([here]);
+  const worktrees = await listWorktrees(project.worktreeRoot).catch(() => []);
+  const locations = await Promise.all(
+    worktrees
+      .filter((w) => !w.bare && fs.existsSync(w.path))
+      .map((w) => hookLocation(w.path).catch(() => undefined)),
+  );
+  for (const l of locations) if (l) dirs.add(l.dir);
+  return dirs;
 }
 
 async function refreshBases(
@@ -164,7 +195,8 @@ export async function uninstallHooks(
   for (const dir of [...manifest.createdDirs].sort((a, b) => b.length - a.length)) {
     removeEmptyDirs(dir);
   }
-  for (const file of [runnerPath(stateDir), basesFile(stateDir)]) fs.rmSync(file, { force: true });
+  for (const file of [runnerPath(stateDir), basesFile(stateDir), ...factsFiles(stateDir)])
+    fs.rmSync(file, { force: true });
   writeManifest(stateDir, { version: 1, entries: [], createdDirs: [] });
   removeEmptyDirs(hooksStateDir(stateDir));
   if (location.mode === 'husky' && report.files.length)

@@ -63,9 +63,15 @@ export const configSchema = z
     shared: z
       .object({
         remote: z.string().min(1),
+        // A namespace of its own: never a branch, a tag, a remote-tracking ref, or the place
+        // where clones keep their copy of it (refs/qlock-remote/).
         refPrefix: z
           .string()
-          .regex(/^refs\/[A-Za-z0-9._/-]+$/)
+          .regex(
+            /^refs\/(?!(?:heads|tags|remotes|qlock-remote)(?:\/|$))[A-Za-z0-9_-][A-Za-z0-9._-]*(?:\/[A-Za-z0-9_-][A-Za-z0-9._-]*)*\/?$/,
+            'expected a ref namespace of its own such as "refs/qlock" (not under refs/heads/, refs/tags/, refs/remotes/ or refs/qlock-remote/)',
+          )
+          .refine((v) => !/\.\.|\.lock(\/|$)|\.\//.test(v), 'not a valid ref name for git')
           .default('refs/qlock'),
         cacheTtl: duration.default('10s'),
         timeout: duration.default('5s'),

@@ -55,7 +55,7 @@ export async function registerSession(
     takeSnapshot(project.stateDir, pending, draft.path, config.ignore);
   }
   try {
-    return await updateRegistry(project.stateDir, ({ registry, emit }) => {
+    const result = await updateRegistry(project.stateDir, ({ registry, emit }) => {
       const again = Object.values(registry.sessions).find((s) => s.path === draft.path);
       if (again) return { session: again, alreadyRegistered: true };
       const taken = registry.sessions[draft.name];
@@ -86,6 +86,12 @@ export async function registerSession(
       });
       return { session, alreadyRegistered: false };
     });
+    if (!result.alreadyRegistered) {
+      // The git hooks' list of base branches (a new session may bring a new base).
+      const { refreshBaseRefs } = await import('../hooks/baseRefs.js');
+      await refreshBaseRefs(project, config).catch(() => undefined);
+    }
+    return result;
   } finally {
     if (pending)
       fs.rmSync(snapshotDir(project.stateDir, pending), { recursive: true, force: true });

@@ -48,7 +48,8 @@ async function readStdin(): Promise<string> {
 
 /**
  * Files changed by the commits being pushed: reachable from the pushed tips but not from what the
- * remote already has (its old tips, and our tracking refs of that remote). One git call.
+ * remote already has (its old tips, and our tracking refs of that remote), merges included. One
+ * git call.
  */
 export async function pushedFiles(
   cwd: string,
@@ -71,6 +72,9 @@ export async function pushedFiles(
       'log',
       '--no-renames',
       '--name-only',
+      // A merge's own edits (a conflict resolved in a locked file): the paths where the merge
+      // differs from every parent. Without it git lists no file for a merge commit at all.
+      '--cc',
       '--format=',
       '-z',
       ...tips,

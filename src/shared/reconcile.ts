@@ -241,15 +241,18 @@ export function reconcile(input: ReconcileInput): ReconcileOutput {
     }
     const holders = blockersOf(p.path);
     if (holders.length) {
-      const record: ConflictRecord = {
-        session: p.session,
-        path: p.path,
-        since: lock.acquiredAt,
-        holder: holders[0]!,
-        detectedAt: nowIso,
-      };
-      const old = known.get(conflictKey(record));
-      conflicts.push(old ?? record);
+      // One record per holder (a directory lock here can meet several locks there): each of them
+      // is told, and each is reported here until it is sorted out.
+      for (const holder of holders) {
+        const record: ConflictRecord = {
+          session: p.session,
+          path: p.path,
+          since: lock.acquiredAt,
+          holder,
+          detectedAt: nowIso,
+        };
+        conflicts.push(known.get(conflictKey(record)) ?? record);
+      }
       continue;
     }
     mine.set(k, toRemoteLock(lock, me));

@@ -7,7 +7,14 @@ import { cloneId } from './identity.js';
 import { type RemoteDoc, type RemoteLock, remoteLockExpired } from './remoteDoc.js';
 import { fetchState, LocalRefBusy, RemoteRefused, RemoteUnavailable } from './remoteStore.js';
 import type { SharedSettings } from './settings.js';
-import { readCache, readPending, writeCache } from './sharedFiles.js';
+import {
+  readCache,
+  readPending,
+  readUnreachable,
+  type SharedCache,
+  writeCache,
+  writeUnreachable,
+} from './sharedFiles.js';
 import { conflictWarnings } from './syncShared.js';
 
 const debug = createDebug('shared');
@@ -16,7 +23,8 @@ const debug = createDebug('shared');
  * The remote's locks for the git hooks: read-only, and cheap. Within `shared.cacheTtl` of the
  * last fetch (or of our own last push) the cache file answers without any network; after that
  * one fetch, bounded by `shared.timeout`. When the remote cannot be reached the last known
- * version is used, with a one-line warning that says how old it is.
+ * version is used, with a one-line warning that says how old it is; for `shared.cacheTtl` after
+ * such a failure the remote is not tried again (it may take the whole timeout to fail).
  */
 
 export interface RemoteView {
@@ -44,6 +52,11 @@ export async function remoteView(
     debug(`remote locks from cache (${now.getTime() - Date.parse(cache.fetchedAt)}ms old)`);
     return { doc: cache.doc, asOf: new Date(cache.fetchedAt), online: true, warnings };
   }
+  const down = readUnreachable(project.stateDir, s.remote, s.ref);
+  if (down && now.getTime() - Date.parse(down.at) < maxAge) {
+    debug(`remote unreachable ${now.getTime() - Date.parse(down.at)}ms ago: not trying again yet`);
+    return offlineView(cache, down.reason, now, warnings, s);
+  }
   try {
     let snapshot;
     for (let busy = 0; ; busy++) {
@@ -70,15 +83,32 @@ export async function remoteView(
     return { doc: snapshot.doc, asOf: fetchedAt, online: true, warnings };
   } catch (error) {
     if (!(error instanceof RemoteUnavailable || error instanceof RemoteRefused)) throw error;
-    const age = cache ? now.getTime() - Date.parse(cache.fetchedAt) : undefined;
-    warnings.unshift(messages.sharedOfflineCheck(s.remote, error.reason, age));
-    return {
-      ...(cache ? { doc: cache.doc, asOf: new Date(cache.fetchedAt) } : {}),
-      online: false,
+    writeUnreachable(project.stateDir, {
+      remote: s.remote,
+      ref: s.ref,
+      at: now.toISOString(),
       reason: error.reason,
-      warnings,
-    };
+    });
+    return offlineView(cache, error.reason, now, warnings, s);
   }
+}
+
+/** The last known version, with the one-line warning that says how old it is. */
+function offlineView(
+  cache: SharedCache | undefined,
+  reason: string,
+  now: Date,
+  warnings: string[],
+  s: SharedSettings,
+): RemoteView {
+  const age = cache ? now.getTime() - Date.parse(cache.fetchedAt) : undefined;
+  warnings.unshift(messages.sharedOfflineCheck(s.remote, reason, age));
+  return {
+    ...(cache ? { doc: cache.doc, asOf: new Date(cache.fetchedAt) } : {}),
+    online: false,
+    reason,
+    warnings,
+  };
 }
 
 /** Other participants' honoured locks that equal, cover or lie below any of `paths`. */

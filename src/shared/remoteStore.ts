@@ -1,5 +1,5 @@
 import { GitError, QlockError } from '../errors.js';
-import { git, gitBuffer } from '../git/exec.js';
+import { cleanGitEnv, git, gitBuffer } from '../git/exec.js';
 import { createDebug } from '../ui/debug.js';
 import { messages } from '../ui/messages.js';
 import type { DocError } from './remoteDoc.js';
@@ -185,7 +185,9 @@ export async function writeCommit(
   const tree = (
     await git(['mktree'], { cwd, input: `100644 blob ${blob}\t${STATE_FILE}\n` })
   ).stdout.trim();
-  const env = { ...baseEnv, ...commitEnv(ident) };
+  // The caller's environment may be a git hook's (GIT_DIR, GIT_INDEX_FILE, ...): cleaned, so that
+  // the commit lands in the object store of the repository at `cwd`, like its tree.
+  const env = { ...cleanGitEnv(baseEnv), ...commitEnv(ident) };
   const args = ['commit-tree', tree, ...(parent ? ['-p', parent] : []), '-F', '-'];
   return (await git(args, { cwd, input: message + '\n', env })).stdout.trim();
 }

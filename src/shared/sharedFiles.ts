@@ -10,6 +10,9 @@ import type { RemoteDoc, RemoteLock } from './remoteDoc.js';
  * - `shared-cache.json`: the last version of the remote document we saw and when. The git hooks
  *   read it instead of fetching while it is younger than `shared.cacheTtl`, so `git commit`
  *   does not pay a network round trip.
+ * - `shared-unreachable.json`: when the last attempt to reach the remote failed, and why; within
+ *   `shared.cacheTtl` of it the hooks use the last known version without trying again (a remote
+ *   that never answers would otherwise cost `shared.timeout` on every commit).
  * - `shared-pending.json`: what the remote has not heard yet (locks taken and released while it
  *   was unreachable), the conflicts found when it came back, and which notices were delivered.
  *   Written only under the state-dir mutex. Losing it loses no lock: the locks themselves are in
@@ -53,6 +56,15 @@ export interface SharedPending {
 
 export const CACHE_FILE = 'shared-cache.json';
 export const PENDING_FILE = 'shared-pending.json';
+export const UNREACHABLE_FILE = 'shared-unreachable.json';
+
+/** The last failed attempt to reach the remote, so the hooks do not wait for it on every run. */
+export interface Unreachable {
+  remote: string;
+  ref: string;
+  at: string;
+  reason: string;
+}
 
 export function emptyPending(): SharedPending {
   return { acquire: [], release: [], conflicts: [], delivered: [] };
@@ -83,8 +95,40 @@ export function writeCache(stateDir: string, cache: SharedCache): void {
     fs.mkdirSync(stateDir, { recursive: true });
     fs.writeFileSync(tmp, JSON.stringify(cache) + '\n');
     fs.renameSync(tmp, file);
+    // Reached: a failure recorded before this contact is over.
+    const down = readUnreachable(stateDir, cache.remote, cache.ref);
+    if (down && Date.parse(down.at) <= Date.parse(cache.fetchedAt))
+      fs.rmSync(path.join(stateDir, UNREACHABLE_FILE), { force: true });
   } catch {
     fs.rmSync(tmp, { force: true }); // a cache that cannot be written only costs a fetch next time
+  }
+}
+
+export function readUnreachable(
+  stateDir: string,
+  remote: string,
+  ref: string,
+): Unreachable | undefined {
+  try {
+    const data = JSON.parse(
+      fs.readFileSync(path.join(stateDir, UNREACHABLE_FILE), 'utf8'),
+    ) as Unreachable;
+    if (data.remote !== remote || data.ref !== ref || typeof data.at !== 'string') return undefined;
+    return data;
+  } catch {
+    return undefined; // none, or damaged: the remote is tried again
+  }
+}
+
+/** Records a failed attempt (a plain rename: losing it only costs one more attempt). */
+export function writeUnreachable(stateDir: string, record: Unreachable): void {
+  const file = path.join(stateDir, UNREACHABLE_FILE);
+  const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  try {
+    fs.writeFileSync(tmp, JSON.stringify(record) + '\n');
+    fs.renameSync(tmp, file);
+  } catch {
+    fs.rmSync(tmp, { force: true });
   }
 }
 

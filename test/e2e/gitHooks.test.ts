@@ -169,6 +169,53 @@ describe('git hooks in a plain repository', () => {
     expect(repo.git(['rev-list', '--count', 'HEAD'], fb)).toBe('3');
   });
 
+  it("pre-commit looks at other worktrees without the hook's GIT_DIR / GIT_WORK_TREE / GIT_INDEX_FILE", async () => {
+    const { repo, fa, fb } = await world();
+    const a = fs.readFileSync(path.join(fa, 'src/a.txt'), 'utf8');
+    fs.writeFileSync(path.join(fa, 'src/a.txt'), a.replace('a1\n', 'a1 by fa\n'));
+    fs.writeFileSync(path.join(fb, 'src/a.txt'), a.replace('a1\n', 'a1 by fb\n'));
+    // git's trace2 log of every git process (qlock's included): which worktree it worked on, and
+    // which of git's per-repository variables it was given.
+    const local = repo.git(['rev-parse', '--local-env-vars']).split('\n').filter(Boolean);
+    const trace = path.join(repo.parent, 'trace2.jsonl');
+    // `git --git-dir --work-tree` from a subdirectory exports GIT_DIR, GIT_WORK_TREE (relative)
+    // and GIT_PREFIX to the hook, on top of GIT_INDEX_FILE (commit -a: index.lock).
+    const gitDir = repo.git(['rev-parse', '--path-format=absolute', '--git-dir'], fb);
+    const run = await gitRun(
+      path.join(fb, 'src'),
+      [`--git-dir=${gitDir}`, `--work-tree=${fb}`, 'commit', '-qam', 'fb a1'],
+      { GIT_TRACE2_EVENT: trace, GIT_TRACE2_ENV_VARS: local.join(',') },
+    );
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain('qlock: warning: session fa is also changing src/a.txt;');
+    expect(run.stderr).toContain(
+      'qlock: warning: your staged changes would conflict with session fa in src/a.txt;',
+    );
+    const processes = new Map<string, { worktree?: string; vars: Record<string, string> }>();
+    for (const line of fs.readFileSync(trace, 'utf8').split('\n').filter(Boolean)) {
+      const e = JSON.parse(line) as Record<string, string>;
+      const p = processes.get(e.sid!) ?? { vars: {} };
+      processes.set(e.sid!, p);
+      if (e.event === 'def_repo') p.worktree = e.worktree;
+      if (e.event === 'def_param' && local.includes(e.param!)) p.vars[e.param!] = e.value!;
+    }
+    const on = (dir: string) => [...processes.values()].filter((p) => p.worktree === dir);
+    // The hook's own questions (staged paths, staged tree) use them on purpose.
+    expect(on(fb).some((p) => p.vars.GIT_INDEX_FILE?.startsWith(gitDir))).toBe(true);
+    // A git process about fa or the main worktree got none of the hook's values (git sets its own
+    // GIT_DIR, and GIT_INDEX_FILE names qlock's private index there).
+    const others = [...on(fa), ...on(repo.root)];
+    expect(others.length).toBeGreaterThan(0);
+    const leaked = others.filter(
+      (p) =>
+        'GIT_PREFIX' in p.vars ||
+        'GIT_WORK_TREE' in p.vars ||
+        Object.values(p.vars).some((v) => v.includes(gitDir) || v.includes(fb)),
+    );
+    expect(leaked).toEqual([]);
+    expect(repo.git(['status', '--porcelain'], fa)).toBe('M src/a.txt');
+  });
+
   it('a merge into base: pre-merge-commit blocks paths a third session locked and names who must sync', async () => {
     const { repo, fa, fb } = await world();
     fs.appendFileSync(path.join(fb, 'src/b.txt'), 'fb work\n');
@@ -234,6 +281,25 @@ describe('git hooks in a plain repository', () => {
     const amend = await gitRun(repo.root, ['commit', '--amend', '-qm', 'hotfix (amended)']);
     expect(amend.code).toBe(0);
     expect(amend.stderr).toContain('qlock: main moved; told');
+  });
+
+  it('a fast-forward of a base that only a newer session uses is recorded too (post-merge)', async () => {
+    const { repo } = await world();
+    repo.git(['branch', 'develop']);
+    const fd = JSON.parse(await qlockOk(['new', 'fd', '--base', 'develop', '--json'], repo.root))
+      .session.path as string;
+    fs.appendFileSync(path.join(fd, 'src/a.txt'), 'fd work\n');
+    repo.git(['checkout', '-q', '-b', 'topic', 'develop']);
+    fs.appendFileSync(path.join(repo.root, 'src/a.txt'), 'topic\n');
+    repo.git(['commit', '-qam', 'topic', '--no-verify']);
+    repo.git(['checkout', '-q', 'develop']);
+    // No hook has run since fd registered: the runner's list of bases must already have develop.
+    const ff = await gitRun(repo.root, ['merge', '-q', '--ff-only', 'topic']);
+    expect(ff.code, ff.stderr).toBe(0);
+    expect(ff.stderr).toContain('qlock: develop moved; told fd');
+    const events = JSON.parse(await qlockOk(['inbox', '--json', '--peek', '--session', 'fd'], fd))
+      .events as { kind: string; paths?: string[] }[];
+    expect(events.find((e) => e.kind === 'main-moved')?.paths).toEqual(['src/a.txt']);
   });
 
   it('post-checkout: `git worktree add` registers the new worktree when autoJoin is on', async () => {

@@ -139,6 +139,22 @@ describe('git hooks in a husky 9 repository', () => {
     fs.appendFileSync(path.join(fb, 'src/a.txt'), 'husky off\n');
     expect((await gitRun(fb, ['commit', '-qam', 'a'], { HUSKY: '0' })).code).toBe(0);
 
+    // git merge into main through husky's pre-merge-commit and post-merge: fb's work touches
+    // src/a.txt, which fa (a third session) holds.
+    const main = repo.git(['rev-parse', 'HEAD']);
+    const merge = await gitRun(repo.root, ['merge', '--no-ff', '-m', 'merge fb', 'qlock/fb']);
+    expect(merge.code).toBe(1);
+    expect(merge.stderr).toContain('qlock: merge blocked: 1 path(s) locked by another session:');
+    expect(merge.stderr).toContain('src/a.txt: locked by fa (reason: fa rewrites a');
+    expect(merge.stderr).toContain('husky - pre-merge-commit script failed (code 1)');
+    expect(repo.git(['rev-parse', 'HEAD'])).toBe(main);
+    repo.git(['merge', '--abort']);
+    expect((await runQlock(['unlock', 'src/a.txt'], { cwd: sessions.fa! })).code).toBe(0);
+    const merged = await gitRun(repo.root, ['merge', '--no-ff', '-m', 'merge fb', 'qlock/fb']);
+    expect(merged.code, merged.stderr).toBe(0);
+    expect(merged.stderr).toContain('qlock: main moved; told fa');
+    expect(repo.git(['rev-list', '--count', `${main}..HEAD`])).toBe('4');
+
     const un = await runQlock(['hooks', 'uninstall'], { cwd: repo.root });
     expect(un.code, un.stderr).toBe(0);
     expect(tree(path.join(repo.root, '.husky'))).toEqual(beforeQlock);

@@ -55,6 +55,45 @@ describe('shared mode with the CLI and the git hooks', () => {
       `src/a.txt is locked by fb of bob <bob@example.com> on ${os.hostname()} (reason: rewriting a`,
     );
 
+    // An agent in alice's session is stopped before it writes the file (no network: the remote
+    // as last seen, here by the refused lock).
+    const edit = JSON.stringify({
+      session_id: 's',
+      cwd: alice.root,
+      hook_event_name: 'PreToolUse',
+      tool_name: 'Edit',
+      tool_input: {
+        file_path: path.join(alice.root, 'src/a.txt'),
+        old_string: 'a',
+        new_string: 'b',
+      },
+    });
+    const agent = await runQlock(['agent-hook', 'claude', 'PreToolUse'], {
+      cwd: alice.root,
+      input: edit,
+    });
+    expect(agent.code).toBe(2);
+    expect(agent.stderr).toContain('src/a.txt is locked by session fb of bob <bob@example.com>');
+
+    // `qlock locks` and `qlock who` list it too, as the remote holds it.
+    const listed = await runQlock(['locks'], { cwd: alice.root });
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(listed.stdout).toContain('On other machines (shared through origin, as of ');
+    expect(listed.stdout).toMatch(
+      / {2}src\/a\.txt {2}fb of bob <bob@example\.com> on .*reason: rewriting a/,
+    );
+    const whoJson = JSON.parse(
+      (await runQlock(['who', 'src/', '--json'], { cwd: alice.root })).stdout,
+    );
+    expect(whoJson.remote).toMatchObject({
+      remote: 'origin',
+      online: true,
+      locks: [{ path: 'src/a.txt', session: 'fb', user: 'bob', host: os.hostname() }],
+    });
+    const bobsOwn = JSON.parse((await runQlock(['locks', '--json'], { cwd: bob.root })).stdout);
+    expect(bobsOwn.locks.map((l: { path: string }) => l.path)).toEqual(['src/a.txt']);
+    expect(bobsOwn.remote.locks).toEqual([]);
+
     fs.appendFileSync(path.join(alice.root, 'src/a.txt'), 'more\n');
     const head = alice.git(['rev-parse', 'HEAD']);
     const commit = await gitIn(alice.root, ['commit', '-qam', 'touch a']);
@@ -66,6 +105,17 @@ describe('shared mode with the CLI and the git hooks', () => {
     expect((await gitIn(alice.root, ['commit', '-q', '--no-verify', '-am', 'touch a'])).code).toBe(
       0,
     );
+    // qlock status points at it: alice's work touches a file locked on another machine.
+    fs.appendFileSync(path.join(alice.root, 'src/a.txt'), 'uncommitted\n');
+    const status = JSON.parse((await runQlock(['status', '--json'], { cwd: alice.root })).stdout);
+    expect(status.shared.locks).toMatchObject([{ path: 'src/a.txt', user: 'bob' }]);
+    expect(status.sessions[0].attention).toContainEqual({
+      kind: 'locked',
+      message: expect.stringContaining(
+        'src/a.txt is locked on another machine by fb of bob <bob@example.com>',
+      ),
+    });
+    alice.git(['checkout', '--', 'src/a.txt']);
     const push = await gitIn(alice.root, ['push', '-q', 'origin', 'HEAD:refs/heads/alice-work']);
     expect(push.code).toBe(1);
     expect(push.stderr).toContain(
@@ -107,6 +157,15 @@ describe('shared mode with the CLI and the git hooks', () => {
     expect(offline.stdout).toContain('Locked src/b.txt');
     expect(offline.stderr.trim().split('\n')).toHaveLength(1);
     expect(offline.stderr).toContain('shared remote "origin" unreachable');
+    // Commands that list locks say what they could not check.
+    const listed = await runQlock(['locks'], { cwd: alice.root });
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toContain('src/b.txt');
+    expect(listed.stderr.trim().split('\n')).toHaveLength(1);
+    expect(listed.stderr).toMatch(/shared remote "origin" unreachable .*checking local locks/);
+    const who = await runQlock(['who', 'src/b.txt'], { cwd: alice.root });
+    expect(who.code).toBe(0);
+    expect(who.stderr).toContain('shared remote "origin" unreachable');
     const status = await runQlock(['shared'], { cwd: alice.root });
     expect(status.stdout).toContain('Not shared yet: lock src/b.txt (fa)');
     const json = await runQlock(['shared', '--json'], { cwd: alice.root });

@@ -86,6 +86,12 @@ describe('hooks install / uninstall', () => {
     expect(new Set(again.files.map((f) => f.change))).toEqual(new Set(['unchanged']));
     expect(snapshot(hooksDir)).toEqual(installed);
 
+    // The hooks' caches (written while commits run) go with them.
+    const { mergeBases } = await import('../../src/hooks/gitFacts.js');
+    const head = repo.git(['rev-parse', 'HEAD']);
+    await mergeBases(project.stateDir, repo.root, [[head, head]]);
+    expect(fs.readdirSync(path.join(project.stateDir, 'hooks'))).toContain('merge-bases.json');
+
     const removed = await uninstallHooks(project);
     expect(new Set(removed.files.map((f) => f.change))).toEqual(new Set(['deleted']));
     expect(snapshot(hooksDir)).toEqual(before);
@@ -168,6 +174,22 @@ describe('hooks install / uninstall', () => {
     expect(snapshot(hooksDir)).toEqual(before);
   });
 
+  it('a reinstall after the manifest was lost still uninstalls to the original bytes', async () => {
+    const repo = makeRepo();
+    const project = projectOf(repo.root);
+    const hooksDir = path.join(repo.root, '.git', 'hooks');
+    writeHook(hooksDir, 'pre-commit', '#!/bin/sh\necho mine\n');
+    writeHook(hooksDir, 'post-commit', '#!/usr/bin/env python3\nprint(1)\n');
+    const before = snapshot(hooksDir);
+    await installHooks(project);
+    fs.rmSync(manifestPath(project.stateDir));
+    // `qlock init` again, or doctor --fix: the blocks are there, the record of them is not.
+    const again = await installHooks(project);
+    expect(new Set(again.files.map((f) => f.change))).toEqual(new Set(['unchanged']));
+    await uninstallHooks(project);
+    expect(snapshot(hooksDir)).toEqual(before);
+  });
+
   it('refuses, changing nothing, when a hook would be moved onto an existing .pre-qlock file', async () => {
     const repo = makeRepo();
     const project = projectOf(repo.root);
@@ -239,6 +261,56 @@ describe('hooks install / uninstall', () => {
     expect(fs.existsSync(path.join(missing, 'pre-commit'))).toBe(true);
     await uninstallHooks(project);
     expect(fs.existsSync(path.dirname(missing))).toBe(false);
+  });
+
+  it('a relative core.hooksPath: each worktree its own copy, installing in one keeps the others', async () => {
+    const repo = makeRepo();
+    const tracked = path.join(repo.root, 'githooks');
+    writeHook(tracked, 'pre-commit', '#!/bin/sh\necho tracked hook\n');
+    repo.commitAll('tracked hooks');
+    repo.git(['config', 'core.hooksPath', 'githooks']);
+    const wt = repo.worktree('wt');
+    const before = snapshot(tracked);
+    const beforeWt = snapshot(path.join(wt, 'githooks'));
+
+    const main = await installHooks(projectOf(repo.root));
+    expect(main.mode).toBe('hooksPath');
+    expect(main.dir).toBe(tracked);
+    expect(main.notes.join('\n')).toMatch(/relative/);
+    const installedMain = snapshot(tracked);
+
+    // The worktree's own copy: installing there must not take the block out of the main one.
+    const second = await installHooks(projectOf(wt));
+    expect(second.dir).toBe(path.join(wt, 'githooks'));
+    expect(second.files.every((f) => f.file.startsWith(path.join(wt, 'githooks')))).toBe(true);
+    expect(snapshot(tracked)).toEqual(installedMain);
+    expect(fs.readFileSync(path.join(wt, 'githooks/pre-commit'), 'utf8')).toContain(BEGIN);
+    await installHooks(projectOf(repo.root)); // and back: still both
+    expect(fs.readFileSync(path.join(wt, 'githooks/pre-commit'), 'utf8')).toContain(BEGIN);
+
+    // Uninstall (from either) restores every copy byte for byte.
+    await uninstallHooks(projectOf(wt));
+    expect(snapshot(tracked)).toEqual(before);
+    expect(snapshot(path.join(wt, 'githooks'))).toEqual(beforeWt);
+  });
+
+  it('refuses, changing nothing, when core.hooksPath names a file', async () => {
+    const repo = makeRepo();
+    const project = projectOf(repo.root);
+    const hooksDir = path.join(repo.root, '.git', 'hooks');
+    await installHooks(project);
+    const installed = snapshot(hooksDir);
+    const file = path.join(tempDir('qlock-hookspath'), 'not-a-dir');
+    fs.writeFileSync(file, 'x\n');
+    repo.git(['config', 'core.hooksPath', file]);
+    await expect(installHooks(project)).rejects.toThrow(
+      `${file} (core.hooksPath), but it is a file, not a directory: point core.hooksPath at a directory`,
+    );
+    expect(snapshot(hooksDir)).toEqual(installed);
+    // Below a file: git itself refuses to resolve it (a plain git error), nothing changes either.
+    repo.git(['config', 'core.hooksPath', path.join(file, 'below')]);
+    await expect(installHooks(project)).rejects.toThrow(/Not a directory/);
+    expect(snapshot(hooksDir)).toEqual(installed);
   });
 
   it('follows the hooks when their place changes: the old blocks are taken out', async () => {

@@ -95,6 +95,16 @@ describe('git projects', () => {
     }
   });
 
+  it("git's environment for hooks is removed in full: every variable `--local-env-vars` names", async () => {
+    const { cleanGitEnv, LOCAL_GIT_ENV_VARS } = await import('../../src/git/exec.js');
+    const repo = makeRepo();
+    const local = repo.git(['rev-parse', '--local-env-vars']).split('\n').filter(Boolean);
+    expect(local.filter((v) => !LOCAL_GIT_ENV_VARS.includes(v))).toEqual([]);
+    const polluted = Object.fromEntries(local.map((v) => [v, '/elsewhere']));
+    const clean = cleanGitEnv({ PATH: process.env.PATH, ...polluted });
+    expect(Object.keys(clean).filter((k) => local.includes(k))).toEqual([]);
+  });
+
   it('a submodule is its own project, rooted at its working tree (not in .git/modules)', () => {
     const lib = makeRepo({ name: 'lib' });
     const app = makeRepo({ name: 'app' });

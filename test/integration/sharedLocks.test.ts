@@ -234,3 +234,58 @@ describe('shared locks, details', () => {
     expect(cloneId(alice.project.stateDir)).toBe(original);
   });
 });
+
+describe('shared mode under a git environment meant for another repository', () => {
+  it('publishes into its own repository whatever GIT_DIR and GIT_INDEX_FILE say', async () => {
+    const world = makeSharedWorld();
+    const alice = world.clone('alice');
+    await alice.session('fa');
+    const other = world.clone('other');
+    const env = {
+      ...process.env,
+      GIT_DIR: path.join(other.root, '.git'),
+      GIT_INDEX_FILE: path.join(other.root, '.git', 'index'),
+      GIT_WORK_TREE: other.root,
+    };
+    const { acquireLocks } = await import('../../src/locks/acquireLocks.js');
+    await acquireLocks(alice.project.stateDir, {
+      session: 'fa',
+      paths: ['src/a.txt'],
+      reason: '',
+      now: new Date(),
+    });
+    const sync = await syncShared(alice.project, alice.settings, {
+      intent: { acquire: { session: 'fa', paths: ['src/a.txt'] } },
+      now: () => new Date(),
+      env,
+    });
+    expect(sync).toMatchObject({ online: true, pushed: true });
+    expect(remoteDoc(world).locks.map((l) => `${l.user}:${l.path}`)).toEqual(['alice:src/a.txt']);
+  });
+});
+
+describe("shared mode in the agents' pre-write hook", () => {
+  it('denies a write to a file locked on another machine, from the last known remote state', async () => {
+    const world = makeSharedWorld();
+    const alice = world.clone('alice');
+    const bob = world.clone('bob');
+    await alice.session('fa');
+    await bob.session('fb');
+    await lock(bob, 'fb', ['src/a.txt']);
+    // Alice's last contact with the remote (any command or hook that reads it) saw bob's lock.
+    await lock(alice, 'fa', ['README.md']);
+    const { toolHook } = await import('../../src/agents/toolHook.js');
+    const write = (rel: string) =>
+      toolHook('claude', 'pre-tool', 'Edit', [path.join(alice.root, rel)], alice.root, new Date());
+
+    const denied = await write('src/a.txt');
+    expect(denied.exitCode).toBe(2);
+    expect(denied.stderr).toContain(
+      `qlock: blocked — src/a.txt is locked by session fb of bob <bob@example.com> on ${os.hostname()} (reason: work of fb`,
+    );
+    expect(denied.stderr).toContain('coordinate with "fb of bob"');
+    expect((await write('src/b.txt')).exitCode).toBe(0);
+    // Alice's own lock (this clone's, on the remote too) never blocks her.
+    expect((await write('README.md')).exitCode).toBe(0);
+  });
+});

@@ -11,7 +11,7 @@ import { acquireShared, releaseShared } from '../../src/shared/sharedLocks.js';
 import { syncShared } from '../../src/shared/syncShared.js';
 import { readEvents } from '../../src/store/eventLog.js';
 import { readRegistry } from '../../src/store/registry.js';
-import { gitSyncIn } from '../helpers/repo.js';
+import { gitSyncIn, waitFor } from '../helpers/repo.js';
 import {
   makeSharedWorld,
   type SharedClone,
@@ -184,6 +184,36 @@ describe('a clone whose shared remote is unreachable', () => {
     expect(result.shared?.online).toBe(false);
     expect(result.warnings[0]).toContain('timed out after 1000 ms');
     expect(heldBy(alice)).toEqual(['fa:src/a.txt']);
+  });
+
+  it('the hooks do not wait on an unanswering remote again within shared.cacheTtl of a failure', async () => {
+    const sockets: net.Socket[] = [];
+    const server = net.createServer((socket) => sockets.push(socket));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    onTestFinished(() => {
+      for (const socket of sockets) socket.destroy();
+      server.close();
+    });
+    const port = (server.address() as net.AddressInfo).port;
+    const world = makeSharedWorld();
+    const alice = world.clone('alice', { shared: { timeout: '1s', cacheTtl: '1h' } });
+    alice.git(['remote', 'set-url', 'origin', `git://127.0.0.1:${port}/remote.git`]);
+    await alice.session('fa');
+    const check = (at: Date) =>
+      sharedBlockingLocks(alice.project, alice.settings, ['src/a.txt'], at);
+
+    const first = await check(new Date());
+    expect(first.online).toBe(false);
+    expect(first.warnings[0]).toContain('timed out after 1000 ms');
+    expect(sockets).toHaveLength(1);
+    // The next commits within the hour: the same warning, no new attempt.
+    const second = await check(new Date());
+    expect(second.online).toBe(false);
+    expect(second.warnings[0]).toContain('shared remote "origin" unreachable (timed out after');
+    expect(sockets).toHaveLength(1);
+    // After it, one more attempt.
+    await check(new Date(Date.now() + 2 * 3600_000));
+    await waitFor(() => sockets.length === 2);
   });
 
   it('degrades the same way when the remote refuses qlock refs (a server hook), naming the reason', async () => {

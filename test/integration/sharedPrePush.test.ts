@@ -40,6 +40,26 @@ describe('pre-push: the files a push would change', () => {
     ]);
     expect(byUrl.sort()).toEqual(['src/a.txt', 'src/new.txt']);
 
+    // A merge of what the remote has lists only the merge's own edits (a resolved conflict).
+    alice.git(['checkout', '-q', '-b', 'other', base]);
+    const other = commit('src/b.txt');
+    alice.git(['push', '-q', 'origin', 'other']);
+    alice.git(['checkout', '-q', 'main']);
+    alice.git(['merge', '-q', '--no-commit', 'other']);
+    fs.appendFileSync(path.join(alice.root, 'README.md'), 'edited in the merge\n');
+    alice.git(['commit', '-qam', 'merge other']);
+    const merge = alice.git(['rev-parse', 'HEAD']);
+    const merged = await pushedFiles(alice.root, 'origin', [
+      {
+        localRef: 'refs/heads/main',
+        localSha: merge,
+        remoteRef: 'refs/heads/main',
+        remoteSha: tip,
+      },
+    ]);
+    expect(merged).toEqual(['README.md']);
+    expect(other).not.toBe(merge);
+
     // A deletion changes no file.
     const deletion = await pushedFiles(alice.root, 'origin', [
       { localRef: '(delete)', localSha: ZERO, remoteRef: 'refs/heads/f', remoteSha: tip },

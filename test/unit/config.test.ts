@@ -71,7 +71,13 @@ describe('config validation names the file and the key', () => {
     [{ autoJoin: 'yes' }, 'autoJoin', 'Expected boolean'],
     [{ watch: { interval: 10 } }, 'watch.interval', 'greater than or equal to 50'],
     [{ shared: {} }, 'shared.remote', 'Required'],
-    [{ shared: { remote: 'origin', refPrefix: 'qlock' } }, 'shared.refPrefix', 'Invalid'],
+    [{ shared: { remote: 'origin', refPrefix: 'qlock' } }, 'shared.refPrefix', 'ref namespace'],
+    [{ shared: { remote: 'o', refPrefix: 'refs/heads/q' } }, 'shared.refPrefix', 'of its own'],
+    [{ shared: { remote: 'o', refPrefix: 'refs/tags' } }, 'shared.refPrefix', 'of its own'],
+    [{ shared: { remote: 'o', refPrefix: 'refs/remotes/o' } }, 'shared.refPrefix', 'of its own'],
+    [{ shared: { remote: 'o', refPrefix: 'refs/qlock-remote' } }, 'shared.refPrefix', 'of its own'],
+    [{ shared: { remote: 'o', refPrefix: 'refs/a..b' } }, 'shared.refPrefix', 'not a valid ref'],
+    [{ shared: { remote: 'o', refPrefix: 'refs/x.lock' } }, 'shared.refPrefix', 'not a valid ref'],
   ])('%j → key %s', async (raw, key, reason) => {
     const message = await problem(raw);
     expect(message).toContain(FILE);

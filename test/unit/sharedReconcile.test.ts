@@ -195,6 +195,28 @@ describe('reconcile: locks taken while offline (rule 3)', () => {
     expect(again.newConflicts).toEqual([]);
     expect(again.doc.notices).toEqual([]);
   });
+
+  it('records and tells every one of them, not only the first', () => {
+    const CAROL: Participant = { clone: 'carol0000000', user: 'Carol', email: 'c@x', host: 'far' };
+    const doc = {
+      ...emptyDoc(),
+      locks: [remote(BOB, 'b1', 'src/a.ts'), remote(CAROL, 'c1', 'src/b.ts')],
+    };
+    const out = run({
+      doc,
+      registry: registry([local('s1', 'src/', 5000)]),
+      pending: pendingFor(['s1', 'src/']),
+    });
+    expect(out.conflicts.map((c) => `${c.path}:${c.holder.user}:${c.holder.path}`)).toEqual([
+      'src/:Bob:src/a.ts',
+      'src/:Carol:src/b.ts',
+    ]);
+    expect(out.doc.notices.map((n) => `${n.kind}:${n.to.clone}:${n.paths.join()}`).sort()).toEqual([
+      `conflict:${BOB.clone}:src/`,
+      `conflict:${CAROL.clone}:src/`,
+    ]);
+    expect(paths(out.doc.locks)).toEqual(['Bob:b1:src/a.ts', 'Carol:c1:src/b.ts']);
+  });
 });
 
 describe('reconcile: --force, notices, presence', () => {

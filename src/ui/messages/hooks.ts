@@ -117,6 +117,9 @@ export const hookMessages = {
     `git hooks installed in ${dir}; all ${worktrees} worktree(s) run them`,
   hookFileIsDir: (file: string) =>
     `${file} is a directory, not a hook file: move it away, then run \`qlock hooks install\` again.`,
+  hooksDirNotDir: (dir: string) =>
+    `Git runs hooks from ${dir} (core.hooksPath), but it is a file, not a directory: ` +
+    `point core.hooksPath at a directory (\`git config core.hooksPath <dir>\`), then run \`qlock hooks install\` again.`,
   halfBlock: (file: string) =>
     `${file} has a "# >>> qlock >>>" line without its "# <<< qlock <<<" end: fix the file by hand, then run the command again.`,
   huskySymlink: (file: string) =>

@@ -137,6 +137,12 @@ export const sharedStatusMessages = {
     (p.sessions.length
       ? p.sessions.map((s) => (s.branch ? `${s.name} (${s.branch})` : s.name)).join(', ')
       : 'no sessions'),
+  /** `qlock status`: a session's change set touches a lock held on another machine. */
+  statusLockedRemote: (path: string, holder: string) =>
+    `${path} is locked on another machine by ${holder}`,
+  /** `qlock locks` / `qlock who`: the heading over other machines' locks. */
+  sharedOtherMachines: (remote: string, age: string | undefined) =>
+    `On other machines (shared through ${remote}, ${age === undefined ? 'never reached' : age === '0s' ? 'as of now' : `as of ${age} ago`}):`,
   sharedStatusLocks: (n: number) =>
     n ? `Locks on the remote (${n}):` : 'Locks on the remote: none.',
   sharedStatusPending: (acquire: string[], release: string[]) =>
