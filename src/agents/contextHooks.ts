@@ -14,6 +14,7 @@ import type { QlockEvent, Registry, Session } from '../store/types.js';
 import { createDebug } from '../ui/debug.js';
 import { messages } from '../ui/messages.js';
 import { type BriefingSession } from '../ui/messages/agents.js';
+import { compareText } from '../util/compareText.js';
 import type { AgentName } from './agentNames.js';
 import { ALLOW, contextOutcome, type HookOutcome } from './hookOutput.js';
 import { touchIfStale } from './sessionTouch.js';
@@ -125,7 +126,7 @@ export async function sessionStartHook(
   );
   const others = Object.values(registry.sessions)
     .filter((s) => s.name !== self.name && states.get(s.name) !== 'missing')
-    .sort((a, b) => a.name.localeCompare(b.name));
+    .sort((a, b) => compareText(a.name, b.name));
   const live = others.filter((s) => isLive(states.get(s.name)!));
   const changes = await changesOf(found, live);
 

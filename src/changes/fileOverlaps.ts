@@ -1,3 +1,4 @@
+import { compareText } from '../util/compareText.js';
 /** A path that two or more sessions' change sets share. */
 export interface Overlap {
   path: string;
@@ -22,5 +23,5 @@ export function fileOverlaps(changed: ReadonlyMap<string, readonly string[]>): O
   for (const [p, sessions] of bySession) {
     if (sessions.length > 1) overlaps.push({ path: p, sessions: sessions.sort(), kind: 'file' });
   }
-  return overlaps.sort((a, b) => a.path.localeCompare(b.path));
+  return overlaps.sort((a, b) => compareText(a.path, b.path));
 }

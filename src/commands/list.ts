@@ -3,6 +3,7 @@ import { openWorkspace } from '../project/openWorkspace.js';
 import { type SessionState, sessionState } from '../sessions/sessionState.js';
 import { readRegistry } from '../store/registry.js';
 import type { Session } from '../store/types.js';
+import { compareText } from '../util/compareText.js';
 import { formatAge } from '../util/duration.js';
 
 export interface ListedSession extends Session {
@@ -14,7 +15,7 @@ export async function list(_options: object, ctx: Context): Promise<{ sessions: 
   const registry = readRegistry(project.stateDir);
   const now = ctx.now();
   const sessions = Object.values(registry.sessions)
-    .sort((a, b) => a.name.localeCompare(b.name))
+    .sort((a, b) => compareText(a.name, b.name))
     .map((s) => ({ ...s, state: sessionState(s, now, config) }));
   return { sessions };
 }

@@ -9,6 +9,7 @@ import type { RemoteListing } from '../shared/remoteListing.js';
 import { readRegistry } from '../store/readRegistry.js';
 import { c } from '../ui/color.js';
 import { messages } from '../ui/messages.js';
+import { compareText } from '../util/compareText.js';
 import { renderLockTable, renderRemoteLocks } from './locks.js';
 
 export interface WhoOptions {
@@ -49,7 +50,7 @@ export async function who(options: WhoOptions, ctx: Context): Promise<WhoResult>
     registry.locks.filter((l) => locksOverlap(l.path, target)),
   );
   const base = await resolveBase(ws);
-  const sessions = Object.values(registry.sessions).sort((a, b) => a.name.localeCompare(b.name));
+  const sessions = Object.values(registry.sessions).sort((a, b) => compareText(a.name, b.name));
   const changes = (
     await Promise.all(
       sessions.map(async (session): Promise<WhoChange> => {

@@ -2,6 +2,7 @@ import { RefReader } from '../git/refReader.js';
 import { resolveBase, type Workspace } from '../project/openWorkspace.js';
 import { readRegistry } from '../store/registry.js';
 import type { Registry } from '../store/types.js';
+import { compareText } from '../util/compareText.js';
 import { analyzePairs, type PairJob, type Side } from './analyzePairs.js';
 import { cachedSnapshotFresh } from './cachedSnapshotFresh.js';
 import {
@@ -136,5 +137,5 @@ export async function predictTreeConflicts(
     .map((job, i) => ({ session: job.b.name, result: results[i]! }))
     .filter((r) => r.result.conflict)
     .map((r) => ({ session: r.session, paths: r.result.paths }))
-    .sort((x, y) => x.session.localeCompare(y.session));
+    .sort((x, y) => compareText(x.session, y.session));
 }

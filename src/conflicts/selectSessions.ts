@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 
 import type { Session } from '../store/types.js';
+import { compareText } from '../util/compareText.js';
 
 /**
  * Sessions whose work counts for conflicts: the ones asked for, else every registered session
@@ -10,5 +11,5 @@ export function selectSessions(all: Record<string, Session>, names?: readonly st
   const wanted = names ? new Set(names) : undefined;
   return Object.values(all)
     .filter((s) => (!wanted || wanted.has(s.name)) && fs.existsSync(s.path))
-    .sort((a, b) => a.name.localeCompare(b.name));
+    .sort((a, b) => compareText(a.name, b.name));
 }

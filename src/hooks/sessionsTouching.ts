@@ -7,6 +7,7 @@ import { RefReader } from '../git/refReader.js';
 import type { Project } from '../project/findProject.js';
 import type { Session } from '../store/types.js';
 import { createDebug } from '../ui/debug.js';
+import { compareText } from '../util/compareText.js';
 import { mergeBases, treeEntries } from './gitFacts.js';
 
 const debug = createDebug('hooks');
@@ -102,7 +103,7 @@ export async function sessionsTouching(
   for (const t of await Promise.all(confirm)) if (t) found.push(t);
   return found
     .map((t) => ({ session: t.session, paths: paths.filter((p) => t.paths.includes(p)) }))
-    .sort((a, b) => a.session.localeCompare(b.session));
+    .sort((a, b) => compareText(a.session, b.session));
 }
 
 function merge(session: string, a: string[], b: string[]): Touching | undefined {

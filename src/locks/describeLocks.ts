@@ -1,4 +1,5 @@
 import type { Lock, Registry } from '../store/types.js';
+import { compareText } from '../util/compareText.js';
 import { isLockHonoured, lockExpired } from './lockTable.js';
 
 /** A lock as `qlock locks`, `who` and `status` show it. */
@@ -23,7 +24,7 @@ export function describeLock(lock: Lock, registry: Registry, now: Date): LockVie
 export function describeLocks(registry: Registry, now: Date, locks = registry.locks): LockView[] {
   return [...locks]
     .sort((a, b) =>
-      a.path === b.path ? a.session.localeCompare(b.session) : a.path < b.path ? -1 : 1,
+      a.path === b.path ? compareText(a.session, b.session) : a.path < b.path ? -1 : 1,
     )
     .map((l) => describeLock(l, registry, now));
 }

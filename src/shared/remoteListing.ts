@@ -1,5 +1,6 @@
 import { locksOverlap } from '../locks/lockTable.js';
 import type { Workspace } from '../project/openWorkspace.js';
+import { compareText } from '../util/compareText.js';
 import { cloneId } from './identity.js';
 import { type RemoteLock, remoteLockExpired } from './remoteDoc.js';
 import { remoteView } from './remoteLocks.js';
@@ -40,7 +41,7 @@ export async function remoteListing(
         (path === undefined || locksOverlap(l.path, path)),
     )
     .sort((a, b) =>
-      a.path === b.path ? a.session.localeCompare(b.session) : a.path < b.path ? -1 : 1,
+      a.path === b.path ? compareText(a.session, b.session) : a.path < b.path ? -1 : 1,
     );
   return {
     remote: s.remote,

@@ -13,6 +13,7 @@ import { readRegistry } from '../store/registry.js';
 import type { Lock, Registry, Session } from '../store/types.js';
 import { createDebug } from '../ui/debug.js';
 import { messages } from '../ui/messages.js';
+import { compareText } from '../util/compareText.js';
 
 const debug = createDebug('status');
 
@@ -93,7 +94,7 @@ export async function collectStatus(
     debug(`main-moved check: ${String(error)}`),
   );
   const registry = readRegistry(project.stateDir);
-  const sessions = Object.values(registry.sessions).sort((a, b) => a.name.localeCompare(b.name));
+  const sessions = Object.values(registry.sessions).sort((a, b) => compareText(a.name, b.name));
   const states = new Map(sessions.map((s) => [s.name, sessionState(s, now, config)] as const));
 
   const rows = await Promise.all(
