@@ -5,7 +5,8 @@
 /**
  * The qlock command. CommonJS on purpose (bin/package.json): node's CommonJS loader is up when a
  * script starts and the ESM loader is not, and the hot commands (git hooks, agent hooks, lock,
- * unlock, prompt) run inside `git commit` and the agent's tool loop, where every millisecond counts.
+ * unlock, prompt, status) run inside `git commit`, the agent's tool loop and shell prompts, or
+ * are run all the time (status), where every millisecond counts.
  *
  * Those commands first go to their bundle, dist/fastBundle-<group>.cjs (scripts/bundle.mjs: the
  * command's fast path and its hot modules in one file), while that bundle is fresh; anything the
@@ -19,7 +20,7 @@ const { pathToFileURL } = require('node:url');
 
 const dist = path.join(__dirname, '..', 'dist');
 /** Hot command → its bundle (see scripts/bundle.mjs). */
-const FAST = { hook: 'hook', lock: 'lock', unlock: 'lock', prompt: 'prompt' };
+const FAST = { hook: 'hook', lock: 'lock', unlock: 'lock', prompt: 'prompt', status: 'status' };
 /** `agent-hook <agent> <event>`: the tool events (canonical and native names) have their own. */
 const TOOL_EVENTS = new Set([
   'pre-tool',

@@ -6,6 +6,7 @@
  *   dist/fastBundle-agent-context.cjs  `qlock agent-hook <agent> prompt|session-start`
  *   dist/fastBundle-lock.cjs    `qlock lock`, `qlock unlock`
  *   dist/fastBundle-prompt.cjs  `qlock prompt` (every shell prompt)
+ *   dist/fastBundle-status.cjs  `qlock status`
  * each next to the list of dist files it was made from (dist/fastBundle-<name>.json).
  *
  * Why: node's ESM loader pays per module (resolve, read, compile, link) and is not even started for
@@ -79,6 +80,11 @@ const BUNDLES = {
     ],
   },
   prompt: { entry: 'fast/prompt.js', hot: [] },
+  // `qlock status`: its budget (p95 < 500 ms) is mostly ten git scans; the rest is startup.
+  status: {
+    entry: 'fast/status.js',
+    hot: ['commands/status.js', 'sessions/touchSession.js', 'project/loadConfig.js'],
+  },
 };
 
 const bundleFile = (name) => path.join(dist, `fastBundle-${name}.cjs`);

@@ -14,6 +14,7 @@ const HANDLERS: Record<string, () => Promise<{ runFast: FastHandler }>> = {
   lock: () => import('./fast/lock.js'),
   unlock: () => import('./fast/lock.js'),
   prompt: () => import('./fast/prompt.js'),
+  status: () => import('./fast/status.js'),
 };
 
 export async function runFast(argv: string[]): Promise<number | undefined> {

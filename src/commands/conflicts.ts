@@ -9,6 +9,7 @@ import { openWorkspace, resolveBase } from '../project/openWorkspace.js';
 import { readRegistry } from '../store/registry.js';
 import { c } from '../ui/color.js';
 import { messages } from '../ui/messages.js';
+import { progressReporter } from '../ui/progress.js';
 
 export interface ConflictsOptions {
   a?: string;
@@ -20,27 +21,6 @@ export interface ConflictsResult extends ConflictReport {
   /** A git project (false: plain directories, no base to sync with). */
   git?: boolean;
   exitCode?: number;
-}
-
-/**
- * Progress on stderr for scans that take over a second, on a terminal only. Each line overwrites
- * the last with a carriage return and spaces, not an escape sequence, so that NO_COLOR and dumb
- * terminals see no escape codes at all.
- */
-export function progressReporter(stream: NodeJS.WriteStream = process.stderr) {
-  const started = Date.now();
-  let width = 0;
-  return {
-    onProgress(done: number, total: number) {
-      if (!stream.isTTY || Date.now() - started < 1000) return;
-      const text = messages.conflictsProgress(done, total);
-      stream.write(`\r${text.padEnd(width)}`);
-      width = Math.max(width, text.length);
-    },
-    finish() {
-      if (width) stream.write(`\r${' '.repeat(width)}\r`);
-    },
-  };
 }
 
 /**

@@ -7,6 +7,7 @@ import { collectStatus, type StatusResult } from '../status/collectStatus.js';
 import { readRegistry } from '../store/registry.js';
 import { c } from '../ui/color.js';
 import { messages } from '../ui/messages.js';
+import { progressReporter } from '../ui/progress.js';
 import { formatAge } from '../util/duration.js';
 
 export interface StatusOptions {
@@ -21,7 +22,6 @@ export async function status(options: StatusOptions, ctx: Context): Promise<Stat
   const ws = await openWorkspace(ctx);
   if (options.name) requireSession(readRegistry(ws.project.stateDir), options.name);
   // The conflict scan over many sessions can take a while: progress on stderr (a TTY only).
-  const { progressReporter } = await import('./conflicts.js');
   const progress = progressReporter();
   let result: StatusOutput;
   try {

@@ -97,7 +97,7 @@ describe('renderConflicts', () => {
 describe('progressReporter', () => {
   it('writes progress to a terminal only after a second, and clears it', async () => {
     const { vi } = await import('vitest');
-    const { progressReporter } = await import('../../src/commands/conflicts.js');
+    const { progressReporter } = await import('../../src/ui/progress.js');
     vi.useFakeTimers({ now: 1_000_000 });
     try {
       const written: string[] = [];

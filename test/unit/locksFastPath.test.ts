@@ -19,3 +19,16 @@ describe('lock/unlock fast path hands unusual invocations to the full CLI', () =
     expect(await runFast(argv)).toBeUndefined();
   });
 });
+
+describe('status fast path hands unusual invocations to the full CLI', () => {
+  it.each([
+    [['status', 'a', 'b']], // one name at most: commander's own error
+    [['status', '--verbose=yes']],
+    [['status', '-x']],
+    [['status', '--C', '.']],
+    [['status', '-C', '/no/such/dir']], // commander words the usage error
+  ])('%j', async (argv) => {
+    const { runFast: runStatus } = await import('../../src/fast/status.js');
+    expect(await runStatus(argv)).toBeUndefined();
+  });
+});
