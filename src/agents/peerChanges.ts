@@ -152,9 +152,8 @@ export async function peerChanges(options: {
   const { project, registry, self, ownRoot, config, now } = options;
   let rels = options.rels;
   if (config.ignore.length) {
-    const { default: picomatch } = await import('picomatch');
-    const { anchoredIgnoreGlobs } = await import('../changes/ignoreGlobs.js');
-    const ignored = picomatch(anchoredIgnoreGlobs(config.ignore), { dot: true });
+    const { makeIgnoreMatcher } = await import('../changes/ignoreGlobs.js');
+    const ignored = makeIgnoreMatcher(config.ignore);
     rels = rels.filter((r) => !ignored(r) && !ignored(r.replace(/\/$/, '')));
   }
   const others = Object.values(registry.sessions).filter(

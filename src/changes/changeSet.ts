@@ -128,8 +128,13 @@ export async function gitChangeSet(
   if (known && parsed.head !== known.head) {
     // HEAD moved between the ref read and the status: what the status saw is the truth.
     committed = await committedWork(worktree, base, 'HEAD');
-  } else if (known && fresh) {
-    cache!.set(known.key, fresh);
+  } else if (known && fresh?.answered) {
+    // Only answers: a failure (a shallow clone's missing merge-base) may not last.
+    cache!.set(known.key, {
+      committed: fresh.committed,
+      ahead: fresh.ahead,
+      behind: fresh.behind,
+    });
   }
   return {
     committed: committed.committed,
@@ -145,7 +150,7 @@ async function committedWork(
   worktree: string,
   base: string,
   head: string,
-): Promise<CommittedEntry> {
+): Promise<CommittedEntry & { answered: boolean }> {
   const [diff, counts] = await Promise.all([
     // No merge-base (unrelated histories), an unborn HEAD or a missing base: nothing committed.
     git(['diff', '--name-only', '-z', '--no-renames', '--no-ext-diff', `${base}...${head}`, '--'], {
@@ -162,5 +167,6 @@ async function committedWork(
     committed: diff.code === 0 ? splitZ(diff.stdout) : [],
     ahead: ahead ?? 0,
     behind: behind ?? 0,
+    answered: diff.code === 0 && counts.code === 0,
   };
 }

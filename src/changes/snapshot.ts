@@ -2,13 +2,11 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
-import picomatch from 'picomatch';
-
 import { POINTER_FILE } from '../project/findProject.js';
 import { atomicWrite, uniqueHex } from '../store/atomicWrite.js';
 import type { ChangeSet } from './changeSet.js';
 import { unionSorted } from './changeSet.js';
-import { anchoredIgnoreGlobs } from './ignoreGlobs.js';
+import { makeIgnoreMatcher } from './ignoreGlobs.js';
 
 /**
  * Plain directories (no git): a session's change set is measured against a snapshot of its tree
@@ -25,11 +23,7 @@ type Manifest = Record<string, ManifestEntry>;
 
 const ALWAYS_SKIPPED = new Set(['.git', POINTER_FILE, 'node_modules']);
 
-export function makeIgnoreMatcher(globs: readonly string[]): (relPath: string) => boolean {
-  if (!globs.length) return () => false;
-  const match = picomatch(anchoredIgnoreGlobs(globs), { dot: true });
-  return (rel) => match(rel) || match(rel + '/');
-}
+export { makeIgnoreMatcher };
 
 /** Every file below `root` (repo-relative, '/'-separated), skipping .git, .qlock and ignored paths. */
 export function listFiles(root: string, ignore: readonly string[] = []): string[] {

@@ -20,6 +20,11 @@ describe('config `ignore` globs, read as .gitignore reads patterns', () => {
     ['src/*.ts', 'lib/src/a.ts', false],
     ['**/gen/**', 'a/gen/x.ts', true],
     ['.env', 'services/api/.env', true],
+    // A bare name may be a directory: everything below it goes too (gitignore does the same).
+    ['build', 'build/out.js', true],
+    ['build', 'pkg/build/x.js', true],
+    ['build', 'builder/x.js', false],
+    ['src/gen', 'src/gen/a.ts', true],
   ])('%s on %s: %s', (glob, rel, ignored) => {
     expect(makeIgnoreMatcher([glob])(rel)).toBe(ignored);
   });
@@ -27,9 +32,12 @@ describe('config `ignore` globs, read as .gitignore reads patterns', () => {
   it('leaves anchored globs as they are and anchors the others at any depth', () => {
     expect(anchoredIgnoreGlobs(['*.log', 'dist/**', '/x', '**/y', 'build/', '/out/'])).toEqual([
       '**/*.log',
+      '**/*.log/**',
       'dist/**',
       'x',
+      'x/**',
       '**/y',
+      '**/y/**',
       '**/build/**',
       'out/**',
     ]);
