@@ -83,7 +83,12 @@ const BUNDLES = {
   // `qlock status`: its budget (p95 < 500 ms) is mostly ten git scans; the rest is startup.
   status: {
     entry: 'fast/status.js',
-    hot: ['commands/status.js', 'sessions/touchSession.js', 'project/loadConfig.js'],
+    hot: [
+      'commands/status.js',
+      'sessions/touchSession.js',
+      'project/loadConfig.js',
+      'proper-lockfile', // lastSeen (every 30 s) and main-moved records
+    ],
   },
 };
 

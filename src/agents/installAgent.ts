@@ -231,7 +231,7 @@ async function run(
       planCodexUntrust(plan, hooksTarget('codex', { ...options, dir, env }).file, env);
   }
   plan.commit(stopAt(options, dir));
-  updateInstallRecords(env, plan.records);
+  await updateInstallRecords(env, plan.records);
   const result = report(action, options, dir, plan);
   if (trust) result.codexTrust = trust;
   if (options.scope === 'project') {

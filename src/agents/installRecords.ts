@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
+import { atomicWrite } from '../store/atomicWrite.js';
+import { withMutex } from '../store/mutex.js';
 import { homeDir } from './agentTargets.js';
 import { isObject, type JsonObject } from './configEdits.js';
 
@@ -63,35 +65,37 @@ export function readInstallRecords(env: NodeJS.ProcessEnv): InstallRecords {
 }
 
 /**
- * Applies `changes` (file → its new record, or null to forget it) to the records on disk. Best
- * effort: a record that cannot be written only means uninstall falls back to its own judgement.
+ * Applies `changes` (file → its new record, or null to forget it) to the records on disk, as a
+ * read-modify-write under a mutex: two installs at once (`qlock new a --agent claude` beside
+ * `qlock new b --agent claude`) must not drop each other's record, or that uninstall would fall
+ * back to its own judgement. Best effort: records that cannot be written cost only that.
  */
-export function updateInstallRecords(
+export async function updateInstallRecords(
   env: NodeJS.ProcessEnv,
   changes: Map<string, FileRecord | null>,
-): void {
+): Promise<void> {
   if (!changes.size) return;
   const file = recordsFile(env);
-  const records = readInstallRecords(env);
-  for (const [config, record] of changes) {
-    if (record) records[config] = record;
-    else delete records[config];
-  }
-  const tmp = `${file}.${process.pid}.tmp`;
+  const dir = path.dirname(file);
   try {
-    if (!Object.keys(records).length) {
-      fs.rmSync(file, { force: true });
-      try {
-        fs.rmdirSync(path.dirname(file)); // qlock's own directory, when nothing else is in it
-      } catch {
-        // not empty, or gone
-      }
-      return;
-    }
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(tmp, JSON.stringify(records, null, 2) + '\n');
-    fs.renameSync(tmp, file);
+    fs.mkdirSync(dir, { recursive: true });
+    await withMutex(
+      dir,
+      (assertHeld) => {
+        const records = readInstallRecords(env);
+        for (const [config, record] of changes) {
+          if (record) records[config] = record;
+          else delete records[config];
+        }
+        assertHeld();
+        if (Object.keys(records).length) atomicWrite(file, JSON.stringify(records, null, 2) + '\n');
+        else fs.rmSync(file, { force: true });
+      },
+      'agent-installs',
+    );
+    // qlock's own directory, when nothing else is in it (the mutex is gone by now).
+    if (!fs.existsSync(file)) fs.rmdirSync(dir);
   } catch {
-    fs.rmSync(tmp, { force: true });
+    // not written, or the directory is not empty: nothing more to do
   }
 }

@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-import { shellQuote } from '../agents/hookCommand.js';
 import { listFiles } from '../changes/snapshot.js';
 import type { Context } from '../context.js';
 import { QlockError, UsageError } from '../errors.js';
@@ -15,6 +14,7 @@ import { worktreePath } from '../sessions/worktreePath.js';
 import { withWorktreeMutex } from '../store/mutex.js';
 import type { Session } from '../store/types.js';
 import { messages } from '../ui/messages.js';
+import { shellArg } from '../ui/messages/locks.js';
 import { type AgentResult, renderAgent } from './agent.js';
 
 export interface NewOptions {
@@ -179,7 +179,7 @@ export function renderNew(result: NewResult): string {
     '',
     'Start an agent there, for example:',
     // Shell-quoted, not JSON-quoted: "$", "`" and "\\" stay literal in the pasted command.
-    `  cd ${shellQuote(s.path)} && claude      # or: q chat, kiro-cli chat, gemini, codex`,
+    `  cd ${shellArg(s.path)} && claude      # or: q chat, kiro-cli chat, gemini, codex`,
   ];
   // What --agent installed, and what is still to do (Codex: trust its hooks).
   for (const report of (result.agents ?? []) as AgentResult[]) lines.push('', renderAgent(report));

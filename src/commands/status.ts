@@ -23,13 +23,16 @@ export async function status(options: StatusOptions, ctx: Context): Promise<Stat
   if (options.name) requireSession(readRegistry(ws.project.stateDir), options.name);
   // The conflict scan over many sessions can take a while: progress on stderr (a TTY only).
   const progress = progressReporter();
+  // Shared mode: the remote (a fetch once its cache is old) is asked while the trees are scanned.
+  const remote = ws.config.shared ? remoteLocks(ws, ctx) : undefined;
+  remote?.catch(() => undefined); // awaited below; never unhandled if the scan throws first
   let result: StatusOutput;
   try {
     result = await collectStatus(ws, ctx, { onProgress: progress.onProgress });
   } finally {
     progress.finish();
   }
-  if (ws.config.shared) await addRemoteLocks(ws, result, ctx);
+  if (remote) await addRemoteLocks(await remote, result, ctx);
   if (options.name) {
     result.sessions = result.sessions.filter((s) => s.name === options.name);
   }
@@ -40,10 +43,17 @@ export async function status(options: StatusOptions, ctx: Context): Promise<Stat
  * Shared mode: other machines' locks (read as the git hooks read them, with the same warning when
  * the remote cannot be reached), and an attention item for every changed file one of them covers.
  */
-async function addRemoteLocks(ws: Workspace, result: StatusOutput, ctx: Context): Promise<void> {
+async function remoteLocks(ws: Workspace, ctx: Context): Promise<RemoteListing | undefined> {
   const { remoteListing } = await import('../shared/remoteListing.js');
+  return remoteListing(ws, ctx.now(), (line) => ctx.err(line));
+}
+
+async function addRemoteLocks(
+  remote: RemoteListing | undefined,
+  result: StatusOutput,
+  ctx: Context,
+): Promise<void> {
   const now = ctx.now();
-  const remote = await remoteListing(ws, now, (line) => ctx.err(line));
   if (!remote) return;
   result.shared = remote;
   const { sharedHolder } = await import('../ui/messages/remoteHolder.js');

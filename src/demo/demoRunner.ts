@@ -5,6 +5,8 @@ import { fileURLToPath } from 'node:url';
 
 import { cleanGitEnv } from '../git/exec.js';
 import { c } from '../ui/color.js';
+import { shellArg } from '../ui/messages/locks.js';
+import { findOnPath } from '../util/findOnPath.js';
 
 /** The built CLI this demo drives, so every step is the real command a user would type. */
 export const QLOCK_BIN = fileURLToPath(new URL('../../bin/qlock.js', import.meta.url));
@@ -120,7 +122,7 @@ export class DemoRunner {
     const result = await this.exec(process.execPath, [QLOCK_BIN, ...args], cwd, options.input);
     if (!options.quiet)
       this.show(
-        `${options.label ?? path.basename(cwd)}> qlock ${args.map(quote).join(' ')}`,
+        `${options.label ?? path.basename(cwd)}> qlock ${args.map(shellArg).join(' ')}`,
         result,
       );
     return result;
@@ -129,7 +131,7 @@ export class DemoRunner {
   async git(args: string[], cwd: string, options: { quiet?: boolean } = {}): Promise<StepResult> {
     const result = await this.exec('git', args, cwd);
     if (!options.quiet)
-      this.show(`${path.basename(cwd)}> git ${args.map(quote).join(' ')}`, result);
+      this.show(`${path.basename(cwd)}> git ${args.map(shellArg).join(' ')}`, result);
     return result;
   }
 
@@ -141,10 +143,6 @@ export class DemoRunner {
   }
 }
 
-function quote(arg: string): string {
-  return /^[\w./:=@%+-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
-}
-
 /**
  * How the user can run qlock after the demo: `qlock` when it is on their PATH, else this very
  * CLI by its path (someone who ran `npx qlock demo` in a checkout has no `qlock` command yet).
@@ -153,14 +151,6 @@ export function qlockCommand(env: NodeJS.ProcessEnv = process.env): {
   command: string;
   onPath: boolean;
 } {
-  for (const dir of (env.PATH ?? '').split(path.delimiter)) {
-    if (!dir) continue;
-    try {
-      fs.accessSync(path.join(dir, 'qlock'), fs.constants.X_OK);
-      return { command: 'qlock', onPath: true };
-    } catch {
-      // not in this directory
-    }
-  }
-  return { command: `node ${quote(QLOCK_BIN)}`, onPath: false };
+  if (findOnPath('qlock', env)) return { command: 'qlock', onPath: true };
+  return { command: `node ${shellArg(QLOCK_BIN)}`, onPath: false };
 }

@@ -20,11 +20,15 @@ export function describeLock(lock: Lock, registry: Registry, now: Date): LockVie
   return { ...lock, stale: true, staleReason };
 }
 
+/** The order locks are listed in, here and for shared mode's remote locks: path, then session. */
+export function byPathThenSession(
+  a: { path: string; session: string },
+  b: { path: string; session: string },
+): number {
+  return compareText(a.path, b.path) || compareText(a.session, b.session);
+}
+
 /** Every lock, sorted by path then session, each marked honoured or stale. */
 export function describeLocks(registry: Registry, now: Date, locks = registry.locks): LockView[] {
-  return [...locks]
-    .sort((a, b) =>
-      a.path === b.path ? compareText(a.session, b.session) : a.path < b.path ? -1 : 1,
-    )
-    .map((l) => describeLock(l, registry, now));
+  return [...locks].sort(byPathThenSession).map((l) => describeLock(l, registry, now));
 }

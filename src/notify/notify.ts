@@ -1,11 +1,11 @@
 import { spawn } from 'node:child_process';
-import fs from 'node:fs';
 import path from 'node:path';
 
 import { describeEvent } from '../inbox/formatEvent.js';
 import type { Config } from '../project/configSchema.js';
 import type { QlockEvent } from '../store/types.js';
 import { createDebug } from '../ui/debug.js';
+import { findOnPath } from '../util/findOnPath.js';
 
 const debug = createDebug('notify');
 
@@ -31,21 +31,6 @@ export interface NotifierDeps {
   run?: (command: string, args: string[]) => Promise<void>;
   /** The desktop notifier failed (it is not tried again): tell the user why. */
   onFailure?: (tool: string, reason: string) => void;
-}
-
-/** Finds an executable on PATH without spawning `which`. */
-export function findOnPath(name: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
-  for (const dir of (env.PATH ?? '').split(path.delimiter)) {
-    if (!dir) continue;
-    const file = path.join(dir, name);
-    try {
-      fs.accessSync(file, fs.constants.X_OK);
-      if (fs.statSync(file).isFile()) return file;
-    } catch {
-      // not here
-    }
-  }
-  return undefined;
 }
 
 /** AppleScript string literal. */

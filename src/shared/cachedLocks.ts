@@ -1,8 +1,7 @@
-import { locksOverlap } from '../locks/lockTable.js';
 import type { Config } from '../project/configSchema.js';
 import type { Project } from '../project/findProject.js';
 import { cloneId } from './identity.js';
-import { type RemoteLock, remoteLockExpired } from './remoteDoc.js';
+import { othersLocks, type RemoteLock } from './remoteDoc.js';
 import { sharedSettings } from './settings.js';
 import { readCache } from './sharedFiles.js';
 
@@ -21,10 +20,6 @@ export function cachedOthersLocks(
   if (!s || project.kind !== 'git') return { locks: [] };
   const cache = readCache(project.stateDir, s.remote, s.ref);
   if (!cache) return { locks: [] };
-  const me = cloneId(project.stateDir);
-  const locks = cache.doc.locks.filter(
-    (l) =>
-      l.clone !== me && !remoteLockExpired(l, now) && paths.some((p) => locksOverlap(l.path, p)),
-  );
+  const locks = othersLocks(cache.doc, cloneId(project.stateDir), paths, now);
   return { locks, asOf: cache.fetchedAt };
 }

@@ -3,7 +3,8 @@ import type { Workspace } from '../project/openWorkspace.js';
 import { messages } from '../ui/messages.js';
 import type { LockedPath } from '../ui/messages/hooks.js';
 import { cloneId } from './identity.js';
-import { othersLocks, remoteView } from './remoteLocks.js';
+import { othersLocks } from './remoteDoc.js';
+import { remoteView } from './remoteLocks.js';
 import { sharedSettings } from './settings.js';
 
 /**

@@ -1,3 +1,4 @@
+import { locksOverlap } from '../locks/lockTable.js';
 import type { Lock } from '../store/types.js';
 
 /**
@@ -181,4 +182,18 @@ export function remoteLockExpired(lock: RemoteLock, now: Date): boolean {
 /** The same person and place, for messages: "alice <a@x> on laptop". */
 export function sameLock(a: Pick<RemoteLock, 'clone' | 'session' | 'path'>, b: typeof a): boolean {
   return a.clone === b.clone && a.session === b.session && a.path === b.path;
+}
+
+/** Other participants' honoured locks that equal, cover or lie below any of `paths`. */
+export function othersLocks(
+  doc: RemoteDoc | undefined,
+  clone: string,
+  paths: readonly string[],
+  now: Date,
+): RemoteLock[] {
+  if (!doc) return [];
+  return doc.locks.filter(
+    (l) =>
+      l.clone !== clone && !remoteLockExpired(l, now) && paths.some((p) => locksOverlap(l.path, p)),
+  );
 }

@@ -1,8 +1,7 @@
-import { locksOverlap } from '../locks/lockTable.js';
+import { byPathThenSession } from '../locks/describeLocks.js';
 import type { Workspace } from '../project/openWorkspace.js';
-import { compareText } from '../util/compareText.js';
 import { cloneId } from './identity.js';
-import { type RemoteLock, remoteLockExpired } from './remoteDoc.js';
+import { othersLocks, type RemoteLock, remoteLockExpired } from './remoteDoc.js';
 import { remoteView } from './remoteLocks.js';
 import { sharedSettings } from './settings.js';
 
@@ -33,16 +32,12 @@ export async function remoteListing(
   const view = await remoteView(ws.project, s, now);
   for (const line of view.warnings) warn(line);
   const me = cloneId(ws.project.stateDir);
-  const locks = (view.doc?.locks ?? [])
-    .filter(
-      (l) =>
-        l.clone !== me &&
-        !remoteLockExpired(l, now) &&
-        (path === undefined || locksOverlap(l.path, path)),
-    )
-    .sort((a, b) =>
-      a.path === b.path ? compareText(a.session, b.session) : a.path < b.path ? -1 : 1,
-    );
+  const mine = (l: RemoteLock) => l.clone === me || remoteLockExpired(l, now);
+  const locks = (
+    path === undefined
+      ? (view.doc?.locks ?? []).filter((l) => !mine(l))
+      : othersLocks(view.doc, me, [path], now)
+  ).sort(byPathThenSession);
   return {
     remote: s.remote,
     online: view.online,

@@ -1,10 +1,9 @@
-import { locksOverlap } from '../locks/lockTable.js';
 import type { Project } from '../project/findProject.js';
 import { createDebug } from '../ui/debug.js';
 import { messages } from '../ui/messages.js';
 import { deliverNotices } from './deliverNotices.js';
 import { cloneId } from './identity.js';
-import { type RemoteDoc, type RemoteLock, remoteLockExpired } from './remoteDoc.js';
+import { othersLocks, type RemoteDoc, type RemoteLock } from './remoteDoc.js';
 import { fetchState, LocalRefBusy, RemoteRefused, RemoteUnavailable } from './remoteStore.js';
 import type { SharedSettings } from './settings.js';
 import {
@@ -109,20 +108,6 @@ function offlineView(
     reason,
     warnings,
   };
-}
-
-/** Other participants' honoured locks that equal, cover or lie below any of `paths`. */
-export function othersLocks(
-  doc: RemoteDoc | undefined,
-  clone: string,
-  paths: string[],
-  now: Date,
-): RemoteLock[] {
-  if (!doc) return [];
-  return doc.locks.filter(
-    (l) =>
-      l.clone !== clone && !remoteLockExpired(l, now) && paths.some((p) => locksOverlap(l.path, p)),
-  );
 }
 
 /**

@@ -109,7 +109,8 @@ describe('qlock demo', () => {
     // The command it suggests works as pasted into a shell.
     const line = r.stderr.split('\n').find((l) => l.includes('is kept at'))!;
     const tried = runSuggested(line, { PATH: PATH_WITHOUT_QLOCK });
-    expect(tried.command).toBe(`cd ${JSON.stringify(repo)} && node ${BIN} status`);
+    // Shell-quoted only where needed: this temp path has nothing a shell would expand.
+    expect(tried.command).toBe(`cd ${repo} && node ${BIN} status`);
     expect(tried.code, tried.stderr).toBe(0);
     expect(tried.stdout).toContain('carol');
   });

@@ -256,7 +256,7 @@ describe('a first session, as the README tells it', () => {
     // `qlock new` names the command that starts an agent in the session.
     const created = await runQlock(['new', 'feature-b'], { cwd: repo.root });
     expect(created.stdout).toMatch(
-      /Start an agent there, for example:\n\s+cd ".*repo-feature-b" && claude/,
+      /Start an agent there, for example:\n\s+cd \S*\/repo-feature-b && claude/,
     );
   });
 });

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -6,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { AgentName } from '../../src/agents/agentNames.js';
 import { installAgent, uninstallAgent } from '../../src/agents/installAgent.js';
 import { readInstallRecords, recordsFile } from '../../src/agents/installRecords.js';
-import { tempDir } from '../helpers/repo.js';
+import { REPO_ROOT, tempDir } from '../helpers/repo.js';
 
 /**
  * Install and uninstall give back the user's file byte for byte even where the file alone cannot
@@ -156,5 +157,42 @@ describe('uninstall gives back what the user had', () => {
     fs.writeFileSync(userFile, JSON.stringify({ ...mine, resources: [] }));
     await uninstallAgent(options('q', dir, home));
     expect(fs.existsSync(path.join(dir, '.amazonq'))).toBe(false);
+  });
+});
+
+describe('install records under concurrency', () => {
+  it('eight installs at once, in eight processes and projects, each keep their record', async () => {
+    const home = tempDir('qlock-home');
+    const dirs = Array.from({ length: 8 }, (_, i) => {
+      const dir = path.join(home, `project-${i}`);
+      fs.mkdirSync(path.join(dir, '.claude'), { recursive: true });
+      // A file the user already had, `{}`: only its record says to give it back, not delete it.
+      fs.writeFileSync(path.join(dir, '.claude', 'settings.local.json'), '{}\n');
+      return dir;
+    });
+    // Separate processes (the built modules): in one process the read-modify-write cannot race.
+    const script = `const { installAgent } = await import(${JSON.stringify(
+      path.join(REPO_ROOT, 'dist/agents/installAgent.js'),
+    )}); await installAgent({ agent: 'claude', scope: 'project', dir: process.argv[1], env: process.env });`;
+    const run = (dir: string) =>
+      new Promise<number | null>((resolve) => {
+        const child = spawn(process.execPath, ['--input-type=module', '-e', script, dir], {
+          env: env(home),
+          stdio: 'ignore',
+        });
+        child.on('close', resolve);
+      });
+    expect(await Promise.all(dirs.map(run))).toEqual(dirs.map(() => 0));
+    const records = readInstallRecords(env(home));
+    for (const dir of dirs) {
+      const key = fs.realpathSync(path.join(dir, '.claude', 'settings.local.json'));
+      expect(records[key], key).toMatchObject({ existed: true });
+    }
+    for (const dir of dirs) await uninstallAgent(options('claude', dir, home));
+    for (const dir of dirs)
+      expect(fs.readFileSync(path.join(dir, '.claude', 'settings.local.json'), 'utf8')).toBe(
+        '{}\n',
+      );
+    expect(fs.existsSync(path.dirname(recordsFile(env(home))))).toBe(false);
   });
 });

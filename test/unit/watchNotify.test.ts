@@ -3,7 +3,8 @@ import path from 'node:path';
 
 import { describe, expect, it, vi } from 'vitest';
 
-import { coalesce, createNotifier, desktopCommand, findOnPath } from '../../src/notify/notify.js';
+import { coalesce, createNotifier, desktopCommand } from '../../src/notify/notify.js';
+import { findOnPath } from '../../src/util/findOnPath.js';
 import { tempDir } from '../helpers/repo.js';
 
 function pathWith(...tools: string[]): NodeJS.ProcessEnv {

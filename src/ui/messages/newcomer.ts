@@ -2,6 +2,8 @@
  * The newcomer experience's strings: usage errors of the command line, and the doctor checks that
  * are not another area's (git itself, orphan sessions, whether hooks were chosen).
  */
+
+import { shellArg } from './locks.js';
 export const newcomerMessages = {
   noSuchDirectory: (dir: string) =>
     `-C ${dir}: no such directory.\nGive -C a directory that exists (the project's root or a session's worktree).`,
@@ -15,7 +17,7 @@ export const newcomerMessages = {
   demoDone: (qlock: string) =>
     `Everything above ran for real in a temporary directory, now removed. Next: \`${qlock} init\` in your own repository.`,
   demoKept: (repo: string, qlock: string) =>
-    `The demo repository is kept at ${repo}; try \`cd ${JSON.stringify(repo)} && ${qlock} status\`.`,
+    `The demo repository is kept at ${repo}; try \`cd ${shellArg(repo)} && ${qlock} status\`.`,
   demoNotOnPath: (checkout: string) =>
     `(qlock is not on your PATH yet: \`npm link\` in ${checkout} puts it there.)`,
   demoInterrupted: (signal: string, kept?: string) =>
