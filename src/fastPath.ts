@@ -1,6 +1,7 @@
 /**
  * The fast path for hot commands: git hooks, agent hooks, lock/unlock and the prompt segment run
- * inside `git commit`, the agent's tool loop and every shell prompt, so they skip commander.
+ * inside `git commit`, the agent's tool loop and every shell prompt, and status is run all the
+ * time with a tight budget, so they skip commander.
  *
  * Each handler parses its own arguments strictly and returns undefined for anything it does not
  * handle (help, a typo, an unknown option): the full CLI then takes over and reports it the usual

@@ -33,8 +33,8 @@ export const ALLOW: HookOutcome = { exitCode: 0, stdout: '', stderr: '' };
  * Q cuts hook output at 10 KiB (bytes: "—" and non-ASCII paths count 2-3 each) and Claude spills
  * over 10k characters to a file: stay under both, in UTF-8 bytes.
  */
-const MAX_CONTEXT = 9000;
-const TRUNCATED = '\n… (truncated: see `qlock status`)';
+export const MAX_CONTEXT = 9000;
+export const TRUNCATED = '\n… (truncated: see `qlock status`)';
 
 export function cap(text: string): string {
   if (Buffer.byteLength(text) <= MAX_CONTEXT) return text;

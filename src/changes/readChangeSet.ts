@@ -43,7 +43,9 @@ export async function tryReadChangeSet(
   try {
     return { changes: await readChangeSet(project, session, base, ignore) };
   } catch (error) {
-    if (!(error instanceof GitError)) throw error;
+    // Only git's own answer (an exit code) says the directory is unreadable; git failing to
+    // start at all (code null: EAGAIN, ENOMEM) is an error of this run, not of the session.
+    if (!(error instanceof GitError) || error.code === null) throw error;
     const line = error.stderr.split('\n').find((l) => /^(fatal|error):/.test(l)) ?? error.message;
     return { changes: EMPTY, problem: line.trim() };
   }

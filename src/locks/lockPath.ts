@@ -84,13 +84,12 @@ export function normalizeLockPath(project: Project, cwd: string, input: string):
   const wantsDir = input.endsWith('/') || input.endsWith(path.sep);
   // The cwd itself may be reached through a symlink (-C /some/link): resolve it first, so that
   // only symlinks *inside* the input can move the path.
-  const lexical = path.isAbsolute(input)
-    ? path.resolve(input)
-    : path.resolve(realpathDeep(cwd), input);
+  const realCwd = path.isAbsolute(input) ? '' : realpathDeep(cwd);
+  const lexical = path.isAbsolute(input) ? path.resolve(input) : path.resolve(realCwd, input);
   // Resolved as the kernel would: a ".." after a symlink leaves the symlink's target, not the
   // link's directory (path.resolve would fold `link/../x` into `x`, inside the project, while
   // a write to it lands next to wherever the link points).
-  const raw = path.isAbsolute(input) ? input : `${realpathDeep(cwd)}${path.sep}${input}`;
+  const raw = path.isAbsolute(input) ? input : `${realCwd}${path.sep}${input}`;
   const real = realpathDeep(raw);
   const root = rootContaining(project, real);
   if (!root) {

@@ -58,7 +58,8 @@ describe('pre-push: the files a push would change', () => {
       },
     ]);
     expect(merged).toEqual(['README.md']);
-    expect(other).not.toBe(merge);
+    // ...and it really is a merge of `other` (whose src/b.txt is not the merge's own edit).
+    expect(alice.git(['rev-parse', `${merge}^2`])).toBe(other);
 
     // A deletion changes no file.
     const deletion = await pushedFiles(alice.root, 'origin', [

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 
 import { parseHookEvent } from '../../src/agents/agentNames.js';
-import { cap, contextOutcome, denyOutcome, warnOutcome } from '../../src/agents/hookOutput.js';
+import {
+  cap,
+  contextOutcome,
+  denyOutcome,
+  MAX_CONTEXT,
+  TRUNCATED,
+  warnOutcome,
+} from '../../src/agents/hookOutput.js';
 
 describe('what each agent gets', () => {
   it('context: plain stdout for Q, Kiro and Claude; JSON additionalContext for Gemini and Codex', () => {
@@ -72,12 +79,21 @@ describe('what each agent gets', () => {
 describe('cap', () => {
   it('keeps context under Q’s 10 KiB output limit in bytes, not characters', () => {
     expect(cap('short — fine')).toBe('short — fine');
-    const long = '- src/é.ts: b — do not edit\n'.repeat(400); // 28 chars, 33 bytes a line
+    const long = '- src/é.ts: b — do not edit\n'.repeat(400); // 28 characters, 31 bytes a line
     expect(long.length).toBeLessThan(12_000);
     const capped = cap(long);
     expect(Buffer.byteLength(capped)).toBeLessThanOrEqual(9000);
     expect(capped).toMatch(/\n… \(truncated: see `qlock status`\)$/);
     expect(capped).not.toContain('\uFFFD');
     expect(long.startsWith(capped.slice(0, -40))).toBe(true);
+  });
+
+  it('drops a character the byte cut splits in two, never leaving half of it', () => {
+    const room = MAX_CONTEXT - Buffer.byteLength(TRUNCATED);
+    // 'é' is two bytes: the first one starts at byte room-1, so the cut at `room` splits it.
+    const text = 'a'.repeat(room - 1) + 'é'.repeat(1000);
+    const capped = cap(text);
+    expect(capped).toBe('a'.repeat(room - 1) + TRUNCATED);
+    expect(Buffer.byteLength(capped)).toBeLessThanOrEqual(MAX_CONTEXT);
   });
 });
