@@ -125,3 +125,26 @@ export async function unexcludeRemoved(files: string[]): Promise<string[]> {
   }
   return removed;
 }
+
+/**
+ * The files among `files` that git tracks: an edit there (qlock's entries hold this machine's
+ * paths) shows in `git status` and could be committed for the whole team, and info/exclude
+ * cannot hide it. The caller says so.
+ */
+export async function trackedAmong(files: string[]): Promise<string[]> {
+  const tracked: string[] = [];
+  for (const file of files) {
+    const target = patternFor(file);
+    if (!target) continue;
+    try {
+      const r = await git(['ls-files', '--error-unmatch', '--', target.rel], {
+        cwd: target.worktree,
+        okCodes: [0, 1],
+      });
+      if (r.code === 0) tracked.push(file);
+    } catch (error) {
+      debug(`ls-files failed: ${(error as Error).message}`);
+    }
+  }
+  return tracked;
+}

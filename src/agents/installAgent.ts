@@ -12,7 +12,7 @@ import { agentTargets, codexHome, hooksTarget, type Scope } from './agentTargets
 import { codexTrustEntries, type CodexTrustEntry } from './codexTrust.js';
 import { ourCommands } from './configEdits.js';
 import { readJsonConfig } from './configFile.js';
-import { excludeCreated, unexcludeRemoved } from './gitExclude.js';
+import { excludeCreated, trackedAmong, unexcludeRemoved } from './gitExclude.js';
 import { readInstallRecords, updateInstallRecords } from './installRecords.js';
 import { type Change, ChangePlan, type Part } from './planChanges.js';
 import { entriesToml, TOML_BEGIN } from './tomlBlock.js';
@@ -240,6 +240,9 @@ async function run(
       action === 'install'
         ? await excludeCreated(changed('created'))
         : await unexcludeRemoved(changed('deleted'));
+    if (action === 'install')
+      for (const file of await trackedAmong(changed('updated')))
+        result.notes.push(messages.agentConfigTracked(file));
   }
   return result;
 }

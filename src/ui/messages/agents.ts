@@ -79,6 +79,9 @@ export const agentMessages = {
   agentHooksTwice: (agent: string, file: string, otherScope: string) =>
     `qlock's ${title(agent)} hooks are also in ${file}, and ${title(agent)} runs both: each briefing and refusal would come twice. ` +
     `Keep one: \`qlock agent uninstall ${agent}${otherScope === 'global' ? ' --global' : ''}\`${otherScope === 'global' ? '' : ' (in that worktree)'}.`,
+  agentConfigTracked: (file: string) =>
+    `${file} is tracked by git: qlock's entries in it name this machine's paths, so keep them out of your commits ` +
+    `(stage with \`git add -p\`), or install for your user only with --global.`,
   agentNothingToRemove: (agent: string) =>
     `  nothing to remove: none of qlock's ${title(agent)} entries were there.`,
   agentExcluded: (patterns: string[]) =>
