@@ -3,7 +3,7 @@ import picomatch from 'picomatch';
 /**
  * Config `ignore` globs read as .gitignore reads its patterns: one without a `/` (bar a trailing
  * one) matches at any depth, so `*.log` covers `src/x.log` too; one with a `/` is anchored at
- * the project root (`dist/**`, `/TODO.md`); a pattern that names a directory (`build`, `build/`)
+ * the project root (`dist/**`, `/NOTES.md`); a pattern that names a directory (`build`, `build/`)
  * covers everything below it. Every consumer (change sets, the watcher, snapshots' pathspecs,
  * the agent hooks) goes through this, so they all agree on what is ignored.
  */
