@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
+import { atomicWrite } from '../store/atomicWrite.js';
+
 /**
  * What the pre-write hook learned about other sessions' files, kept between runs so that an agent
  * editing one file ten times pays for git once: whether a session's copy of a path is in its change
@@ -59,13 +61,11 @@ export class PeerCache {
     const keys = Object.keys(this.data.peer);
     if (keys.length > MAX_ENTRIES)
       for (const key of keys.slice(0, keys.length - MAX_ENTRIES / 2)) delete this.data.peer[key];
-    const tmp = `${this.file}.${process.pid}.tmp`;
     try {
       fs.mkdirSync(path.dirname(this.file), { recursive: true });
-      fs.writeFileSync(tmp, JSON.stringify(this.data));
-      fs.renameSync(tmp, this.file);
+      atomicWrite(this.file, JSON.stringify(this.data), { durable: false });
     } catch {
-      fs.rmSync(tmp, { force: true });
+      // only a cache: the next hook asks again
     }
   }
 }

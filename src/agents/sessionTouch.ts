@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
+import { atomicWrite } from '../store/atomicWrite.js';
 import type { Session } from '../store/types.js';
 import { createDebug } from '../ui/debug.js';
 
@@ -45,9 +46,7 @@ export function warnOnce(stateDir: string, session: string, key: string, now: Da
   seen[key] = t;
   try {
     fs.mkdirSync(path.dirname(file), { recursive: true });
-    const tmp = `${file}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, JSON.stringify(seen));
-    fs.renameSync(tmp, file);
+    atomicWrite(file, JSON.stringify(seen), { durable: false });
   } catch (error) {
     debug(`cannot record warning: ${(error as Error).message}`);
   }

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 import { RefReader } from '../git/refReader.js';
+import { atomicWrite } from '../store/atomicWrite.js';
 
 /**
  * The committed part of a git change set (`git diff --name-only base...HEAD` and ahead/behind)
@@ -61,13 +62,11 @@ export class CommittedCache {
     for (const old of keys.slice(0, Math.max(0, keys.length - MAX_ENTRIES))) {
       delete data.entries[old];
     }
-    const tmp = `${this.file}.${process.pid}.${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}.tmp`;
     try {
       fs.mkdirSync(path.dirname(this.file), { recursive: true });
-      fs.writeFileSync(tmp, JSON.stringify(data));
-      fs.renameSync(tmp, this.file);
+      atomicWrite(this.file, JSON.stringify(data), { durable: false });
     } catch {
-      fs.rmSync(tmp, { force: true });
+      // not written: the next run asks git again
     }
   }
 

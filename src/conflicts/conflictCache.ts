@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
+import { atomicWrite } from '../store/atomicWrite.js';
 import type { PairReport } from './types.js';
 
 /**
@@ -95,12 +96,10 @@ export function saveCache(stateDir: string, data: CacheData, before: string): vo
   if (!fs.existsSync(stateDir)) return;
   const file = cacheFile(stateDir);
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`;
   try {
-    fs.writeFileSync(tmp, text);
-    fs.renameSync(tmp, file);
+    atomicWrite(file, text, { durable: false });
   } catch {
-    fs.rmSync(tmp, { force: true });
+    // only a cache: the next scan computes again
   }
 }
 

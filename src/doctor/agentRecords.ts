@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
+import { atomicWrite } from '../store/atomicWrite.js';
+
 /**
  * Which worktrees had qlock's agent hooks installed at project level, so that doctor can tell
  * when a session's hooks config disappeared (a `git clean -fdx` removes the untracked, excluded
@@ -47,9 +49,7 @@ export function recordAgentInstall(
     if (agents.size) records[dir] = [...agents].sort();
     else delete records[dir];
     fs.mkdirSync(path.dirname(file(stateDir)), { recursive: true });
-    const tmp = `${file(stateDir)}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, JSON.stringify(records, null, 2) + '\n');
-    fs.renameSync(tmp, file(stateDir));
+    atomicWrite(file(stateDir), JSON.stringify(records, null, 2) + '\n');
   } catch {
     // see above
   }

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Config } from '../project/configSchema.js';
 import type { Project } from '../project/findProject.js';
 import type { Workspace } from '../project/openWorkspace.js';
+import { atomicWrite } from '../store/atomicWrite.js';
 import { readRegistry } from '../store/readRegistry.js';
 import type { Registry } from '../store/types.js';
 import { hooksStateDir } from './hookPaths.js';
@@ -47,9 +48,8 @@ export function writeBaseRefs(stateDir: string, bases: string[]): boolean {
   } catch {
     // not written yet
   }
-  const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, content);
-  fs.renameSync(tmp, file);
+  // Not durable: after a power loss the next qlock command that reads the registry rewrites it.
+  atomicWrite(file, content, { durable: false });
   return true;
 }
 

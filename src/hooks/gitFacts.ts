@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 import { git } from '../git/exec.js';
+import { atomicWrite } from '../store/atomicWrite.js';
 import { hooksStateDir } from './hookPaths.js';
 
 /**
@@ -43,12 +44,12 @@ function writeFacts(
   const dir = hooksStateDir(stateDir);
   if (!fs.existsSync(dir)) return; // hooks not installed: no place of ours to keep it
   const file = factsFile(stateDir, name);
-  const tmp = `${file}.${process.pid}.tmp`;
   try {
-    fs.writeFileSync(tmp, JSON.stringify(Object.fromEntries(Object.entries(facts).slice(-max))));
-    fs.renameSync(tmp, file);
+    atomicWrite(file, JSON.stringify(Object.fromEntries(Object.entries(facts).slice(-max))), {
+      durable: false,
+    });
   } catch {
-    fs.rmSync(tmp, { force: true });
+    // only a cache: the next hook asks git again
   }
 }
 

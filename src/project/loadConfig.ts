@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { ZodTypeAny } from 'zod';
 
 import { QlockError } from '../errors.js';
+import { atomicWrite } from '../store/atomicWrite.js';
 // The core area's messages, not the aggregator: git hooks start here and need no other area's.
 import { coreMessages as messages } from '../ui/messages/core.js';
 import type { Config } from './configSchema.js';
@@ -86,12 +87,10 @@ function readCache(stateDir: string | undefined, file: string, stat: fs.Stats): 
 function writeCache(stateDir: string | undefined, entry: CacheEntry): void {
   if (!stateDir || !fs.existsSync(stateDir)) return;
   const target = path.join(stateDir, 'config-cache.json');
-  const tmp = `${target}.${process.pid}.tmp`;
   try {
-    fs.writeFileSync(tmp, JSON.stringify(entry));
-    fs.renameSync(tmp, target);
+    atomicWrite(target, JSON.stringify(entry), { durable: false });
   } catch {
-    fs.rmSync(tmp, { force: true });
+    // only a cache: the next command reads the config file again
   }
 }
 

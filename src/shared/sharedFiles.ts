@@ -87,20 +87,18 @@ export function readCache(stateDir: string, remote: string, ref: string): Shared
 export function writeCache(stateDir: string, cache: SharedCache): void {
   const current = readCache(stateDir, cache.remote, cache.ref);
   if (current && Date.parse(current.fetchedAt) > Date.parse(cache.fetchedAt)) return;
-  // Rename without fsync: a reader sees the old or the new file, and after a crash a torn cache
+  // Not durable: a reader sees the old or the new file, and after a power loss an empty cache
   // only costs a fetch (readCache treats it as missing). Saves a disk flush per lock.
   const file = path.join(stateDir, CACHE_FILE);
-  const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
   try {
     fs.mkdirSync(stateDir, { recursive: true });
-    fs.writeFileSync(tmp, JSON.stringify(cache) + '\n');
-    fs.renameSync(tmp, file);
+    atomicWrite(file, JSON.stringify(cache) + '\n', { durable: false });
     // Reached: a failure recorded before this contact is over.
     const down = readUnreachable(stateDir, cache.remote, cache.ref);
     if (down && Date.parse(down.at) <= Date.parse(cache.fetchedAt))
       fs.rmSync(path.join(stateDir, UNREACHABLE_FILE), { force: true });
   } catch {
-    fs.rmSync(tmp, { force: true }); // a cache that cannot be written only costs a fetch next time
+    // a cache that cannot be written only costs a fetch next time
   }
 }
 
@@ -122,13 +120,12 @@ export function readUnreachable(
 
 /** Records a failed attempt (a plain rename: losing it only costs one more attempt). */
 export function writeUnreachable(stateDir: string, record: Unreachable): void {
-  const file = path.join(stateDir, UNREACHABLE_FILE);
-  const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
   try {
-    fs.writeFileSync(tmp, JSON.stringify(record) + '\n');
-    fs.renameSync(tmp, file);
+    atomicWrite(path.join(stateDir, UNREACHABLE_FILE), JSON.stringify(record) + '\n', {
+      durable: false,
+    });
   } catch {
-    fs.rmSync(tmp, { force: true });
+    // not recorded: one more attempt next time
   }
 }
 

@@ -7,19 +7,24 @@ import path from 'node:path';
  *
  * With `keepPrevious`, the old content stays readable as `<file>.prev` (a hard link, no copy):
  * `qlock doctor --fix` restores it if the current file is ever found corrupt.
+ *
+ * `durable: false` skips the fsyncs, for caches: readers still never see half a file (the rename
+ * is atomic), but after a power loss the file may be empty, which a cache reads as "compute
+ * again". It saves a disk flush on hot paths.
  */
 export function atomicWrite(
   file: string,
   content: string,
-  options: { keepPrevious?: boolean } = {},
+  options: { keepPrevious?: boolean; durable?: boolean } = {},
 ): void {
+  const durable = options.durable !== false;
   const dir = path.dirname(file);
   const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${uniqueHex()}.tmp`);
   const fd = fs.openSync(tmp, 'w', 0o644);
   try {
     try {
       fs.writeFileSync(fd, content); // loops until every byte is written
-      fs.fsyncSync(fd);
+      if (durable) fs.fsyncSync(fd);
     } finally {
       fs.closeSync(fd);
     }
@@ -37,7 +42,7 @@ export function atomicWrite(
     fs.rmSync(tmp, { force: true });
     throw error;
   }
-  fsyncDir(dir);
+  if (durable) fsyncDir(dir);
 }
 
 function fsyncDir(dir: string): void {
