@@ -24,7 +24,8 @@ const debug = createDebug('agents');
  *    and what to do; warn turns that into a soft warning; in shared mode also other machines'
  *    locks as the remote held them at the last contact (src/shared/cachedLocks.ts, no network);
  * 2. `autoLock`: the write takes the lock for this session (all or nothing; a lock taken by
- *    another session in the meantime denies the call);
+ *    another session in the meantime denies the call); in shared mode it is published to the
+ *    remote in the background;
  * 3. other live sessions' change sets (`onOverlap` warn, the default: a soft warning where the
  *    agent has one, once per file and peers every 10 minutes; block denies);
  * 4. another session's worktree: a soft warning (the agent is editing someone else's copy).
@@ -56,12 +57,12 @@ function lockDenial(rels: string[], blocking: Lock[], now: Date): string {
 }
 
 async function autoLock(
-  stateDir: string,
+  project: NonNullable<ReturnType<typeof findProject>>,
+  config: Awaited<ReturnType<typeof loadConfig>>['config'],
   registry: Registry,
   self: Session,
   rels: string[],
   reason: string,
-  lockTtl: string | null,
   now: Date,
 ): Promise<Lock[] | undefined> {
   const mine = registry.locks.filter(
@@ -71,13 +72,30 @@ async function autoLock(
   if (!needed.length) return undefined;
   try {
     const { acquireLocks } = await import('../locks/acquireLocks.js');
-    await acquireLocks(stateDir, {
+    // Shared mode: the other machines must hear of it too (see src/shared/autoLockShared.ts).
+    const shared =
+      config.shared && project.kind === 'git'
+        ? await import('../shared/autoLockShared.js')
+        : undefined;
+    await acquireLocks(project.stateDir, {
       session: self.name,
       paths: needed,
       reason,
-      ...(lockTtl ? { ttlMs: parseDuration(lockTtl) } : {}),
+      ...(config.lockTtl ? { ttlMs: parseDuration(config.lockTtl) } : {}),
       now,
+      ...(shared
+        ? {
+            alsoLocked: ({ taken }) =>
+              shared.recordPendingLocked(
+                project.stateDir,
+                self.name,
+                taken.map((l) => l.path),
+                now,
+              ),
+          }
+        : {}),
     });
+    shared?.publishInBackground(project.worktreeRoot);
     return undefined;
   } catch (error) {
     if (error instanceof RefusedError) {
@@ -166,15 +184,7 @@ export async function toolHook(
     if (remote) warnings.push(remote.warn);
     if (!blocking.length && !remote && config.autoLock) {
       const reason = `autoLock: ${messages.agentTitle(agent)} ${toolName}`;
-      const holders = await autoLock(
-        project.stateDir,
-        registry,
-        self,
-        rels,
-        reason,
-        config.lockTtl,
-        now,
-      );
+      const holders = await autoLock(project, config, registry, self, rels, reason, now);
       if (holders) return denyOutcome(agent, phase, lockDenial(rels, holders, now));
     }
   }

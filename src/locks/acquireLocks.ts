@@ -15,6 +15,8 @@ export interface AcquireOptions {
   /** Time to live; undefined = no expiry. */
   ttlMs?: number;
   now: Date;
+  /** Runs inside the same critical section once the locks are taken (state kept beside them). */
+  alsoLocked?: (result: AcquireResult) => void;
 }
 
 export interface AcquireResult {
@@ -172,6 +174,7 @@ export async function acquireLocks(
         },
       });
     }
+    options.alsoLocked?.({ taken, refreshed, replaced });
     return { taken, refreshed, replaced };
   });
 }

@@ -4,7 +4,7 @@ import path from 'node:path';
 
 import { describe, expect, it } from 'vitest';
 
-import { gitSyncIn, runQlock } from '../helpers/repo.js';
+import { gitSyncIn, runQlock, waitFor } from '../helpers/repo.js';
 import { makeSharedWorld, type SharedClone, type SharedWorld } from '../helpers/sharedFixture.js';
 
 /**
@@ -32,6 +32,54 @@ function setConfig(clone: SharedClone, extra: Record<string, unknown>) {
   const file = path.join(clone.root, '.qsessionrc.json');
   const config = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
   fs.writeFileSync(file, JSON.stringify({ ...config, ...extra }));
+}
+
+interface RemoteState {
+  locks: { path: string; session: string; user: string }[];
+}
+
+/** The document on the remote itself (not a clone's view of it), or undefined before any. */
+function remoteState(world: SharedWorld): RemoteState | undefined {
+  try {
+    return JSON.parse(
+      gitSyncIn(world.bare, ['show', 'refs/qlock/locks:state.json']),
+    ) as RemoteState;
+  } catch {
+    return undefined;
+  }
+}
+
+function pendingOf(clone: SharedClone): { acquire: unknown[]; conflicts: unknown[] } {
+  try {
+    return JSON.parse(
+      fs.readFileSync(path.join(clone.project.stateDir, 'shared-pending.json'), 'utf8'),
+    ) as { acquire: unknown[]; conflicts: unknown[] };
+  } catch {
+    return { acquire: [], conflicts: [] };
+  }
+}
+
+/** Whether some process still runs with its cwd inside `dir` (the detached background sync). */
+function processIn(dir: string): boolean {
+  for (const pid of fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    try {
+      const cwd = fs.readlinkSync(`/proc/${pid}/cwd`);
+      if (cwd === dir || cwd.startsWith(dir + path.sep)) return true;
+    } catch {
+      // gone, or not ours to look at
+    }
+  }
+  return false;
+}
+
+function claudeWrite(root: string, rel: string): string {
+  return JSON.stringify({
+    session_id: 's',
+    cwd: root,
+    hook_event_name: 'PreToolUse',
+    tool_name: 'Write',
+    tool_input: { file_path: path.join(root, rel), content: 'new\n' },
+  });
 }
 
 const remoteRefs = (world: SharedWorld) =>
@@ -187,5 +235,66 @@ describe('shared mode with the CLI and the git hooks', () => {
     expect(doc.locks).toMatchObject([{ path: 'src/b.txt', user: 'alice' }]);
     const after = await runQlock(['shared', '--json'], { cwd: alice.root });
     expect(JSON.parse(after.stdout)).toMatchObject({ online: true, pending: { acquire: [] } });
+  });
+
+  it('autoLock: the lock an agent write takes reaches the remote in the background', async () => {
+    const world = makeSharedWorld();
+    const alice = await setUp(world, 'alice', 'fa');
+    const bob = await setUp(world, 'bob', 'fb');
+    setConfig(alice, { autoLock: true });
+
+    const write = await runQlock(['agent-hook', 'claude', 'PreToolUse'], {
+      cwd: alice.root,
+      input: claudeWrite(alice.root, 'src/new.txt'),
+    });
+    expect(write.code, write.stderr).toBe(0);
+    expect(write.stdout).toBe('');
+    // No command of alice's runs after the hook: only the background round can publish it.
+    const state = await waitFor(() =>
+      remoteState(world)?.locks.some((l) => l.path === 'src/new.txt')
+        ? remoteState(world)
+        : undefined,
+    );
+    expect(state.locks).toMatchObject([{ path: 'src/new.txt', session: 'fa', user: 'alice' }]);
+    await waitFor(() => !processIn(alice.root) && pendingOf(alice).acquire.length === 0);
+
+    const refused = await runQlock(['lock', 'src/new.txt'], { cwd: bob.root });
+    expect(refused.code).toBe(3);
+    expect(refused.stderr).toContain('src/new.txt is locked by fa of alice <alice@example.com>');
+  });
+
+  it('autoLock: a file taken on another machine meanwhile becomes a conflict both sides hear of', async () => {
+    const world = makeSharedWorld();
+    const alice = await setUp(world, 'alice', 'fa');
+    const bob = await setUp(world, 'bob', 'fb');
+    setConfig(alice, { autoLock: true });
+    // Bob's lock reaches the remote after alice last looked at it: her hook cannot know.
+    const taken = await runQlock(['lock', 'src/a.txt', '--reason', 'rewriting a'], {
+      cwd: bob.root,
+    });
+    expect(taken.code, taken.stderr).toBe(0);
+
+    const write = await runQlock(['agent-hook', 'claude', 'PreToolUse'], {
+      cwd: alice.root,
+      input: claudeWrite(alice.root, 'src/a.txt'),
+    });
+    expect(write.code, write.stderr).toBe(0);
+    await waitFor(() => pendingOf(alice).conflicts.length > 0 && !processIn(alice.root));
+    // Never granted twice: the remote still has only bob's lock.
+    expect(remoteState(world)?.locks).toMatchObject([{ path: 'src/a.txt', session: 'fb' }]);
+    const inbox = JSON.parse((await runQlock(['inbox', '--json'], { cwd: alice.root })).stdout) as {
+      events: { kind: string; message: string }[];
+    };
+    expect(inbox.events).toContainEqual(
+      expect.objectContaining({
+        kind: 'conflict',
+        message: expect.stringContaining('fb of bob <bob@example.com>'),
+      }),
+    );
+    // Bob hears of it at his next contact with the remote.
+    const sync = await runQlock(['shared', 'sync'], { cwd: bob.root });
+    expect(sync.code, sync.stderr).toBe(0);
+    expect(sync.stderr).toContain('src/a.txt');
+    expect(sync.stderr).toContain('fa of alice');
   });
 });
