@@ -1,3 +1,5 @@
+import path from 'node:path';
+
 import { RefusedError } from '../errors.js';
 import { formatHolder } from '../locks/formatHolder.js';
 import { normalizeLockPath } from '../locks/lockPath.js';
@@ -163,9 +165,10 @@ export async function toolHook(
     }
     if (!rels.includes(rel)) rels.push(rel);
     // The deepest session containing the file: another one means another session's worktree.
-    const owner = sessionForPath(registry, abs);
+    const where = path.resolve(abs);
+    const owner = sessionForPath(registry, where);
     if (owner && owner.name !== self.name)
-      warnings.push(messages.hookWarnForeign(abs, owner.name, owner.path, self.path));
+      warnings.push(messages.hookWarnForeign(where, owner.name, owner.path, self.path));
   }
   if (!rels.length) return ALLOW;
 

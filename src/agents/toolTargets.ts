@@ -86,7 +86,9 @@ export function toolTargets(toolName: unknown, toolInput: unknown, cwd: string):
   const name = typeof toolName === 'string' ? toolName : '';
   const input: Record<string, unknown> =
     toolInput && typeof toolInput === 'object' ? (toolInput as Record<string, unknown>) : {};
-  const abs = (p: string) => path.resolve(cwd, p);
+  // Not path.resolve: it folds `link/../x` into `x`, where the kernel leaves the link's target.
+  // normalizeLockPath resolves the path as the write will.
+  const abs = (p: string) => (path.isAbsolute(p) ? p : `${cwd}${path.sep}${p}`);
   const field = FILE_FIELDS[name];
   if (field) {
     const p = str(input[field]);

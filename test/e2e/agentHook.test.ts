@@ -201,6 +201,30 @@ describe('qlock agent-hook: before a write', () => {
     expect(own).toEqual({ code: 0, stdout: '', stderr: '' });
   });
 
+  it('a path through a symlink and `..` is checked where the write really lands', async () => {
+    const s = await twoSessions();
+    await acquireLocks(s.stateDir, {
+      session: 'fb',
+      paths: ['src/a.txt'],
+      reason: 'r',
+      now: new Date(),
+    });
+    // deep → src/sub: the kernel resolves deep/../a.txt to src/a.txt, not to ./a.txt.
+    fs.mkdirSync(path.join(s.fa, 'src/sub'));
+    fs.symlinkSync('src/sub', path.join(s.fa, 'deep'));
+    const r = await hook(
+      s,
+      'claude',
+      'pre-tool',
+      payload('claude.PreToolUse.Edit', {
+        ...file('src/a.txt')(s),
+        file: `${s.fa}/deep/../a.txt`,
+      }),
+    );
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain('src/a.txt is locked by session fb');
+  });
+
   it('says nothing and lets everything through when nothing is wrong', async () => {
     const s = await twoSessions();
     for (const w of WRITES) {
