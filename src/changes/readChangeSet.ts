@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 
-import { GitError } from '../errors.js';
+import { GitError, StateError } from '../errors.js';
 import type { Project } from '../project/findProject.js';
 import type { Session } from '../store/types.js';
 import { type ChangeSet, gitChangeSet, unionSorted } from './changeSet.js';
@@ -29,25 +29,36 @@ export async function readChangeSet(
   return dirChangeSet(project.stateDir, session.snapshot, session.path, ignore);
 }
 
+/** Why a session's change set could not be read, and whose the fix is. */
+export interface Unreadable {
+  /** `git`: git cannot read the directory; `snapshot`: qlock's snapshot of a plain directory. */
+  cause: 'git' | 'snapshot';
+  /** git's own error line, or the whole StateError message (it names the file and the fix). */
+  reason: string;
+}
+
 /**
- * readChangeSet, or why git could not read it: a session directory that exists but is no
- * worktree of this repository any more (its `.git` file removed, the repository moved, the
- * directory re-created by hand). One such session must not make every other one unreadable.
+ * readChangeSet, or why it could not be read: a session directory that exists but is no worktree
+ * of this repository any more (its `.git` file removed, the repository moved, the directory
+ * re-created by hand), or a plain-directory session whose snapshot manifest is damaged. One such
+ * session must not make every other one unreadable.
  */
 export async function tryReadChangeSet(
   project: Project,
   session: Session,
   base: string,
   ignore: readonly string[],
-): Promise<{ changes: ChangeSet; problem?: string }> {
+): Promise<{ changes: ChangeSet; problem?: Unreadable }> {
   try {
     return { changes: await readChangeSet(project, session, base, ignore) };
   } catch (error) {
+    if (error instanceof StateError)
+      return { changes: EMPTY, problem: { cause: 'snapshot', reason: error.message } };
     // Only git's own answer (an exit code) says the directory is unreadable; git failing to
     // start at all (code null: EAGAIN, ENOMEM) is an error of this run, not of the session.
     if (!(error instanceof GitError) || error.code === null) throw error;
     const line = error.stderr.split('\n').find((l) => /^(fatal|error):/.test(l)) ?? error.message;
-    return { changes: EMPTY, problem: line.trim() };
+    return { changes: EMPTY, problem: { cause: 'git', reason: line.trim() } };
   }
 }
 

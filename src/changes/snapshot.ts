@@ -2,8 +2,10 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
+import { StateError } from '../errors.js';
 import { POINTER_FILE } from '../project/findProject.js';
 import { atomicWrite, uniqueHex } from '../store/atomicWrite.js';
+import { coreMessages as messages } from '../ui/messages/core.js';
 import type { ChangeSet } from './changeSet.js';
 import { unionSorted } from './changeSet.js';
 import { makeIgnoreMatcher } from './ignoreGlobs.js';
@@ -152,6 +154,72 @@ export function snapshotContent(
   }
 }
 
+function manifestFile(stateDir: string, snapshot: string): string {
+  return path.join(stateDir, snapshot, 'manifest.json');
+}
+
+function isManifest(data: unknown): data is Manifest {
+  if (!data || typeof data !== 'object' || Array.isArray(data)) return false;
+  return Object.values(data as Record<string, unknown>).every((e) => {
+    const entry = e as Partial<ManifestEntry> | null;
+    return (
+      !!entry &&
+      typeof entry.size === 'number' &&
+      typeof entry.mtimeMs === 'number' &&
+      typeof entry.hash === 'string'
+    );
+  });
+}
+
+/**
+ * A snapshot's manifest. Unreadable, it is a StateError naming the file and the fix: read as
+ * empty it would report every file of the session as new, and every other session as
+ * overlapping with it.
+ */
+export function readManifest(stateDir: string, snapshot: string): Manifest {
+  const file = manifestFile(stateDir, snapshot);
+  let data: unknown;
+  try {
+    data = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (error) {
+    const reason =
+      (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'missing' : (error as Error).message;
+    throw new StateError(messages.snapshotManifestUnreadable(file, reason), file);
+  }
+  if (!isManifest(data))
+    throw new StateError(messages.snapshotManifestUnreadable(file, 'not a manifest'), file);
+  return data;
+}
+
+/**
+ * Writes a snapshot's manifest again from its copies of the files (`qlock doctor --fix`), for the
+ * session's tree at `root`. A file whose content still equals its copy gets its current mtime, so
+ * later comparisons stay stat calls; the others get mtime 0 and are compared by hash, so exactly
+ * those that differ from the copies show as changed. The damaged manifest is kept next to it.
+ * Returns the number of files listed.
+ */
+export function rebuildManifest(stateDir: string, snapshot: string, root: string): number {
+  const file = manifestFile(stateDir, snapshot);
+  const files = path.join(stateDir, snapshot, 'files');
+  const manifest: Manifest = {};
+  for (const rel of listFiles(files)) {
+    const copy = path.join(files, rel);
+    const entry = { size: fs.statSync(copy).size, mtimeMs: 0, hash: hashFile(copy) };
+    try {
+      const current = path.join(root, rel);
+      const stat = fs.statSync(current);
+      if (stat.size === entry.size && hashFile(current) === entry.hash)
+        entry.mtimeMs = stat.mtimeMs;
+    } catch {
+      // deleted since: compared by name, the entry stays as the copy says
+    }
+    manifest[rel] = entry;
+  }
+  if (fs.existsSync(file)) fs.copyFileSync(file, `${file}.corrupt-${Date.now()}`);
+  atomicWrite(file, JSON.stringify(manifest));
+  return Object.keys(manifest).length;
+}
+
 /** Compares a plain-directory session with its snapshot: modified/deleted → unstaged, new → untracked. */
 export function dirChangeSet(
   stateDir: string,
@@ -159,14 +227,7 @@ export function dirChangeSet(
   root: string,
   ignore: readonly string[],
 ): ChangeSet {
-  let manifest: Manifest = {};
-  try {
-    manifest = JSON.parse(
-      fs.readFileSync(path.join(stateDir, snapshot, 'manifest.json'), 'utf8'),
-    ) as Manifest;
-  } catch {
-    manifest = {};
-  }
+  const manifest = readManifest(stateDir, snapshot);
   const unstaged: string[] = [];
   const untracked: string[] = [];
   const present = new Set<string>();

@@ -31,7 +31,12 @@ async function unsavedWork(ws: Workspace, session: Session): Promise<string[]> {
   if (!fs.existsSync(session.path)) return [];
   const { changes, problem } = await tryReadChangeSet(ws.project, session, session.base, []);
   // Unreadable: nothing can be said about its work, so it is not deleted (--keep-worktree is).
-  if (problem) throw new QlockError(messages.rmUnreadable(session.name, problem));
+  if (problem)
+    throw new QlockError(
+      problem.cause === 'git'
+        ? messages.rmUnreadable(session.name, problem.reason)
+        : messages.rmUnreadableSnapshot(session.name, problem.reason),
+    );
   const problems: string[] = [];
   const uncommitted = new Set([...changes.staged, ...changes.unstaged, ...changes.untracked]);
   if (uncommitted.size)

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 import { dirChangeSet, snapshotContent } from '../changes/snapshot.js';
+import { StateError } from '../errors.js';
 import type { Workspace } from '../project/openWorkspace.js';
 import { readRegistry } from '../store/registry.js';
 import { messages } from '../ui/messages.js';
@@ -42,16 +43,23 @@ export async function predictDirConflicts(
 ): Promise<ConflictReport> {
   const { project, config } = ws;
   const registry = readRegistry(project.stateDir);
-  const sessions = selectSessions(registry.sessions, options.sessions).filter((s) => s.snapshot);
-  const changed = new Map(
-    sessions.map(
-      (s) =>
-        [
-          s.name,
-          new Set(dirChangeSet(project.stateDir, s.snapshot!, s.path, config.ignore).all),
-        ] as const,
-    ),
-  );
+  const selected = selectSessions(registry.sessions, options.sessions);
+  const notes = [messages.conflictsPlainDir()];
+  const changed = new Map<string, Set<string>>();
+  for (const s of selected) {
+    if (!s.snapshot) continue;
+    try {
+      changed.set(
+        s.name,
+        new Set(dirChangeSet(project.stateDir, s.snapshot, s.path, config.ignore).all),
+      );
+    } catch (error) {
+      // A damaged snapshot (StateError: it names the file and the fix) leaves that session out.
+      if (!(error instanceof StateError)) throw error;
+      notes.push(messages.conflictsSnapshotUnreadable(s.name, error.message));
+    }
+  }
+  const sessions = selected.filter((s) => changed.has(s.name));
   const pairs: PairReport[] = [];
   const total = (sessions.length * (sessions.length - 1)) / 2;
   let done = 0;
@@ -84,5 +92,5 @@ export async function predictDirConflicts(
       options.onProgress?.(++done, total);
     }
   }
-  return { mergeTree: false, note: messages.conflictsPlainDir(), pairs };
+  return { mergeTree: false, note: notes.join(' '), pairs };
 }

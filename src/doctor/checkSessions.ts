@@ -1,5 +1,7 @@
 import fs from 'node:fs';
 
+import { readManifest, rebuildManifest } from '../changes/snapshot.js';
+import { StateError } from '../errors.js';
 import { sessionState } from '../sessions/sessionState.js';
 import { readRegistry } from '../store/registry.js';
 import { messages } from '../ui/messages.js';
@@ -38,6 +40,27 @@ export const checkSessions: Check = async (ws, ctx) => {
         return messages.doctorSessionGoneFixed(s.name);
       },
     });
+  }
+  // Plain directories: a damaged snapshot manifest leaves the session's changes unknown.
+  for (const s of sessions) {
+    if (!s.snapshot || gone.includes(s)) continue;
+    try {
+      readManifest(ws.project.stateDir, s.snapshot);
+    } catch (error) {
+      if (!(error instanceof StateError)) throw error;
+      const snapshot = s.snapshot;
+      findings.push({
+        check: 'sessions',
+        ok: false,
+        message: messages.doctorSnapshotUnreadable(s.name, error.file),
+        fix: messages.doctorSnapshotUnreadableFix(),
+        apply: async () =>
+          messages.doctorSnapshotRebuilt(
+            s.name,
+            rebuildManifest(ws.project.stateDir, snapshot, s.path),
+          ),
+      });
+    }
   }
   const stale = sessions
     .filter((s) => !gone.includes(s) && sessionState(s, now, ws.config) === 'stale')

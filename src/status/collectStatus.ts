@@ -132,7 +132,15 @@ export async function collectStatus(
         unread: unreadCount(project.stateDir, session),
         conflicts: 0,
         attention: problem
-          ? [{ kind: 'unreadable', message: messages.unreadableWorktree(session.name, problem) }]
+          ? [
+              {
+                kind: 'unreadable',
+                message:
+                  problem.cause === 'git'
+                    ? messages.unreadableWorktree(session.name, problem.reason)
+                    : problem.reason,
+              },
+            ]
           : [],
       };
     }),

@@ -14,6 +14,8 @@ export const conflictMessages = {
     `Base branch "${base}" does not resolve to a commit: no session-vs-base check. Set \`base\` in the config or create the branch.`,
   conflictsSnapshotFailed: (session: string, reason: string) =>
     `Could not snapshot session "${session}" (${reason.split('\n')[0]}); it was left out. Check it with \`git -C <its path> status\`.`,
+  conflictsSnapshotUnreadable: (session: string, problem: string) =>
+    `Session "${session}" was left out: ${problem}`,
   conflictsMissing: (sessions: readonly string[]) =>
     `Left out (directory gone): ${some(sessions)}. Run \`qlock gc\` to clean up, or \`qlock rm <name>\`.`,
   conflictsUnknownPair: (name: string, known: string[]) =>

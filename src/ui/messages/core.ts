@@ -69,6 +69,11 @@ export const coreMessages = {
   unreadableWorktree: (name: string, problem: string) =>
     `git cannot read it (${problem}): if the repository or the worktree moved, run \`git worktree repair\`; ` +
     `otherwise unregister it with \`qlock rm ${name} --keep-worktree\``,
+  snapshotManifestUnreadable: (file: string, reason: string) =>
+    `The snapshot manifest ${file} is unreadable (${reason}): run \`qlock doctor --fix\` to rebuild it from the snapshot's copies of the files.`,
+  rmUnreadableSnapshot: (name: string, problem: string) =>
+    `Refusing to remove session "${name}": what it changed is unknown. ${problem}\n` +
+    `Or unregister it and keep the directory with \`qlock rm ${name} --keep-worktree\`.`,
   rmUnreadable: (name: string, problem: string) =>
     `Refusing to remove session "${name}": git cannot read its directory (${problem}), so what it holds is unknown.\n` +
     `Repair it with \`git worktree repair\`, or unregister it and keep the directory with \`qlock rm ${name} --keep-worktree\`.`,

@@ -38,6 +38,12 @@ export const newcomerMessages = {
   doctorSessionGoneFix: () =>
     'qlock gc (or qlock doctor --fix): unregisters it and releases its locks',
   doctorSessionGoneFixed: (name: string) => `qlock gc: unregistered ${name} and released its locks`,
+  doctorSnapshotUnreadable: (name: string, file: string) =>
+    `Session "${name}": its snapshot manifest ${file} is unreadable, so its changes cannot be measured`,
+  doctorSnapshotUnreadableFix: () =>
+    "`qlock doctor --fix` rebuilds it from the snapshot's copies of the files (the damaged one is kept)",
+  doctorSnapshotRebuilt: (name: string, files: number) =>
+    `rebuilt the snapshot manifest of "${name}" from its ${files} copied file(s)`,
   doctorSessionStale: (names: string[], staleAfter: string) =>
     `not seen for over ${staleAfter}: ${names.join(', ')} (their locks still hold; \`qlock rm NAME\` when they are done)`,
   doctorSessionsOk: (count: number) =>
