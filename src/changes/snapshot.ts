@@ -194,17 +194,21 @@ export function readManifest(stateDir: string, snapshot: string): Manifest {
 /**
  * Writes a snapshot's manifest again from its copies of the files (`qlock doctor --fix`), for the
  * session's tree at `root`. A file whose content still equals its copy gets its current mtime, so
- * later comparisons stay stat calls; the others get mtime 0 and are compared by hash, so exactly
+ * later comparisons stay stat calls; the others get mtime -1 (no file has it) and are compared
+ * by hash, so exactly
  * those that differ from the copies show as changed. The damaged manifest is kept next to it.
  * Returns the number of files listed.
  */
 export function rebuildManifest(stateDir: string, snapshot: string, root: string): number {
   const file = manifestFile(stateDir, snapshot);
   const files = path.join(stateDir, snapshot, 'files');
+  // Without the copies there is nothing to rebuild from: an empty manifest would call every file
+  // new, the very thing this repair is for.
+  if (!fs.existsSync(files)) throw new StateError(messages.snapshotCopiesMissing(files), files);
   const manifest: Manifest = {};
   for (const rel of listFiles(files)) {
     const copy = path.join(files, rel);
-    const entry = { size: fs.statSync(copy).size, mtimeMs: 0, hash: hashFile(copy) };
+    const entry = { size: fs.statSync(copy).size, mtimeMs: -1, hash: hashFile(copy) };
     try {
       const current = path.join(root, rel);
       const stat = fs.statSync(current);

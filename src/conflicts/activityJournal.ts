@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
+import { atomicWrite } from '../store/atomicWrite.js';
 import { cacheDir } from './conflictCache.js';
 
 /**
@@ -84,9 +85,7 @@ export class ActivityJournal {
     if (this.closed) return;
     try {
       fs.mkdirSync(path.dirname(this.file), { recursive: true });
-      const tmp = `${this.file}.${process.pid}.tmp`;
-      fs.writeFileSync(tmp, JSON.stringify(this.data));
-      fs.renameSync(tmp, this.file);
+      atomicWrite(this.file, JSON.stringify(this.data), { durable: false });
     } catch {
       // best effort: a journal that is not written is a journal that is not trusted
       fs.rmSync(this.file, { force: true });

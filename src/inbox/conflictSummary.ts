@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
+import { atomicWrite } from '../store/atomicWrite.js';
+
 /**
  * A tiny per-session digest of the last conflict prediction, for `qlock prompt` (which runs on
  * every shell prompt and must not compute anything). Written by every full prediction (`qlock
@@ -50,8 +52,6 @@ export function writeConflictSummary(
   if (!fs.existsSync(stateDir)) return summary; // no state dir yet: not worth creating one for this
   const file = conflictSummaryPath(stateDir);
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, JSON.stringify(summary) + '\n');
-  fs.renameSync(tmp, file);
+  atomicWrite(file, JSON.stringify(summary) + '\n', { durable: false });
   return summary;
 }

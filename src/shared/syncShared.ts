@@ -1,3 +1,4 @@
+import { isLockHonoured } from '../locks/lockTable.js';
 import type { Project } from '../project/findProject.js';
 import { readRegistry, updateRegistry } from '../store/registry.js';
 import type { NewEvent } from '../store/types.js';
@@ -144,9 +145,20 @@ export async function syncShared(
     before.offline !== undefined;
   const received = !record
     ? []
-    : await deliverNotices(stateDir, out.inbox, now, (pending, _registry, emit) => {
+    : await deliverNotices(stateDir, out.inbox, now, (pending, registry, emit) => {
+        // "Dropped" was decided from a registry read without the mutex: a lock whose pending
+        // record was written in the same transaction (autoLock) may have been missing from that
+        // read only. Forget the record only if the lock is still not held now.
+        const held = new Set(
+          registry.locks
+            .filter((l) => isLockHonoured(l, registry, now))
+            .map((l) => `${l.session}\0${l.path}`),
+        );
         const done = new Set(
-          [...out.published, ...out.dropped].map((p) => `${p.session}\0${p.path}`),
+          [
+            ...out.published,
+            ...out.dropped.filter((p) => !held.has(`${p.session}\0${p.path}`)),
+          ].map((p) => `${p.session}\0${p.path}`),
         );
         pending.acquire = pending.acquire.filter((p) => !done.has(`${p.session}\0${p.path}`));
         // The round succeeded, so the remote now mirrors every local release.

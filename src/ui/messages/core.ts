@@ -71,6 +71,8 @@ export const coreMessages = {
     `otherwise unregister it with \`qlock rm ${name} --keep-worktree\``,
   snapshotManifestUnreadable: (file: string, reason: string) =>
     `The snapshot manifest ${file} is unreadable (${reason}): run \`qlock doctor --fix\` to rebuild it from the snapshot's copies of the files.`,
+  snapshotCopiesMissing: (dir: string) =>
+    `The snapshot's copies of the files (${dir}) are gone, so its manifest cannot be rebuilt: unregister the session with \`qlock rm <name> --keep-worktree\` and register its directory again with \`qlock join\`.`,
   rmUnreadableSnapshot: (name: string, problem: string) =>
     `Refusing to remove session "${name}": what it changed is unknown. ${problem}\n` +
     `Or unregister it and keep the directory with \`qlock rm ${name} --keep-worktree\`.`,
