@@ -274,7 +274,8 @@ function commandTargets(words: Word[], isDir: (w: Word) => boolean): Word[] {
       const targetDir = opts.get('-t') ?? opts.get('--target-directory');
       const into = (dir: Word, srcs: Word[]) =>
         srcs.map((s) => ({
-          text: path.join(dir.text, path.basename(s.text)),
+          // Not path.join: a `..` in the directory is the kernel's to resolve (see shellWrites).
+          text: `${dir.text.replace(/\/+$/, '')}/${path.basename(s.text)}`,
           dynamic: dir.dynamic || s.dynamic,
         }));
       if (targetDir !== undefined) {
@@ -310,14 +311,22 @@ export function shellWrites(
   let dir = cwd;
   let dirKnown = true;
   const found = new Set<string>();
+  // `cd` is logical, as in bash; a file operand with a `..` is left for normalizeLockPath to
+  // resolve as the kernel will (path.resolve would fold `link/../x` into `x`).
   const resolve = (w: Word) => path.resolve(dir, w.text);
+  const operand = (w: Word) =>
+    !w.text.split('/').includes('..')
+      ? resolve(w)
+      : path.isAbsolute(w.text)
+        ? w.text
+        : `${dir}${path.sep}${w.text}`;
   const add = (w: Word | undefined) => {
     if (!w) return;
     if (w.dynamic || !w.text || (!dirKnown && !path.isAbsolute(w.text))) {
       partial = true;
       return;
     }
-    const abs = resolve(w);
+    const abs = operand(w);
     if (!isDevice(abs)) found.add(abs);
   };
   const scopes: { dir: string; dirKnown: boolean }[] = [];

@@ -223,6 +223,15 @@ describe('qlock agent-hook: before a write', () => {
     );
     expect(r.code, r.stderr).toBe(2);
     expect(r.stderr).toContain('src/a.txt is locked by session fb');
+    // The same through a shell command.
+    const shell = await hook(
+      s,
+      'claude',
+      'pre-tool',
+      payload('claude.PreToolUse.Bash', command('echo x > deep/../a.txt')(s)),
+    );
+    expect(shell.code, shell.stderr).toBe(2);
+    expect(shell.stderr).toContain('src/a.txt is locked by session fb');
   });
 
   it('says nothing and lets everything through when nothing is wrong', async () => {
