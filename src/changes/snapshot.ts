@@ -195,9 +195,8 @@ export function readManifest(stateDir: string, snapshot: string): Manifest {
  * Writes a snapshot's manifest again from its copies of the files (`qlock doctor --fix`), for the
  * session's tree at `root`. A file whose content still equals its copy gets its current mtime, so
  * later comparisons stay stat calls; the others get mtime -1 (no file has it) and are compared
- * by hash, so exactly
- * those that differ from the copies show as changed. The damaged manifest is kept next to it.
- * Returns the number of files listed.
+ * by hash, so exactly those that differ from the copies show as changed. The damaged manifest is
+ * kept next to it. Returns the number of files listed.
  */
 export function rebuildManifest(stateDir: string, snapshot: string, root: string): number {
   const file = manifestFile(stateDir, snapshot);
