@@ -64,11 +64,21 @@ async function dispatch(options: RunHookOptions, cwd: string, payload: Record<st
       // Most tool calls write nothing qlock can see (a read, `git status`): answer those before
       // loading anything else.
       const { toolTargets } = await import('./toolTargets.js');
-      const targets = toolTargets(payload.tool_name, payload.tool_input, cwd);
+      const targets = toolTargets(payload.tool_name, payload.tool_input, cwd, agent);
       debug(`${event} ${String(payload.tool_name)}: ${targets.paths.join(', ') || 'no paths'}`);
-      if (!targets.paths.length) return ALLOW;
+      let paths = targets.paths;
+      let unsure: Map<string, string> | undefined;
+      if (targets.deferred?.length && event === 'pre-tool') {
+        // Writes only the locks can pin down (find -exec, xargs, git reset --hard, scripts…).
+        const { resolveDeferred } = await import('./shellDeferred.js');
+        const resolved = await resolveDeferred(targets.deferred, cwd, now);
+        paths = [...new Set([...paths, ...resolved.paths])];
+        unsure = resolved.why;
+        for (const certain of targets.paths) unsure.delete(certain);
+      }
+      if (!paths.length) return ALLOW;
       const { toolHook } = await import('./toolHook.js');
-      return toolHook(agent, event, String(payload.tool_name), targets.paths, cwd, now);
+      return toolHook(agent, event, String(payload.tool_name), paths, cwd, now, unsure);
     }
     case 'prompt': {
       const { promptHook } = await import('./contextHooks.js');

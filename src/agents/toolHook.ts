@@ -11,6 +11,7 @@ import { readRegistry } from '../store/readRegistry.js';
 import type { Lock, Registry, Session } from '../store/types.js';
 import { createDebug } from '../ui/debug.js';
 import { agentMessages as messages } from '../ui/messages/agents.js';
+import { shellGuardMessages } from '../ui/messages/shellGuard.js';
 import { parseDuration } from '../util/duration.js';
 import type { AgentName } from './agentNames.js';
 import { ALLOW, denyOutcome, type HookOutcome, takesWarning, warnOutcome } from './hookOutput.js';
@@ -50,12 +51,28 @@ function lockLines(rels: string[], blocking: Lock[], now: Date): string[] {
   return [...new Set(lines)];
 }
 
-function lockDenial(rels: string[], blocking: Lock[], now: Date): string {
-  return messages.hookDenyLocked(
+function lockDenial(
+  rels: string[],
+  blocking: Lock[],
+  now: Date,
+  unsure?: Map<string, string>,
+): string {
+  const text = messages.hookDenyLocked(
     lockLines(rels, blocking, now),
     [...new Set(blocking.map((l) => l.session))],
     [...new Set(blocking.map((l) => l.path))],
   );
+  // Refused on a guess (shellDeferred.ts): say so, and how to go on.
+  const whys = [
+    ...new Set(
+      rels.flatMap((rel) =>
+        blocking.some((l) => locksOverlap(l.path, rel)) && unsure?.has(rel)
+          ? [unsure.get(rel)!]
+          : [],
+      ),
+    ),
+  ];
+  return whys.length ? `${text}\n${shellGuardMessages.shellUnsureNote(whys)}` : text;
 }
 
 async function autoLock(
@@ -136,7 +153,10 @@ async function remoteLocks(
   };
 }
 
-/** `paths`: the absolute paths the tool call writes (see toolTargets.ts). */
+/**
+ * `paths`: the absolute paths the tool call writes (see toolTargets.ts); `unsureWhy`: of those,
+ * the ones a shell command only may write, with why qlock could not be sure (shellDeferred.ts).
+ */
 export async function toolHook(
   agent: AgentName,
   phase: Phase,
@@ -144,6 +164,7 @@ export async function toolHook(
   paths: string[],
   cwd: string,
   now: Date,
+  unsureWhy?: Map<string, string>,
 ): Promise<HookOutcome> {
   const project = findProject(cwd);
   if (!project) return ALLOW;
@@ -155,6 +176,7 @@ export async function toolHook(
   const { config } = await loadConfig(project.root, project.stateDir);
 
   const rels: string[] = [];
+  const unsure = new Map<string, string>();
   const warnings: string[] = [];
   for (const abs of paths) {
     let rel: string;
@@ -164,6 +186,8 @@ export async function toolHook(
       continue; // outside the project, or git's own state: not qlock's business
     }
     if (!rels.includes(rel)) rels.push(rel);
+    const why = unsureWhy?.get(abs);
+    if (why && !unsure.has(rel)) unsure.set(rel, why);
     // The deepest session containing the file: another one means another session's worktree.
     const where = path.resolve(abs);
     const owner = sessionForPath(registry, where);
@@ -175,7 +199,7 @@ export async function toolHook(
   if (phase === 'pre-tool') {
     const blocking = findBlockingLocks(registry, rels, self.name, now);
     if (blocking.length && config.onLocked === 'block')
-      return denyOutcome(agent, phase, lockDenial(rels, blocking, now));
+      return denyOutcome(agent, phase, lockDenial(rels, blocking, now, unsure));
     if (blocking.length && config.onLocked === 'warn')
       warnings.push(messages.hookWarnLocked(lockLines(rels, blocking, now)));
     // Shared mode: other machines' locks, as last seen on the remote (no network here).

@@ -1,7 +1,12 @@
-import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 
+import { shellGuardMessages } from '../ui/messages/shellGuard.js';
+import { patchPaths } from './patchPaths.js';
+import type { Deferred } from './shellDeferred.js';
 import { shellWrites } from './shellWrites.js';
+
+export { patchPaths };
 
 /**
  * The files a tool call is about to write, from the agent's pre-tool payload (tool_name,
@@ -9,7 +14,7 @@ import { shellWrites } from './shellWrites.js';
  *
  * | agent          | tool                               | path                               |
  * |----------------|------------------------------------|------------------------------------|
- * | Q, Kiro        | fs_write (Kiro alias: write)       | tool_input.path                    |
+ * | Q, Kiro        | fs_write (Kiro alias: write)       | tool_input.path (`~/` expanded, as Q does) |
  * | Claude Code    | Write, Edit, MultiEdit             | tool_input.file_path               |
  * | Claude Code    | NotebookEdit                       | tool_input.notebook_path           |
  * | Gemini CLI     | write_file, replace                | tool_input.file_path (may be relative) |
@@ -17,6 +22,10 @@ import { shellWrites } from './shellWrites.js';
  * | all            | execute_bash, execute_cmd, shell, Bash, run_shell_command | obvious writes of tool_input.command (shellWrites.ts) |
  *
  * Relative paths are resolved against the payload's cwd (and Gemini's dir_path for shell).
+ * Codex's shell tools (exec_command, shell) run in a `workdir` the model sets, which Codex leaves
+ * out of the hook payload (codex-rs core/src/tools/handlers: `tool_input` is `{command}` only, and
+ * `cwd` is the turn's): so a relative path a Codex shell command writes may also be any file under
+ * the cwd with that path suffix (a deferred `suffix` write, checked against the locks).
  */
 
 export type ToolKind = 'file' | 'shell' | 'other';
@@ -27,6 +36,8 @@ export interface ToolTargets {
   paths: string[];
   /** Shell commands: some writes may not have been recognised. */
   partial?: boolean;
+  /** Shell commands: writes whose files only the locks can tell (shellDeferred.ts). */
+  deferred?: Deferred[];
 }
 
 const FILE_FIELDS: Record<string, string> = {
@@ -48,15 +59,6 @@ export const SHELL_TOOLS = new Set([
   'run_shell_command',
 ]);
 
-const PATCH_HEADER = /^\*\*\* (?:Add File|Update File|Delete File|Move to): (.+?)\s*$/gm;
-
-/** The paths named by a Codex apply_patch patch. */
-export function patchPaths(patch: string): string[] {
-  const found: string[] = [];
-  for (const match of patch.matchAll(PATCH_HEADER)) found.push(match[1]!);
-  return [...new Set(found)];
-}
-
 function str(value: unknown): string | undefined {
   return typeof value === 'string' && value ? value : undefined;
 }
@@ -69,20 +71,24 @@ function shellCommand(input: Record<string, unknown>): string | undefined {
     const argv = command as string[];
     const script = argv.findIndex((a) => /^-\w*c$/.test(a));
     if (script >= 0 && argv[script + 1] !== undefined) return argv[script + 1];
-    return argv.map((a) => (/[\s'"]/.test(a) ? `'${a.replace(/'/g, `'\\''`)}'` : a)).join(' ');
+    // Joined as Codex joins an argv for its hooks (shlex): anything not plain is quoted.
+    return argv
+      .map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`))
+      .join(' ');
   }
   return undefined;
 }
 
-function isDirectory(abs: string): boolean {
-  try {
-    return fs.statSync(abs).isDirectory();
-  } catch {
-    return false;
-  }
+function home(): string {
+  return process.env.HOME || os.homedir();
 }
 
-export function toolTargets(toolName: unknown, toolInput: unknown, cwd: string): ToolTargets {
+export function toolTargets(
+  toolName: unknown,
+  toolInput: unknown,
+  cwd: string,
+  agent?: string,
+): ToolTargets {
   const name = typeof toolName === 'string' ? toolName : '';
   const input: Record<string, unknown> =
     toolInput && typeof toolInput === 'object' ? (toolInput as Record<string, unknown>) : {};
@@ -91,7 +97,9 @@ export function toolTargets(toolName: unknown, toolInput: unknown, cwd: string):
   const abs = (p: string) => (path.isAbsolute(p) ? p : `${cwd}${path.sep}${p}`);
   const field = FILE_FIELDS[name];
   if (field) {
-    const p = str(input[field]);
+    let p = str(input[field]);
+    // Amazon Q (and Kiro) expand a leading `~` in fs_write's path.
+    if (p && field === 'path' && /^~(\/|$)/.test(p)) p = home() + p.slice(1);
     return { kind: 'file', paths: p ? [abs(p)] : [] };
   }
   if (name === 'apply_patch') {
@@ -105,8 +113,27 @@ export function toolTargets(toolName: unknown, toolInput: unknown, cwd: string):
     const command = shellCommand(input);
     if (!command) return { kind: 'shell', paths: [] };
     const where = str(input.dir_path) ?? str(input.directory) ?? str(input.workdir);
-    const found = shellWrites(command, where ? abs(where) : cwd, isDirectory);
-    return { kind: 'shell', paths: found.paths, partial: found.partial };
+    const dir = where ? abs(where) : cwd;
+    const found = shellWrites(command, dir, { home: home() });
+    const deferred = [...found.deferred];
+    if (agent === 'codex') {
+      for (const written of found.relative) {
+        const rel = path.relative(dir, written).split(path.sep).join('/');
+        if (rel && !rel.startsWith('..'))
+          deferred.push({
+            kind: 'suffix',
+            base: dir,
+            rel,
+            why: shellGuardMessages.shellUnsureCodexWorkdir(rel, dir),
+          });
+      }
+    }
+    return {
+      kind: 'shell',
+      paths: found.paths,
+      partial: found.partial,
+      ...(deferred.length ? { deferred } : {}),
+    };
   }
   return { kind: 'other', paths: [] };
 }

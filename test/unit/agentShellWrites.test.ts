@@ -45,7 +45,6 @@ describe('shellWrites: what it cannot know', () => {
     for (const command of [
       'echo x > "$OUT"',
       'echo x > $(mktemp)',
-      'rm *.log',
       'cp a.ts `pwd`/b.ts',
       'tee ~/x',
     ]) {
@@ -61,8 +60,16 @@ describe('shellWrites: what it cannot know', () => {
     expect(result.partial).toBe(true);
   });
 
-  it('does not look inside interpreters and nested shells', () => {
-    expect(writes('python -c \'open("a","w")\'').paths).toEqual([]);
-    expect(writes("bash -c 'echo x > a'").paths).toEqual([]);
+  it('drops a glob that matches nothing (the command fails on it, writing nothing)', () => {
+    expect(writes('rm /nonexistent-qlock-dir/*.log')).toMatchObject({ paths: [], partial: false });
+  });
+
+  it('reads nested shells; leaves the files an interpreter script names to the hook', () => {
+    expect(writes("bash -c 'echo x > a'").paths).toEqual(['/w/repo/a']);
+    const py = writes('python -c \'open("a","w")\'');
+    expect(py.paths).toEqual([]);
+    expect(py.deferred).toMatchObject([
+      { kind: 'named', paths: expect.arrayContaining(['/w/repo/a']) },
+    ]);
   });
 });

@@ -1,0 +1,195 @@
+import fs from 'node:fs';
+import path from 'node:path';
+
+import { describe, expect, it } from 'vitest';
+
+import type { AgentName } from '../../src/agents/agentNames.js';
+import { runAgentHook } from '../../src/agents/runAgentHook.js';
+import { init } from '../../src/commands/init.js';
+import { newSession } from '../../src/commands/new.js';
+import { acquireLocks } from '../../src/locks/acquireLocks.js';
+import { findProject } from '../../src/project/findProject.js';
+import { READ_FORMS, WRITE_FORMS } from '../fixtures/shellCorpus.js';
+import { gitSyncIn, makeRepo, testContext } from '../helpers/repo.js';
+
+/**
+ * The write guard against shell commands as models emit them (issue 19): every write form of a
+ * file another session holds is refused, in every agent's shell payload shape, and every form
+ * that only reads it passes. Each call is `runAgentHook`, the handler `qlock agent-hook` runs, in
+ * a real repository with two sessions.
+ */
+
+const CART = 'export const total = 1;\n';
+const DIFF = [
+  'diff --git a/src/cart.ts b/src/cart.ts',
+  '--- a/src/cart.ts',
+  '+++ b/src/cart.ts',
+  '@@ -1 +1 @@',
+  '-export const total = 1;',
+  '+export const total = 2;',
+  '',
+].join('\n');
+
+interface World {
+  fa: string;
+  fb: string;
+  stateDir: string;
+}
+
+async function world(options: { dirty: boolean }): Promise<World> {
+  const repo = makeRepo({
+    files: {
+      'README.md': '# shop\n',
+      'src/cart.ts': CART,
+      'src/util.ts': 'export const a = 1;\n',
+      'src/other/cart.ts': 'export const other = 1;\n',
+      'package.json': '{}\n',
+    },
+  });
+  await init({ hooks: false }, testContext(repo.root));
+  const fa = (await newSession({ name: 'fa' }, testContext(repo.root))).session.path;
+  const fb = (await newSession({ name: 'fb' }, testContext(repo.root))).session.path;
+  const stateDir = findProject(repo.root)!.stateDir;
+  fs.writeFileSync(path.join(fa, 'fix.diff'), DIFF);
+  fs.writeFileSync(path.join(fa, 'names.txt'), 'src/cart.ts\n');
+  if (options.dirty) {
+    // A stash holding a change of the file, and the file modified again.
+    fs.writeFileSync(path.join(fa, 'src/cart.ts'), 'export const total = 5;\n');
+    gitSyncIn(fa, ['stash', 'push', '-q', '--', 'src/cart.ts']);
+    fs.writeFileSync(path.join(fa, 'src/cart.ts'), 'export const total = 7;\n');
+  }
+  await acquireLocks(stateDir, {
+    session: 'fb',
+    paths: ['src/cart.ts'],
+    reason: 'reworking the cart totals',
+    now: new Date(),
+  });
+  return { fa, fb, stateDir };
+}
+
+/** Codex joins an argv for its hooks as shlex does. */
+const shlexJoin = (argv: string[]) =>
+  argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'"'"'`)}'`)).join(' ');
+
+interface Shape {
+  name: string;
+  agent: AgentName;
+  payload(command: string, cwd: string): Record<string, unknown>;
+}
+
+/** Each agent's shell tool, as its PreToolUse payload carries it (reference/agent-hooks.md). */
+const SHAPES: Shape[] = [
+  {
+    name: 'Claude Bash',
+    agent: 'claude',
+    payload: (command, cwd) => ({
+      session_id: 's',
+      cwd,
+      hook_event_name: 'PreToolUse',
+      tool_name: 'Bash',
+      tool_input: { command, description: 'run it' },
+    }),
+  },
+  {
+    name: 'Codex exec_command (Bash)',
+    agent: 'codex',
+    payload: (command, cwd) => ({ cwd, tool_name: 'Bash', tool_input: { command } }),
+  },
+  {
+    name: 'Codex shell argv ["bash","-lc",…] (joined)',
+    agent: 'codex',
+    payload: (command, cwd) => ({
+      cwd,
+      tool_name: 'Bash',
+      tool_input: { command: shlexJoin(['bash', '-lc', command]) },
+    }),
+  },
+  {
+    name: 'Codex shell argv (array)',
+    agent: 'codex',
+    payload: (command, cwd) => ({
+      cwd,
+      tool_name: 'shell',
+      tool_input: { command: ['bash', '-lc', command], workdir: cwd },
+    }),
+  },
+  {
+    name: 'Gemini run_shell_command',
+    agent: 'gemini',
+    payload: (command, cwd) => ({
+      cwd,
+      hook_event_name: 'BeforeTool',
+      tool_name: 'run_shell_command',
+      tool_input: { command, description: 'run it' },
+    }),
+  },
+  {
+    name: 'Amazon Q execute_bash',
+    agent: 'q',
+    payload: (command, cwd) => ({
+      hook_event_name: 'preToolUse',
+      cwd,
+      tool_name: 'execute_bash',
+      tool_input: { command, summary: 'run it' },
+    }),
+  },
+  {
+    name: 'Kiro shell',
+    agent: 'kiro',
+    payload: (command, cwd) => ({
+      hook_event_name: 'preToolUse',
+      cwd,
+      tool_name: 'shell',
+      tool_input: { command },
+    }),
+  },
+];
+
+async function hook(agent: AgentName, payload: Record<string, unknown>, cwd: string) {
+  const { outcome } = await runAgentHook({
+    agent,
+    event: 'pre-tool',
+    readInput: () => Promise.resolve(JSON.stringify(payload)),
+    cwd,
+    env: {},
+    now: () => new Date(),
+    timeoutMs: 60_000,
+  });
+  return outcome;
+}
+
+const forms = (list: string[], root: string) => list.map((f) => f.replaceAll('ROOT', root));
+
+describe('the agents’ write guard against shell commands', () => {
+  it(`refuses each of the ${new Set(WRITE_FORMS).size} shell write forms of a locked file, in each of ${SHAPES.length} payload shapes (${WRITE_FORMS.length * SHAPES.length} calls)`, async () => {
+    expect(new Set(WRITE_FORMS).size).toBe(WRITE_FORMS.length);
+    expect(WRITE_FORMS.length).toBeGreaterThanOrEqual(150);
+    const w = await world({ dirty: true });
+    const before = fs.readFileSync(path.join(w.fa, 'src/cart.ts'), 'utf8');
+    const missed: string[] = [];
+    for (const command of forms(WRITE_FORMS, w.fa)) {
+      for (const shape of SHAPES) {
+        const outcome = await hook(shape.agent, shape.payload(command, w.fa), w.fa);
+        if (outcome.exitCode !== 2 || !outcome.stderr.includes('locked by session fb'))
+          missed.push(`${shape.name}: ${JSON.stringify(command)} → exit ${outcome.exitCode}`);
+      }
+    }
+    expect(missed).toEqual([]);
+    expect(fs.readFileSync(path.join(w.fa, 'src/cart.ts'), 'utf8')).toBe(before);
+  }, 120_000);
+
+  it(`allows each of the ${new Set(READ_FORMS).size} read-only forms naming the same file, in each of ${SHAPES.length} payload shapes (${READ_FORMS.length * SHAPES.length} calls)`, async () => {
+    expect(new Set(READ_FORMS).size).toBe(READ_FORMS.length);
+    expect(READ_FORMS.length).toBeGreaterThanOrEqual(80);
+    const w = await world({ dirty: false });
+    const refused: string[] = [];
+    for (const command of forms(READ_FORMS, w.fa)) {
+      for (const shape of SHAPES) {
+        const outcome = await hook(shape.agent, shape.payload(command, w.fa), w.fa);
+        if (outcome.exitCode !== 0 || outcome.stderr)
+          refused.push(`${shape.name}: ${JSON.stringify(command)} → ${outcome.stderr.trim()}`);
+      }
+    }
+    expect(refused).toEqual([]);
+  }, 120_000);
+});
