@@ -193,3 +193,116 @@ describe('the agents’ write guard against shell commands', () => {
     expect(refused).toEqual([]);
   }, 120_000);
 });
+
+describe('the shell guard says when it refused on a guess, and only then', () => {
+  const claude = (command: string, cwd: string) => SHAPES[0]!.payload(command, cwd);
+  const codex = (command: string, cwd: string) => SHAPES[1]!.payload(command, cwd);
+
+  it('a certain write names the holder and makes no excuse; a guessed one says why and what to do', async () => {
+    const w = await world({ dirty: false });
+    const certain = await hook('claude', claude("sed -i 's/1/2/' src/cart.ts", w.fa), w.fa);
+    expect(certain.exitCode).toBe(2);
+    expect(certain.stderr).toContain('src/cart.ts is locked by session fb');
+    expect(certain.stderr).not.toContain('could not be sure');
+
+    const guessed = await hook(
+      'claude',
+      claude("grep -rl total src | xargs sed -i 's/1/2/'", w.fa),
+      w.fa,
+    );
+    expect(guessed.exitCode).toBe(2);
+    expect(guessed.stderr).toContain('src/cart.ts is locked by session fb');
+    expect(guessed.stderr).toContain('qlock could not be sure');
+    expect(guessed.stderr).toContain('xargs sed writes files whose names it reads at run time');
+    expect(guessed.stderr).toContain('file-editing tool');
+
+    const script = await hook(
+      'q',
+      SHAPES[5]!.payload("python3 -c \"open('src/cart.ts', 'w').write('x')\"", w.fa),
+      w.fa,
+    );
+    expect(script.stderr).toContain('the python3 script writes files and names this one');
+  });
+
+  it('a guess about files nobody holds lets the command run', async () => {
+    const w = await world({ dirty: false });
+    for (const command of [
+      "grep -rl a src/other | xargs sed -i 's/1/2/'",
+      "find src/other -name '*.ts' -exec sed -i 's/1/2/' {} +",
+      "python3 -c \"open('src/util.ts', 'w').write('x')\"",
+      'git checkout -- src/other',
+    ]) {
+      const outcome = await hook('claude', claude(command, w.fa), w.fa);
+      expect(outcome, command).toMatchObject({ exitCode: 0, stderr: '' });
+    }
+  });
+
+  it('git reset --hard, git stash: refused only while the locked file is modified here', async () => {
+    const clean = await world({ dirty: false });
+    for (const command of ['git reset --hard', 'git stash', 'git checkout main'])
+      expect((await hook('claude', claude(command, clean.fa), clean.fa)).exitCode, command).toBe(0);
+    const dirty = await world({ dirty: true });
+    for (const command of ['git reset --hard', 'git stash', 'git stash pop']) {
+      const outcome = await hook('claude', claude(command, dirty.fa), dirty.fa);
+      expect(outcome.exitCode, command).toBe(2);
+      expect(outcome.stderr, command).toContain('src/cart.ts is locked by session fb');
+    }
+  });
+
+  it('Codex: a relative path may be under the workdir its hook never sees; the other agents know their directory', async () => {
+    const w = await world({ dirty: false });
+    const command = "sed -i 's/total = 1/total = 2/' cart.ts";
+    const refused = await hook('codex', codex(command, w.fa), w.fa);
+    expect(refused.exitCode).toBe(2);
+    expect(refused.stderr).toContain('src/cart.ts is locked by session fb');
+    expect(refused.stderr).toContain('Codex does not tell its hooks the `workdir`');
+    // An exact path Codex cannot move, and the same command from Claude (whose cwd is the cwd).
+    expect((await hook('codex', codex(`echo x > ${w.fa}/cart.ts`, w.fa), w.fa)).exitCode).toBe(0);
+    expect((await hook('claude', claude(command, w.fa), w.fa)).exitCode).toBe(0);
+    // apply_patch through Codex's shell tool, with a path relative to that unseen workdir.
+    const patch = `apply_patch <<'EOF'\n*** Begin Patch\n*** Update File: cart.ts\n@@\n-a\n+b\n*** End Patch\nEOF`;
+    expect((await hook('codex', codex(patch, w.fa), w.fa)).exitCode).toBe(2);
+  });
+
+  it('Amazon Q and Kiro: fs_write to ~/… is the file under HOME, as Q expands it', async () => {
+    const w = await world({ dirty: false });
+    const home = path.dirname(w.fa);
+    const rel = `~/${path.basename(w.fa)}/src/cart.ts`;
+    const saved = process.env.HOME;
+    process.env.HOME = home;
+    try {
+      for (const [agent, tool] of [
+        ['q', 'fs_write'],
+        ['kiro', 'write'],
+      ] as const) {
+        const outcome = await hook(
+          agent,
+          {
+            cwd: w.fa,
+            tool_name: tool,
+            tool_input: { command: 'create', path: rel, file_text: 'x' },
+          },
+          w.fa,
+        );
+        expect(outcome.exitCode, agent).toBe(2);
+        expect(outcome.stderr).toContain('src/cart.ts is locked by session fb');
+      }
+      const free = await hook(
+        'q',
+        {
+          cwd: w.fa,
+          tool_name: 'fs_write',
+          tool_input: {
+            command: 'create',
+            path: `~/${path.basename(w.fa)}/src/util.ts`,
+            file_text: 'x',
+          },
+        },
+        w.fa,
+      );
+      expect(free.exitCode).toBe(0);
+    } finally {
+      process.env.HOME = saved;
+    }
+  });
+});
