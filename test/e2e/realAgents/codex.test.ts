@@ -75,3 +75,66 @@ describe('@openai/codex@0.169.0 (real codex) and the trust of qlock hooks', () =
     testTimeout(2),
   );
 });
+
+/**
+ * Codex applies `apply_patch` itself when the model runs it through its shell tool (exec_command's
+ * `cmd`, a here-document): its hooks see a plain `Bash` command, not an apply_patch call (issue 19).
+ */
+describe('@openai/codex@0.169.0 (real codex): apply_patch through the shell tool', () => {
+  const profile = PROFILES.codex;
+  let client: InstalledClient;
+  beforeAll(async () => {
+    client = await ensureClient('codex');
+  }, INSTALL_TIMEOUT_MS + 60_000);
+
+  const shellPatch = (header: string, before: string, after: string) =>
+    profile.shellScript(
+      [
+        "apply_patch <<'EOF'",
+        '*** Begin Patch',
+        header,
+        '@@',
+        ...before
+          .replace(/\n$/, '')
+          .split('\n')
+          .map((l) => `-${l}`),
+        `+${after}`,
+        '*** End Patch',
+        'EOF',
+      ].join('\n'),
+    );
+
+  it(
+    'refuses a locked file and tells the model who holds it; patches a free file',
+    async () => {
+      const world = await makeWorld(profile);
+      await world.qlock(['lock', 'src/b.txt', '--reason', 'renaming the b API'], world.b);
+      const locked = path.join(world.a, 'src/b.txt');
+      const before = fs.readFileSync(locked, 'utf8');
+      const refused = await runClient(client, profile, {
+        cwd: world.a,
+        homeTemplate: world.home,
+        script: shellPatch('*** Update File: src/b.txt', before, 'patched by the agent'),
+        prompt: 'patch src/b.txt from the shell',
+      });
+      expect(fs.readFileSync(locked, 'utf8'), describeRun(refused)).toBe(before);
+      const refusal = refused.toolResults.find((t) => t.includes('feature-b'));
+      expect(refusal, describeRun(refused)).toContain(
+        'src/b.txt is locked by session feature-b (reason: renaming the b API',
+      );
+
+      // The same form on a file nobody holds: Codex applies it, and qlock says nothing.
+      const free = path.join(world.a, 'src/a.txt');
+      const freeBefore = fs.readFileSync(free, 'utf8');
+      const allowed = await runClient(client, profile, {
+        cwd: world.a,
+        homeTemplate: world.home,
+        script: shellPatch('*** Update File: src/a.txt', freeBefore, 'patched by the agent'),
+        prompt: 'patch src/a.txt from the shell',
+      });
+      expect(fs.readFileSync(free, 'utf8'), describeRun(allowed)).toBe('patched by the agent\n');
+      expect(allowed.toolResults.join('\n'), describeRun(allowed)).not.toContain('feature-b');
+    },
+    testTimeout(2),
+  );
+});
