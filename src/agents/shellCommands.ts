@@ -365,7 +365,7 @@ export function commandWrites(words: Word[], ctx: CommandContext): Found {
       // Codex runs these itself (its shell tool intercepts them): the patch is the first
       // operand or the here-document.
       const patch = args[0]?.text ?? ctx.stdin ?? '';
-      found.paths = patchPaths(patch).map((p) => path.resolve(ctx.dir, p));
+      found.words = patchPaths(patch).map(literal);
       return found;
     }
     case 'patch': {

@@ -11,7 +11,7 @@ import type { Word } from './shellTokens.js';
 
 const WRITES: Record<string, RegExp> = {
   python:
-    /\.write_(?:text|bytes)\s*\(|\bopen\s*\([^)]*,\s*(?:mode\s*=\s*)?[rbtU]*['"][^'"]*[wax+]|\.open\s*\(\s*['"][^'"]*[wax+]|\.(?:unlink|rename|replace|touch|rmdir|truncate)\s*\(|\bos\.(?:remove|unlink|rename|replace|truncate)\b|\bshutil\.|\.write\s*\(|\bfileinput\b[^\n]*inplace/,
+    /\.write_(?:text|bytes)\s*\(|\bopen\s*\([^)]*,\s*(?:mode\s*=\s*)?[rbtU]*['"][^'"]*[wax+]|\.open\s*\(\s*['"][^'"]*[wax+]|\.(?:unlink|rename|replace|touch|rmdir|truncate)\s*\(|\bos\.(?:remove|unlink|rename|replace|truncate)\b|\bshutil\.|(?<!std(?:out|err))\.write\s*\(|\bfileinput\b[^\n]*inplace/,
   node: /\b(?:writeFile|appendFile|createWriteStream|unlink|rm|rename|copyFile|truncate|cp|outputFile|writeJson|open)(?:Sync)?\s*\(|Bun\.write|Deno\.(?:write|remove|rename|truncate)/,
   ruby: /\bFile\.(?:write|open|delete|rename|truncate)|\bFileUtils\.|\bIO\.write|\.write\s*\(/,
   perl: /\bopen\s*\(?[^;]*['"][+]?[>]|\bunlink\b|\brename\b|\btruncate\b/,

@@ -210,7 +210,7 @@ export function shellWrites(
         readFile,
       });
       for (const w of found.words) addWord(w);
-      for (const abs of found.paths) addPath(abs, !path.isAbsolute(abs) || abs.startsWith(dir));
+      for (const abs of found.paths) addPath(abs, false);
       out.deferred.push(...found.deferred);
       for (const script of found.scripts) read(script, dir, depth + 1);
       upstream.push(words);

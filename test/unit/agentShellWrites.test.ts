@@ -35,6 +35,25 @@ describe('shellWrites: obvious writes', () => {
     ['git status && npm test', []],
     ['echo "a > b" \'c > d\'', []],
     ['grep -r foo src # > not.txt', []],
+    // issue 19: forms the first reader missed
+    ['rm -f src/{a,b}.ts', ['/w/repo/src/a.ts', '/w/repo/src/b.ts']],
+    ["echo x > $'a\\x2eb'", ['/w/repo/a.b']],
+    ['node x >& out.log', ['/w/repo/out.log']],
+    ['exec 3<> fifo.txt', ['/w/repo/fifo.txt']],
+    ['pushd src && touch a && popd && touch b', ['/w/repo/src/a', '/w/repo/b']],
+    ['cd -P src && touch a', ['/w/repo/src/a']],
+    ["timeout 5 nice -n 3 stdbuf -oL ionice -c 3 sed -i 's/a/b/' f", ['/w/repo/f']],
+    ["perl -0pi -e 's/a/b/s' f.pl", ['/w/repo/f.pl']],
+    ['F=x.ts; echo 1 > "$F"', ['/w/repo/x.ts']],
+    ['for f in a b; do touch "$f.ts"; done', ['/w/repo/a.ts', '/w/repo/b.ts']],
+    ["bash -lc 'cd src && echo x > a.ts'", ['/w/repo/src/a.ts']],
+    [
+      "apply_patch <<'EOF'\n  *** Begin Patch\n  *** Update File: a.ts\n  *** End Patch\nEOF",
+      ['/w/repo/a.ts'],
+    ],
+    ["apply_patch '*** Begin Patch\n*** Add File: n.ts\n+x\n*** End Patch'", ['/w/repo/n.ts']],
+    ['git checkout -- a.ts && git restore b.ts', ['/w/repo/a.ts', '/w/repo/b.ts']],
+    ['git restore --staged a.ts; git diff a.ts; git log -p a.ts', []],
   ])('%j', (command, expected) => {
     expect(writes(command).paths.sort()).toEqual(expected.sort());
   });
