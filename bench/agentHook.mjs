@@ -8,6 +8,8 @@
  *   - Claude Edit, allowed: lock check + the other live sessions' change sets for that file
  *     (one `git diff --merge-base` per other session, concurrently);
  *   - Codex apply_patch, allowed: the same, with the patch headers parsed;
+ *   - Claude Bash `sed -i` of a free file, Codex `apply_patch` through its shell tool on a locked
+ *     file (exit 2), Claude Bash `find … -exec sed -i` (checked against the locks);
  *   - Claude Bash `git status`: a shell command that writes nothing (the common case).
  *
  *   npm run build && node bench/agentHook.mjs [--files 2000] [--sessions 10] [--runs 21]
@@ -149,6 +151,41 @@ const cases = {
       tool_use_id: 'c1',
     }),
   },
+  // Shell writes (issue 19): read without running them, checked like a file tool's write.
+  'claude Bash `sed -i` (allowed)': {
+    args: [BIN, 'agent-hook', 'claude', 'pre-tool'],
+    input: JSON.stringify({
+      session_id: 'b',
+      cwd: me,
+      hook_event_name: 'PreToolUse',
+      tool_name: 'Bash',
+      tool_input: { command: `sed -i 's/line 2/x/' ${fileName(900)}` },
+    }),
+  },
+  'codex Bash apply_patch here-doc (locked: exit 2)': {
+    args: [BIN, 'agent-hook', 'codex', 'pre-tool'],
+    okCodes: [2],
+    input: JSON.stringify({
+      session_id: 'b',
+      cwd: me,
+      hook_event_name: 'PreToolUse',
+      tool_name: 'Bash',
+      tool_input: {
+        command: `apply_patch <<'EOF'\n*** Begin Patch\n*** Update File: ${fileName(500)}\n@@\n-line 2\n+x\n*** End Patch\nEOF`,
+      },
+    }),
+  },
+  // Files only the locks can name: one registry read, no git.
+  'claude Bash `find -exec sed -i` (allowed)': {
+    args: [BIN, 'agent-hook', 'claude', 'pre-tool'],
+    input: JSON.stringify({
+      session_id: 'b',
+      cwd: me,
+      hook_event_name: 'PreToolUse',
+      tool_name: 'Bash',
+      tool_input: { command: "find src/d009 -name '*.txt' -exec sed -i 's/a/b/' {} +" },
+    }),
+  },
   'claude Bash `git status` (no write)': {
     args: [BIN, 'agent-hook', 'claude', 'pre-tool'],
     input: JSON.stringify({
@@ -170,6 +207,9 @@ const PRE_WRITE = [
   'q fs_write (locked: exit 2)',
   'claude Edit (allowed)',
   'codex apply_patch (allowed)',
+  'claude Bash `sed -i` (allowed)',
+  'codex Bash apply_patch here-doc (locked: exit 2)',
+  'claude Bash `find -exec sed -i` (allowed)',
 ];
 
 // --- runs ---------------------------------------------------------------------------------------

@@ -72,6 +72,29 @@ describe('toolTargets: the paths each agent’s write tools name', () => {
     });
   });
 
+  it('reads patch headers with leading blanks, which Codex trims', () => {
+    const patch = '  *** Begin Patch\n  *** Update File: src/a.ts\n@@\n-a\n+b\n  *** End Patch\n';
+    expect(toolTargets('apply_patch', { command: patch }, CWD).paths).toEqual(['/w/repo/src/a.ts']);
+    expect(toolTargets('apply_patch', { command: 'no patch here' }, CWD).paths).toEqual([]);
+  });
+
+  it('Codex argv form ["apply_patch", patch] through the shell tool', () => {
+    const patch = '*** Begin Patch\n*** Update File: src/a.ts\n@@\n-a\n+b\n*** End Patch\n';
+    expect(toolTargets('shell', { command: ['apply_patch', patch] }, CWD).paths).toEqual([
+      '/w/repo/src/a.ts',
+    ]);
+  });
+
+  it('Codex shell: a relative write may be under the unseen workdir; the others are exact', () => {
+    expect(toolTargets('Bash', { command: 'touch a.ts' }, CWD, 'codex').deferred).toMatchObject([
+      { kind: 'suffix', base: CWD, rel: 'a.ts' },
+    ]);
+    expect(toolTargets('Bash', { command: 'touch /w/repo/a.ts' }, CWD, 'codex').deferred).toBe(
+      undefined,
+    );
+    expect(toolTargets('Bash', { command: 'touch a.ts' }, CWD, 'claude').deferred).toBe(undefined);
+  });
+
   it('reads shell tools of every agent, Gemini’s dir_path and argv commands included', () => {
     for (const tool of ['execute_bash', 'execute_cmd', 'shell', 'Bash', 'run_shell_command'])
       expect(toolTargets(tool, { command: 'echo x > out.txt' }, CWD).paths).toEqual([
