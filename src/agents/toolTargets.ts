@@ -1,11 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
+import { toolSpecFor } from './adapters/index.js';
+import type { ToolSpec } from './adapters/types.js';
 import { shellWrites } from './shellWrites.js';
 
 /**
- * The files a tool call is about to write, from the agent's pre-tool payload (tool_name,
- * tool_input; see reference/agent-hooks.md):
+ * The files a tool call is about to write, from the agent's pre-tool payload (its tool and its
+ * arguments, as the agent's adapter reads them; each adapter lists its tools in `tools`):
  *
  * | agent          | tool                               | path                               |
  * |----------------|------------------------------------|------------------------------------|
@@ -16,6 +18,8 @@ import { shellWrites } from './shellWrites.js';
  * | Codex CLI      | apply_patch                        | `*** Add/Update/Delete File:` and `*** Move to:` headers of tool_input.command |
  * | all            | execute_bash, execute_cmd, shell, Bash, run_shell_command | obvious writes of tool_input.command (shellWrites.ts) |
  *
+ * A hook may be run by another program than the one it was written for (Copilot CLI runs Claude's
+ * with its own argument names, `path` and a raw patch under `Edit`), so every agent's fields count.
  * Relative paths are resolved against the payload's cwd (and Gemini's dir_path for shell).
  */
 
@@ -29,24 +33,11 @@ export interface ToolTargets {
   partial?: boolean;
 }
 
-const FILE_FIELDS: Record<string, string> = {
-  fs_write: 'path',
-  write: 'path',
-  Write: 'file_path',
-  Edit: 'file_path',
-  MultiEdit: 'file_path',
-  NotebookEdit: 'notebook_path',
-  write_file: 'file_path',
-  replace: 'file_path',
-};
+/** Every agent's tools (a hook may be run by another program than it was written for). */
+const ALL_TOOLS: ToolSpec = toolSpecFor('claude');
 
-export const SHELL_TOOLS = new Set([
-  'execute_bash',
-  'execute_cmd',
-  'shell',
-  'Bash',
-  'run_shell_command',
-]);
+/** Where a patch tool's patch is when its input is an object (Codex: command; OpenCode: patchText). */
+const PATCH_FIELDS = ['command', 'patch', 'input', 'patchText'];
 
 const PATCH_HEADER = /^\*\*\* (?:Add File|Update File|Delete File|Move to): (.+?)\s*$/gm;
 
@@ -82,26 +73,32 @@ function isDirectory(abs: string): boolean {
   }
 }
 
-export function toolTargets(toolName: unknown, toolInput: unknown, cwd: string): ToolTargets {
+export function toolTargets(
+  toolName: unknown,
+  toolInput: unknown,
+  cwd: string,
+  tools: ToolSpec = ALL_TOOLS,
+): ToolTargets {
   const name = typeof toolName === 'string' ? toolName : '';
   const input: Record<string, unknown> =
     toolInput && typeof toolInput === 'object' ? (toolInput as Record<string, unknown>) : {};
   // Not path.resolve: it folds `link/../x` into `x`, where the kernel leaves the link's target.
   // normalizeLockPath resolves the path as the write will.
   const abs = (p: string) => (path.isAbsolute(p) ? p : `${cwd}${path.sep}${p}`);
-  const field = FILE_FIELDS[name];
-  if (field) {
-    const p = str(input[field]);
-    return { kind: 'file', paths: p ? [abs(p)] : [] };
+  const isPatch = tools.patch.includes(name);
+  const fields = Object.hasOwn(tools.file, name) ? tools.file[name] : undefined;
+  if (fields && typeof toolInput !== 'string') {
+    const p = fields.map((f) => str(input[f])).find((v) => v !== undefined);
+    if (p || !isPatch) return { kind: 'file', paths: p ? [abs(p)] : [] };
   }
-  if (name === 'apply_patch') {
+  if (isPatch) {
     const patch =
       typeof toolInput === 'string'
         ? toolInput
-        : (str(input.command) ?? str(input.patch) ?? str(input.input) ?? '');
+        : (PATCH_FIELDS.map((f) => str(input[f])).find((v) => v !== undefined) ?? '');
     return { kind: 'file', paths: patchPaths(patch).map(abs) };
   }
-  if (SHELL_TOOLS.has(name)) {
+  if (tools.shell.includes(name)) {
     const command = shellCommand(input);
     if (!command) return { kind: 'shell', paths: [] };
     const where = str(input.dir_path) ?? str(input.directory) ?? str(input.workdir);
