@@ -6,7 +6,7 @@
  * Everything else about an agent is in its adapter, src/agents/adapters/<agent>.ts.
  */
 
-export const AGENTS = ['q', 'kiro', 'claude', 'gemini', 'codex'] as const;
+export const AGENTS = ['q', 'kiro', 'claude', 'gemini', 'codex', 'qwen'] as const;
 export type AgentName = (typeof AGENTS)[number];
 
 /** Each agent's name for people (its adapter's `title`; here so that messages need no adapter). */
@@ -16,6 +16,7 @@ export const AGENT_TITLES: Record<AgentName, string> = {
   claude: 'Claude Code',
   gemini: 'Gemini CLI',
   codex: 'Codex CLI',
+  qwen: 'Qwen Code',
 };
 
 export const HOOK_EVENTS = ['session-start', 'prompt', 'pre-tool', 'post-tool'] as const;

@@ -4,10 +4,18 @@ import { codex } from './codex.js';
 import { gemini } from './gemini.js';
 import { kiro } from './kiro.js';
 import { q } from './q.js';
+import { qwen } from './qwen.js';
 import type { AgentAdapter, ToolSpec } from './types.js';
 
 /** Every agent's adapter (src/agents/adapters/<agent>.ts), by name. */
-export const ADAPTERS: Record<AgentName, AgentAdapter> = { q, kiro, claude, gemini, codex };
+export const ADAPTERS: Record<AgentName, AgentAdapter> = {
+  q,
+  kiro,
+  claude,
+  gemini,
+  codex,
+  qwen,
+};
 
 export function adapterOf(agent: AgentName): AgentAdapter {
   return ADAPTERS[agent];
