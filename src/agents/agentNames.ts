@@ -6,7 +6,7 @@
  * Everything else about an agent is in its adapter, src/agents/adapters/<agent>.ts.
  */
 
-export const AGENTS = ['q', 'kiro', 'claude', 'gemini', 'codex', 'qwen'] as const;
+export const AGENTS = ['q', 'kiro', 'claude', 'gemini', 'codex', 'qwen', 'copilot'] as const;
 export type AgentName = (typeof AGENTS)[number];
 
 /** Each agent's name for people (its adapter's `title`; here so that messages need no adapter). */
@@ -17,6 +17,7 @@ export const AGENT_TITLES: Record<AgentName, string> = {
   gemini: 'Gemini CLI',
   codex: 'Codex CLI',
   qwen: 'Qwen Code',
+  copilot: 'GitHub Copilot CLI',
 };
 
 export const HOOK_EVENTS = ['session-start', 'prompt', 'pre-tool', 'post-tool'] as const;

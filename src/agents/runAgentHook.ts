@@ -60,7 +60,7 @@ export function parsePayload(input: string): Record<string, unknown> {
 async function dispatch(options: RunHookOptions, cwd: string, call: HookCall) {
   const { agent, event } = options;
   const now = options.now();
-  if (ADAPTERS[agent].deferTo?.(call, cwd)) {
+  if (ADAPTERS[agent].deferTo?.(call, cwd, options.env)) {
     debug(`${event}: ${call.caller ?? 'the caller'} runs its own qlock hooks; nothing here`);
     return ALLOW;
   }

@@ -11,6 +11,7 @@ import {
   plainTarget,
   TIMEOUT_SEC,
 } from './configParts.js';
+import { copilotHooksInstalled } from './copilot.js';
 import {
   exitDeny,
   type HookOutcome,
@@ -140,6 +141,9 @@ export const claude: AgentAdapter = {
     if (call.caller === 'copilot') return { exitCode: 0, stdout: json(decision), stderr: '' };
     return exitDeny(reason, decision);
   },
+  // Copilot with its own qlock hooks installed: those answer (checked once, told once).
+  deferTo: (call, cwd, env) =>
+    call.caller === 'copilot' && copilotHooksInstalled(env.COPILOT_PROJECT_DIR || cwd),
   warnAt: ['pre-tool'],
   warn: (event, text, call) =>
     call.caller === 'copilot' ? topLevelContext(text) : nestedContext(EVENTS[event], text),

@@ -1,6 +1,7 @@
 import { type AgentName, HOOK_EVENTS, type HookEvent } from '../agentNames.js';
 import { claude } from './claude.js';
 import { codex } from './codex.js';
+import { copilot } from './copilot.js';
 import { gemini } from './gemini.js';
 import { kiro } from './kiro.js';
 import { q } from './q.js';
@@ -15,6 +16,7 @@ export const ADAPTERS: Record<AgentName, AgentAdapter> = {
   gemini,
   codex,
   qwen,
+  copilot,
 };
 
 export function adapterOf(agent: AgentName): AgentAdapter {

@@ -78,7 +78,7 @@ export interface AgentAdapter {
    * answer the same event (Copilot CLI running Claude's hooks beside `.github/hooks/qlock.json`):
    * one write is never checked twice, one briefing never delivered twice.
    */
-  deferTo?(call: HookCall, cwd: string): boolean;
+  deferTo?(call: HookCall, cwd: string, env: NodeJS.ProcessEnv): boolean;
 }
 
 const str = (value: unknown) => (typeof value === 'string' ? value : undefined);

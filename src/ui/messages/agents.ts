@@ -32,6 +32,8 @@ export const agentMessages = {
   unknownAgent: (name: string) => `Unknown agent "${name}": use ${agentList()}.`,
   unknownHookEvent: (name: string) =>
     `Unknown agent hook event "${name}": use session-start, prompt, pre-tool or post-tool (or the agent's own event name).`,
+  copilotTrust: (dir: string) =>
+    `GitHub Copilot CLI runs a repository's hooks only in a folder you trust: answer its trust prompt in ${dir}, or add it to "trustedFolders" in ~/.copilot/config.json.`,
   trustOnlyCodex: (agent: string) =>
     `--trust is for codex only (Codex CLI runs hooks only once their trust is recorded); ${title(agent)} needs no trust step.`,
   agentConfigUnreadable: (file: string, reason: string) =>

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { ClientName } from '../../../helpers/agentClients.js';
 import type { ApiKind, LoggedRequest } from './mockApi.js';
 import { stringsIn } from './mockApi.js';
-import { qwen } from './openaiProfiles.js';
+import { copilot, qwen } from './openaiProfiles.js';
 
 /**
  * How each real client runs headless and offline against its stand-in (reference/agent-hooks.md
@@ -236,7 +236,7 @@ const codex: ClientProfile = {
     requests.filter((r) => r.method === 'POST' && r.url.split('?')[0]!.endsWith('/responses')),
 };
 
-export const PROFILES = { claude, gemini, codex, qwen } satisfies Partial<
+export const PROFILES = { claude, gemini, codex, qwen, copilot } satisfies Partial<
   Record<ClientName, ClientProfile>
 >;
 

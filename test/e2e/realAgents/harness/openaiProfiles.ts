@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
+import { agentCacheDir } from '../../../helpers/agentClients.js';
 import type { ClientProfile } from './clientProfiles.js';
 import { type LoggedRequest, stringsIn } from './mockApi.js';
 
@@ -77,6 +78,48 @@ export const qwen: ClientProfile = {
     name: 'run_shell_command',
     arguments: { command, is_background: false, description: 'run it' },
   }),
+  idleScript: { name: 'no_such_tool', arguments: {} },
+  toolResults: chatToolResults,
+  modelTurns: chatTurns,
+};
+
+/** Copilot unpacks its 235 MB application on first start: one copy for every run. */
+const copilotCache = () => path.join(agentCacheDir(), 'copilot-xdg-cache');
+
+export const copilot: ClientProfile = {
+  name: 'copilot',
+  api: 'openai',
+  // Repository hooks load only in a trusted folder; the user trusts the session's worktree.
+  writeUserConfig(home, trustedProjects) {
+    writeJson(path.join(home, '.copilot', 'config.json'), {
+      trustedFolders: trustedProjects,
+      autoUpdate: false,
+    });
+  },
+  args: (prompt) => [
+    '-p',
+    prompt,
+    '--allow-all-tools',
+    '--no-auto-update',
+    '--output-format',
+    'json',
+  ],
+  hooksFile: (a) => path.join(a, '.github', 'hooks', 'qlock.json'),
+  env: (origin) => ({
+    XDG_CACHE_HOME: copilotCache(),
+    COPILOT_OFFLINE: 'true',
+    COPILOT_AUTO_UPDATE: 'false',
+    COPILOT_PROVIDER_BASE_URL: `${origin}/v1`,
+    // Distinctive: the CLI masks this value wherever it appears in its own output.
+    COPILOT_PROVIDER_API_KEY: 'qlock-test-provider-key',
+    COPILOT_MODEL: 'gpt-4.1',
+  }),
+  // gpt-4.1 gets create/edit (GPT-5 models get apply_patch instead).
+  writeScript: ({ abs, content, before }) =>
+    before === undefined
+      ? { name: 'create', arguments: { path: abs, file_text: content } }
+      : { name: 'edit', arguments: { path: abs, old_str: before, new_str: content } },
+  shellScript: (command) => ({ name: 'bash', arguments: { command, description: 'run it' } }),
   idleScript: { name: 'no_such_tool', arguments: {} },
   toolResults: chatToolResults,
   modelTurns: chatTurns,
