@@ -1,6 +1,6 @@
 import os from 'node:os';
 
-import { messages } from '../../ui/messages.js';
+import { agentMessages as messages } from '../../ui/messages/agents.js';
 import type { HookEvent } from '../agentNames.js';
 import type { AgentName } from '../agentNames.js';
 import {

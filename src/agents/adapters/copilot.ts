@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-import { messages } from '../../ui/messages.js';
+import { agentMessages as messages } from '../../ui/messages/agents.js';
 import { AGENT_TITLES, type HookEvent } from '../agentNames.js';
 import {
   isObject,
