@@ -145,10 +145,11 @@ export function ourGroupPositions(config: unknown): { event: string; index: numb
 
 // ---- flat shape (Amazon Q CLI, Kiro CLI) ---------------------------------------------------
 
-export type FlatEntry = JsonObject & { command: string; matcher?: string };
+/** A flat entry: its command in `command` (Q, Kiro) or `bash` (GitHub Copilot CLI). */
+export type FlatEntry = JsonObject;
 
 function isOurEntry(entry: unknown): boolean {
-  return isObject(entry) && isQlockHookCommand(entry.command);
+  return isObject(entry) && (isQlockHookCommand(entry.command) || isQlockHookCommand(entry.bash));
 }
 
 export function reconcileFlat(config: JsonObject, desired: Record<string, FlatEntry[]>): boolean {
@@ -192,6 +193,7 @@ export function ourCommands(config: unknown): string[] {
     for (const item of list) {
       if (!isObject(item)) continue;
       if (isQlockHookCommand(item.command)) out.push(item.command as string);
+      if (isQlockHookCommand(item.bash)) out.push(item.bash as string);
       if (Array.isArray(item.hooks))
         for (const h of item.hooks)
           if (isOurHandler(h)) out.push((h as JsonObject).command as string);

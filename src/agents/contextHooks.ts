@@ -15,6 +15,7 @@ import { createDebug } from '../ui/debug.js';
 import { messages } from '../ui/messages.js';
 import { type BriefingSession } from '../ui/messages/agents.js';
 import { compareText } from '../util/compareText.js';
+import type { HookCall } from './adapters/types.js';
 import type { AgentName } from './agentNames.js';
 import { ALLOW, contextOutcome, type HookOutcome } from './hookOutput.js';
 import { touchIfStale } from './sessionTouch.js';
@@ -73,7 +74,12 @@ function eventLines(events: QlockEvent[], now: Date): string[] {
   return lines;
 }
 
-export async function promptHook(agent: AgentName, cwd: string, now: Date): Promise<HookOutcome> {
+export async function promptHook(
+  agent: AgentName,
+  cwd: string,
+  now: Date,
+  call: HookCall = {},
+): Promise<HookOutcome> {
   const found = await locate(cwd);
   if (!found) return ALLOW;
   await noticeMainMoved(found.ws, now);
@@ -81,7 +87,7 @@ export async function promptHook(agent: AgentName, cwd: string, now: Date): Prom
   await touchIfStale(found.project.stateDir, found.self, now);
   if (!events.length) return ALLOW;
   const text = [messages.digestTitle(events.length), ...eventLines(events, now)].join('\n');
-  return contextOutcome(agent, 'prompt', text);
+  return contextOutcome(agent, 'prompt', text, call);
 }
 
 /** Other sessions' changed files, or undefined for those not read within the budget. */
@@ -114,6 +120,7 @@ export async function sessionStartHook(
   agent: AgentName,
   cwd: string,
   now: Date,
+  call: HookCall = {},
 ): Promise<HookOutcome> {
   const found = await locate(cwd);
   if (!found) return ALLOW;
@@ -159,5 +166,5 @@ export async function sessionStartHook(
     lines.push(messages.briefingEventsTitle(events.length), ...eventLines(events, now));
   lines.push(messages.briefingHowTo());
   await touchIfStale(project.stateDir, self, now);
-  return contextOutcome(agent, 'session-start', lines.join('\n'));
+  return contextOutcome(agent, 'session-start', lines.join('\n'), call);
 }

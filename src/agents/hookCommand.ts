@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import type { AgentName, HookEvent } from './agentNames.js';
+import { type AgentName, AGENTS, type HookEvent } from './agentNames.js';
 
 /**
  * The commands qlock writes into agent configs. They must find qlock without npx (~380 ms) or a
@@ -30,16 +30,17 @@ export function hookCommand(agent: AgentName, event: HookEvent): string {
   return `${qlockInvocation()} agent-hook ${agent} ${event}`;
 }
 
+const HOOK_COMMAND = new RegExp(
+  `qlock(?:\\.js)?["']?\\s+agent-hook\\s+(?:${AGENTS.join('|')})(?:\\s|$)`,
+);
+
 /**
  * Whether a hook command is one of qlock's: `qlock agent-hook <agent> …`, whatever the path to
  * node or to qlock (an older install, a moved checkout, or a user who typed `qlock agent-hook`).
  * This is how install stays idempotent and how uninstall finds exactly what qlock added.
  */
 export function isQlockHookCommand(command: unknown): boolean {
-  return (
-    typeof command === 'string' &&
-    /qlock(?:\.js)?["']?\s+agent-hook\s+(?:q|kiro|claude|gemini|codex)(?:\s|$)/.test(command)
-  );
+  return typeof command === 'string' && HOOK_COMMAND.test(command);
 }
 
 /** The command line of a hook command, split back into its executables (for doctor checks). */

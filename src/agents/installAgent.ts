@@ -7,6 +7,7 @@ import { listWorktrees } from '../git/repo.js';
 import { findProject, type Project } from '../project/findProject.js';
 import type { Session } from '../store/types.js';
 import { messages } from '../ui/messages.js';
+import { ADAPTERS } from './adapters/index.js';
 import { type AgentName, isAgentName } from './agentNames.js';
 import { agentTargets, codexHome, hooksTarget, type Scope } from './agentTargets.js';
 import { codexTrustEntries, type CodexTrustEntry } from './codexTrust.js';
@@ -185,7 +186,7 @@ async function otherCodexUsers(dir: string): Promise<string[]> {
  * The file of the other scope that already holds qlock's hooks for this agent, if any.
  */
 function otherScopeHooks(agent: AgentName, scope: Scope, dir: string, env: NodeJS.ProcessEnv) {
-  if (agent === 'q' || agent === 'kiro') return undefined; // a workspace agent file replaces the user's
+  if (!ADAPTERS[agent].bothScopesRun) return undefined; // a workspace agent file replaces the user's
   const other: Scope = scope === 'global' ? 'project' : 'global';
   const otherDir = scope === 'global' ? findProject(dir)?.worktreeRoot : dir;
   if (!otherDir) return undefined;
@@ -210,15 +211,16 @@ async function run(
       ? otherScopeHooks(options.agent, options.scope, dir, env)
       : undefined;
     if (twice) plan.notes.push(messages.agentHooksTwice(options.agent, twice.file, twice.scope));
-    if (options.agent === 'codex' && parts.includes('hooks'))
+    if (ADAPTERS[options.agent].trustStep && parts.includes('hooks'))
       trust = planCodexTrust(
         plan,
-        hooksTarget('codex', { ...options, dir, env }).file,
+        hooksTarget(options.agent, { ...options, dir, env }).file,
         env,
         options.trust === true,
       );
   } else {
     let uninstallParts = parts;
+    // Codex reads every worktree's hooks from the main checkout: shared, so kept while in use.
     if (options.agent === 'codex' && options.scope === 'project' && parts.includes('hooks')) {
       const users = await otherCodexUsers(dir);
       if (users.length) {
@@ -227,8 +229,8 @@ async function run(
       }
     }
     plan.uninstall(targets, uninstallParts);
-    if (options.agent === 'codex' && uninstallParts.includes('hooks'))
-      planCodexUntrust(plan, hooksTarget('codex', { ...options, dir, env }).file, env);
+    if (ADAPTERS[options.agent].trustStep && uninstallParts.includes('hooks'))
+      planCodexUntrust(plan, hooksTarget(options.agent, { ...options, dir, env }).file, env);
   }
   plan.commit(stopAt(options, dir));
   await updateInstallRecords(env, plan.records);

@@ -1,6 +1,8 @@
 import path from 'node:path';
 
 import { createDebug } from '../ui/debug.js';
+import { ADAPTERS, toolSpecFor } from './adapters/index.js';
+import type { HookCall } from './adapters/types.js';
 import type { AgentName, HookEvent } from './agentNames.js';
 import { ALLOW, denyOutcome, type HookOutcome } from './hookOutput.js';
 
@@ -55,17 +57,21 @@ export function parsePayload(input: string): Record<string, unknown> {
   }
 }
 
-async function dispatch(options: RunHookOptions, cwd: string, payload: Record<string, unknown>) {
+async function dispatch(options: RunHookOptions, cwd: string, call: HookCall) {
   const { agent, event } = options;
   const now = options.now();
+  if (ADAPTERS[agent].deferTo?.(call, cwd, options.env)) {
+    debug(`${event}: ${call.caller ?? 'the caller'} runs its own qlock hooks; nothing here`);
+    return ALLOW;
+  }
   switch (event) {
     case 'pre-tool':
     case 'post-tool': {
       // Most tool calls write nothing qlock can see (a read, `git status`): answer those before
       // loading anything else.
       const { toolTargets } = await import('./toolTargets.js');
-      const targets = toolTargets(payload.tool_name, payload.tool_input, cwd, agent);
-      debug(`${event} ${String(payload.tool_name)}: ${targets.paths.join(', ') || 'no paths'}`);
+      const targets = toolTargets(call.tool, call.input, cwd, toolSpecFor(agent));
+      debug(`${event} ${String(call.tool)}: ${targets.paths.join(', ') || 'no paths'}`);
       let paths = targets.paths;
       let unsure: Map<string, string> | undefined;
       if (targets.deferred?.length && event === 'pre-tool') {
@@ -78,15 +84,16 @@ async function dispatch(options: RunHookOptions, cwd: string, payload: Record<st
       }
       if (!paths.length) return ALLOW;
       const { toolHook } = await import('./toolHook.js');
-      return toolHook(agent, event, String(payload.tool_name), paths, cwd, now, unsure);
+      return toolHook(agent, event, call.tool ?? '', paths, cwd, now, call, unsure);
     }
     case 'prompt': {
+      if (ADAPTERS[agent].repeatPrompt?.(call)) return ALLOW;
       const { promptHook } = await import('./contextHooks.js');
-      return promptHook(agent, cwd, now);
+      return promptHook(agent, cwd, now, call);
     }
     case 'session-start': {
       const { sessionStartHook } = await import('./contextHooks.js');
-      return sessionStartHook(agent, cwd, now);
+      return sessionStartHook(agent, cwd, now, call);
     }
   }
 }
@@ -109,19 +116,20 @@ export async function runAgentHook(options: RunHookOptions): Promise<RunHookResu
   const budget =
     options.timeoutMs ?? (envBudget > 0 ? envBudget : undefined) ?? BUDGET_MS[options.event];
   let cwd = options.cwd;
+  let call: HookCall = {};
   const work = (async (): Promise<HookOutcome> => {
     const input = await options.readInput();
     if (options.env.QLOCK === '0') return ALLOW;
-    const payload = parsePayload(input);
-    if (typeof payload.cwd === 'string' && path.isAbsolute(payload.cwd)) cwd = payload.cwd;
+    call = ADAPTERS[options.agent].readCall(parsePayload(input), options.env);
+    if (call.cwd && path.isAbsolute(call.cwd)) cwd = call.cwd;
     try {
-      return await dispatch(options, cwd, payload);
+      return await dispatch(options, cwd, call);
     } catch (error) {
       const message = (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
       debug(`failed: ${error instanceof Error ? error.stack : message}`);
       const { agentMessages: messages } = await import('../ui/messages/agents.js');
       if (options.event === 'pre-tool' && (await failClosed(cwd)))
-        return denyOutcome(options.agent, options.event, messages.hookFailClosed(message));
+        return denyOutcome(options.agent, options.event, messages.hookFailClosed(message), call);
       return { ...ALLOW, stderr: messages.hookInternal(message) + '\n' };
     }
   })();

@@ -13,6 +13,7 @@ import { createDebug } from '../ui/debug.js';
 import { agentMessages as messages } from '../ui/messages/agents.js';
 import { shellGuardMessages } from '../ui/messages/shellGuard.js';
 import { parseDuration } from '../util/duration.js';
+import type { HookCall } from './adapters/types.js';
 import type { AgentName } from './agentNames.js';
 import { ALLOW, denyOutcome, type HookOutcome, takesWarning, warnOutcome } from './hookOutput.js';
 import { touchIfStale, warnOnce } from './sessionTouch.js';
@@ -164,6 +165,7 @@ export async function toolHook(
   paths: string[],
   cwd: string,
   now: Date,
+  call: HookCall = {},
   unsureWhy?: Map<string, string>,
 ): Promise<HookOutcome> {
   const project = findProject(cwd);
@@ -199,7 +201,7 @@ export async function toolHook(
   if (phase === 'pre-tool') {
     const blocking = findBlockingLocks(registry, rels, self.name, now);
     if (blocking.length && config.onLocked === 'block')
-      return denyOutcome(agent, phase, lockDenial(rels, blocking, now, unsure));
+      return denyOutcome(agent, phase, lockDenial(rels, blocking, now, unsure), call);
     if (blocking.length && config.onLocked === 'warn')
       warnings.push(messages.hookWarnLocked(lockLines(rels, blocking, now)));
     // Shared mode: other machines' locks, as last seen on the remote (no network here).
@@ -207,12 +209,12 @@ export async function toolHook(
       config.shared && config.onLocked !== 'off'
         ? await remoteLocks(project, config, rels, now)
         : undefined;
-    if (remote && config.onLocked === 'block') return denyOutcome(agent, phase, remote.deny);
+    if (remote && config.onLocked === 'block') return denyOutcome(agent, phase, remote.deny, call);
     if (remote) warnings.push(remote.warn);
     if (!blocking.length && !remote && config.autoLock) {
       const reason = `autoLock: ${messages.agentTitle(agent)} ${toolName}`;
       const holders = await autoLock(project, config, registry, self, rels, reason, now);
-      if (holders) return denyOutcome(agent, phase, lockDenial(rels, holders, now));
+      if (holders) return denyOutcome(agent, phase, lockDenial(rels, holders, now), call);
     }
   }
 
@@ -229,12 +231,12 @@ export async function toolHook(
       now,
     });
     if (peers.length && blockOverlap)
-      return denyOutcome(agent, phase, messages.hookDenyOverlap(peers));
+      return denyOutcome(agent, phase, messages.hookDenyOverlap(peers), call);
     const fresh = peers.filter((p) =>
       warnOnce(project.stateDir, self.name, `${p.path}\0${p.sessions.join(',')}`, now),
     );
     if (fresh.length) warnings.push(messages.hookWarnOverlap(fresh));
   }
   await touchIfStale(project.stateDir, self, now);
-  return warnings.length ? warnOutcome(agent, phase, warnings.join('\n')) : ALLOW;
+  return warnings.length ? warnOutcome(agent, phase, warnings.join('\n'), call) : ALLOW;
 }

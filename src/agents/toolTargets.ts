@@ -2,6 +2,8 @@ import os from 'node:os';
 import path from 'node:path';
 
 import { shellGuardMessages } from '../ui/messages/shellGuard.js';
+import { toolSpecFor } from './adapters/index.js';
+import type { ToolSpec } from './adapters/types.js';
 import { patchPaths } from './patchPaths.js';
 import type { Deferred } from './shellDeferred.js';
 import { shellWrites } from './shellWrites.js';
@@ -9,8 +11,8 @@ import { shellWrites } from './shellWrites.js';
 export { patchPaths };
 
 /**
- * The files a tool call is about to write, from the agent's pre-tool payload (tool_name,
- * tool_input; see reference/agent-hooks.md):
+ * The files a tool call is about to write, from the agent's pre-tool payload (its tool and its
+ * arguments, as the agent's adapter reads them; each adapter lists its tools in `tools`):
  *
  * | agent          | tool                               | path                               |
  * |----------------|------------------------------------|------------------------------------|
@@ -21,6 +23,8 @@ export { patchPaths };
  * | Codex CLI      | apply_patch                        | `*** Add/Update/Delete File:` and `*** Move to:` headers of tool_input.command |
  * | all            | execute_bash, execute_cmd, shell, Bash, run_shell_command | obvious writes of tool_input.command (shellWrites.ts) |
  *
+ * A hook may be run by another program than the one it was written for (Copilot CLI runs Claude's
+ * with its own argument names, `path` and a raw patch under `Edit`), so every agent's fields count.
  * Relative paths are resolved against the payload's cwd (and Gemini's dir_path for shell).
  * Codex's shell tools (exec_command, shell) run in a `workdir` the model sets, which Codex leaves
  * out of the hook payload (codex-rs core/src/tools/handlers: `tool_input` is `{command}` only, and
@@ -40,24 +44,11 @@ export interface ToolTargets {
   deferred?: Deferred[];
 }
 
-const FILE_FIELDS: Record<string, string> = {
-  fs_write: 'path',
-  write: 'path',
-  Write: 'file_path',
-  Edit: 'file_path',
-  MultiEdit: 'file_path',
-  NotebookEdit: 'notebook_path',
-  write_file: 'file_path',
-  replace: 'file_path',
-};
+/** Every agent's tools (a hook may be run by another program than it was written for). */
+const ALL_TOOLS: ToolSpec = toolSpecFor('claude');
 
-export const SHELL_TOOLS = new Set([
-  'execute_bash',
-  'execute_cmd',
-  'shell',
-  'Bash',
-  'run_shell_command',
-]);
+/** Where a patch tool's patch is when its input is an object (Codex: command; OpenCode: patchText). */
+const PATCH_FIELDS = ['command', 'patch', 'input', 'patchText'];
 
 function str(value: unknown): string | undefined {
   return typeof value === 'string' && value ? value : undefined;
@@ -87,7 +78,7 @@ export function toolTargets(
   toolName: unknown,
   toolInput: unknown,
   cwd: string,
-  agent?: string,
+  tools: ToolSpec = ALL_TOOLS,
 ): ToolTargets {
   const name = typeof toolName === 'string' ? toolName : '';
   const input: Record<string, unknown> =
@@ -95,28 +86,29 @@ export function toolTargets(
   // Not path.resolve: it folds `link/../x` into `x`, where the kernel leaves the link's target.
   // normalizeLockPath resolves the path as the write will.
   const abs = (p: string) => (path.isAbsolute(p) ? p : `${cwd}${path.sep}${p}`);
-  const field = FILE_FIELDS[name];
-  if (field) {
-    let p = str(input[field]);
+  const isPatch = tools.patch.includes(name);
+  const fields = Object.hasOwn(tools.file, name) ? tools.file[name] : undefined;
+  if (fields && typeof toolInput !== 'string') {
+    let p = fields.map((f) => str(input[f])).find((v) => v !== undefined);
     // Amazon Q (and Kiro) expand a leading `~` in fs_write's path.
-    if (p && field === 'path' && /^~(\/|$)/.test(p)) p = home() + p.slice(1);
-    return { kind: 'file', paths: p ? [abs(p)] : [] };
+    if (p && /^~(\/|$)/.test(p)) p = home() + p.slice(1);
+    if (p || !isPatch) return { kind: 'file', paths: p ? [abs(p)] : [] };
   }
-  if (name === 'apply_patch') {
+  if (isPatch) {
     const patch =
       typeof toolInput === 'string'
         ? toolInput
-        : (str(input.command) ?? str(input.patch) ?? str(input.input) ?? '');
+        : (PATCH_FIELDS.map((f) => str(input[f])).find((v) => v !== undefined) ?? '');
     return { kind: 'file', paths: patchPaths(patch).map(abs) };
   }
-  if (SHELL_TOOLS.has(name)) {
+  if (tools.shell.includes(name)) {
     const command = shellCommand(input);
     if (!command) return { kind: 'shell', paths: [] };
     const where = str(input.dir_path) ?? str(input.directory) ?? str(input.workdir);
     const dir = where ? abs(where) : cwd;
     const found = shellWrites(command, dir, { home: home() });
     const deferred = [...found.deferred];
-    if (agent === 'codex') {
+    if (tools.hiddenWorkdir) {
       for (const written of found.relative) {
         const rel = path.relative(dir, written).split(path.sep).join('/');
         if (rel && !rel.startsWith('..'))

@@ -1,6 +1,9 @@
 import { type Command } from 'commander';
 
+import { AGENTS } from '../agents/agentNames.js';
 import { ArgumentChoice, examples, execute } from './execute.js';
+
+const AGENT_LIST = `${AGENTS.slice(0, -1).join(', ')} or ${AGENTS.at(-1)}`;
 
 /** The live coordinator, the inbox, and the integrations: git and agent hooks, MCP, doctor, demo. */
 export function addToolCommands(program: Command): void {
@@ -78,15 +81,7 @@ export function addToolCommands(program: Command): void {
     .command('agent')
     .description("wire qlock into an agent CLI's own hooks (and register the MCP server)")
     .addArgument(new ArgumentChoice('<action>', 'install or uninstall', ['install', 'uninstall']))
-    .addArgument(
-      new ArgumentChoice('<agent>', 'q, kiro, claude, gemini or codex', [
-        'q',
-        'kiro',
-        'claude',
-        'gemini',
-        'codex',
-      ]),
-    )
+    .addArgument(new ArgumentChoice('<agent>', AGENT_LIST, [...AGENTS]))
     .option('--global', "user-level configuration instead of this session's worktree")
     .option('--trust', 'codex: record the trust of the hooks qlock writes in your Codex config')
     .addHelpText(
@@ -115,7 +110,7 @@ export function addToolCommands(program: Command): void {
     .description(
       "the handler that agent hooks call, reading the agent's JSON on stdin (not for direct use)",
     )
-    .argument('<agent>', 'q, kiro, claude, gemini or codex')
+    .argument('<agent>', AGENT_LIST)
     .argument('<event>', 'the hook event')
     .addHelpText(
       'after',

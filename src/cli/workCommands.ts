@@ -1,5 +1,6 @@
 import { type Command, Option } from 'commander';
 
+import { AGENTS } from '../agents/agentNames.js';
 import { ArgumentChoice, examples, execute } from './execute.js';
 
 /** The commands of everyday work: sessions, locks, conflicts, sync, shared mode. */
@@ -8,7 +9,7 @@ export function addWorkCommands(program: Command): void {
     .command('init')
     .description('set this project up: state dir, git hooks, optional agent hooks')
     .option('--no-hooks', 'do not install git hooks')
-    .option('--agent <name...>', 'also install agent hooks (q, kiro, claude, gemini, codex)')
+    .option('--agent <name...>', `also install agent hooks (${AGENTS.join(', ')})`)
     .addHelpText(
       'after',
       examples('qlock init', 'qlock init --agent claude', 'qlock init --no-hooks'),
@@ -29,10 +30,7 @@ export function addWorkCommands(program: Command): void {
       'branch name (default: <branchPrefix><name>); an existing branch is reused',
     )
     .option('--copy', 'plain directories: copy the tree')
-    .option(
-      '--agent <name...>',
-      'install agent hooks in the new session (q, kiro, claude, gemini, codex)',
-    )
+    .option('--agent <name...>', `install agent hooks in the new session (${AGENTS.join(', ')})`)
     .addHelpText(
       'after',
       examples(

@@ -1,3 +1,4 @@
+import { ADAPTERS } from '../agents/adapters/index.js';
 import {
   type AgentInstallReport,
   codexTrustSnippet,
@@ -37,7 +38,8 @@ export async function agentCommand(options: AgentOptions, ctx: Context): Promise
   const agent = parseAgent(options.agent);
   if (options.action !== 'install' && options.action !== 'uninstall')
     throw new UsageError(`Unknown action "${options.action}": use install or uninstall.`);
-  if (options.trust && agent !== 'codex') throw new UsageError(messages.trustOnlyCodex(agent));
+  if (options.trust && !ADAPTERS[agent].trustStep)
+    throw new UsageError(messages.trustOnlyCodex(agent));
   const scope = options.global ? 'global' : 'project';
   const dir = scope === 'global' ? ctx.cwd : projectDir(ctx);
   const run = options.action === 'install' ? installAgent : uninstallAgent;

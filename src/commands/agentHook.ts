@@ -1,4 +1,5 @@
-import { isAgentName, parseHookEvent } from '../agents/agentNames.js';
+import { parseHookEvent } from '../agents/adapters/index.js';
+import { isAgentName } from '../agents/agentNames.js';
 import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
 import { messages } from '../ui/messages.js';

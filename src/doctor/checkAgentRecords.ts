@@ -1,6 +1,6 @@
 import fs from 'node:fs';
-import path from 'node:path';
 
+import { ADAPTERS } from '../agents/adapters/index.js';
 import { isAgentName } from '../agents/agentNames.js';
 import { hooksTarget } from '../agents/agentTargets.js';
 import { ourCommands } from '../agents/configEdits.js';
@@ -37,7 +37,7 @@ export const checkAgentRecords: Check = async (ws, ctx) => {
       const present =
         ourCommands(readHookFile(target.file)).length > 0 &&
         // Codex reads a worktree's hooks only when the worktree has a .codex/ of its own.
-        (agent !== 'codex' || fs.existsSync(path.join(dir, '.codex')));
+        (ADAPTERS[agent].projectHooksActive?.(dir) ?? true);
       if (present) continue;
       findings.push({
         check: 'agents',

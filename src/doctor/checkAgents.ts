@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
+import { ADAPTERS } from '../agents/adapters/index.js';
 import { type AgentName, AGENTS } from '../agents/agentNames.js';
 import { codexHome, hooksTarget, type Scope } from '../agents/agentTargets.js';
 import { codexTrustEntries } from '../agents/codexTrust.js';
@@ -93,11 +94,7 @@ async function checkPlace(
   if (!fs.existsSync(target.file)) return { installed: false, findings };
   // Codex reads a worktree's hooks from the main checkout, but only for a worktree that has a
   // .codex/ of its own (qlock puts its MCP server there).
-  if (
-    agent === 'codex' &&
-    place.scope === 'project' &&
-    !fs.existsSync(path.join(place.dir, '.codex'))
-  )
+  if (place.scope === 'project' && ADAPTERS[agent].projectHooksActive?.(place.dir) === false)
     return { installed: false, findings };
   const config = readHookFile(target.file);
   const commands = ourCommands(config);
@@ -139,7 +136,7 @@ async function checkPlace(
       apply: reinstall(false),
     });
   }
-  if (agent === 'codex') {
+  if (ADAPTERS[agent].trustStep) {
     const source = path.join(fs.realpathSync(path.dirname(target.file)), 'hooks.json');
     const userConfig = path.join(codexHome(env), 'config.toml');
     const recorded = await recordedTrust(userConfig);

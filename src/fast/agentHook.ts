@@ -1,4 +1,5 @@
-import { isAgentName, parseHookEvent } from '../agents/agentNames.js';
+import { parseHookEvent } from '../agents/adapters/index.js';
+import { isAgentName } from '../agents/agentNames.js';
 
 /**
  * The fast path of `qlock agent-hook <agent> <event>` (see src/fastPath.ts): it runs inside the

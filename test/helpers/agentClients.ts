@@ -4,7 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 
 /**
- * The real agent clients (Claude Code, Gemini CLI, Codex CLI) for the e2e tests in
+ * The real agent clients (Claude Code, Gemini CLI, Codex CLI, Qwen Code, GitHub Copilot CLI,
+ * OpenCode) for the e2e tests in
  * test/e2e/realAgents: installed on first use, pinned, into a cache OUTSIDE the repository, so they
  * never become dependencies of qlock (package.json does not mention them) and CI downloads them
  * once per cache rather than every user on `npm install`.
@@ -18,7 +19,7 @@ import path from 'node:path';
  * the client then fail loudly, they are never skipped.
  */
 
-export type ClientName = 'claude' | 'gemini' | 'codex';
+export type ClientName = 'claude' | 'gemini' | 'codex' | 'qwen' | 'copilot' | 'opencode';
 
 export interface ClientSpec {
   name: ClientName;
@@ -64,9 +65,50 @@ export const CLIENTS: Record<ClientName, ClientSpec> = {
     // optionalDependencies) and runs it.
     entry: nodeScript('node_modules/@openai/codex/bin/codex.js'),
   },
+  qwen: {
+    name: 'qwen',
+    pkg: '@qwen-code/qwen-code',
+    version: '0.24.4',
+    versionText: '0.24.4',
+    entry: nodeScript('node_modules/@qwen-code/qwen-code/cli-entry.js'),
+  },
+  copilot: {
+    name: 'copilot',
+    pkg: '@github/copilot',
+    version: '1.0.102',
+    versionText: '1.0.102',
+    // npm-loader.js runs the native binary of the platform package (optionalDependencies).
+    entry: nodeScript('node_modules/@github/copilot/npm-loader.js'),
+  },
+  opencode: {
+    name: 'opencode',
+    pkg: 'opencode-ai',
+    version: '1.18.33',
+    versionText: '1.18.33',
+    // The package's bin is a placeholder its postinstall replaces (install scripts are not run):
+    // the native binary is in the platform package npm picked from optionalDependencies.
+    entry: (dir) => ({ command: findOpencodeBinary(dir), prefixArgs: [] }),
+  },
 };
 
-/** Generous: a cold install downloads about 870 MB for the three clients. */
+function findOpencodeBinary(dir: string): string {
+  const modules = path.join(dir, 'node_modules');
+  const names = fs.existsSync(modules) ? fs.readdirSync(modules) : [];
+  // The baseline and musl variants are installed beside the plain one on some platforms: prefer it.
+  const ordered = names
+    .filter((n) => n.startsWith('opencode-') && n !== 'opencode-ai')
+    .sort((a, b) => a.length - b.length);
+  for (const name of ordered) {
+    const candidate = path.join(modules, name, 'bin', 'opencode');
+    if (fs.existsSync(candidate)) return candidate;
+  }
+  throw new Error(
+    `no native opencode binary under ${modules} (found: ${names.join(', ') || 'nothing'}): npm did ` +
+      `not install the platform package of ${CLIENTS.opencode.pkg} for ${process.platform}-${process.arch}`,
+  );
+}
+
+/** Generous: a cold install downloads about 1.5 GB for the six clients. */
 export const INSTALL_TIMEOUT_MS = 20 * 60_000;
 
 /** The home directory of whoever runs the tests (test/helpers/setupEnv.ts replaces HOME). */
@@ -239,7 +281,7 @@ function installFailure(spec: ClientSpec, cache: string, why: string): Error {
     [
       `Could not install ${spec.pkg}@${spec.version} for the real-client e2e tests: ${why}`,
       `These tests need the npm registry once to fill the cache ${cache} ` +
-        '(about 870 MB for the three clients); they are never skipped. Make the registry reachable ' +
+        '(about 1.5 GB for the six clients); they are never skipped. Make the registry reachable ' +
         '(npm config: registry, proxy), or point QLOCK_AGENT_CACHE at a directory that already ' +
         'holds the clients.',
     ].join('\n'),
@@ -303,7 +345,7 @@ export async function ensureClient(
       tmp,
       '--no-save',
       '--no-package-lock',
-      // None of the three needs its install scripts: the binaries come in platform packages
+      // None of them needs its install scripts: the binaries come in platform packages
       // (optionalDependencies, hence --include=optional even where the user's config omits them);
       // the scripts that would run only try to build native modules the clients do without.
       '--ignore-scripts',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { parseHookEvent } from '../../src/agents/agentNames.js';
+import { parseHookEvent } from '../../src/agents/adapters/index.js';
 import {
   cap,
   contextOutcome,

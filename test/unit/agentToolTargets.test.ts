@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
+import { toolSpecFor } from '../../src/agents/adapters/index.js';
 import { patchPaths, toolTargets } from '../../src/agents/toolTargets.js';
 
 const CWD = '/w/repo';
@@ -86,13 +87,15 @@ describe('toolTargets: the paths each agent’s write tools name', () => {
   });
 
   it('Codex shell: a relative write may be under the unseen workdir; the others are exact', () => {
-    expect(toolTargets('Bash', { command: 'touch a.ts' }, CWD, 'codex').deferred).toMatchObject([
-      { kind: 'suffix', base: CWD, rel: 'a.ts' },
-    ]);
-    expect(toolTargets('Bash', { command: 'touch /w/repo/a.ts' }, CWD, 'codex').deferred).toBe(
-      undefined,
-    );
-    expect(toolTargets('Bash', { command: 'touch a.ts' }, CWD, 'claude').deferred).toBe(undefined);
+    expect(
+      toolTargets('Bash', { command: 'touch a.ts' }, CWD, toolSpecFor('codex')).deferred,
+    ).toMatchObject([{ kind: 'suffix', base: CWD, rel: 'a.ts' }]);
+    expect(
+      toolTargets('Bash', { command: 'touch /w/repo/a.ts' }, CWD, toolSpecFor('codex')).deferred,
+    ).toBe(undefined);
+    expect(
+      toolTargets('Bash', { command: 'touch a.ts' }, CWD, toolSpecFor('claude')).deferred,
+    ).toBe(undefined);
   });
 
   it('reads shell tools of every agent, Gemini’s dir_path and argv commands included', () => {

@@ -1,16 +1,10 @@
 /** Messages of the agents area (see src/ui/messages.ts). */
 
+import { AGENT_TITLES, AGENTS, isAgentName } from '../../agents/agentNames.js';
 import { shellArg } from './locks.js';
 
-const AGENT_TITLES: Record<string, string> = {
-  q: 'Amazon Q CLI',
-  kiro: 'Kiro CLI',
-  claude: 'Claude Code',
-  gemini: 'Gemini CLI',
-  codex: 'Codex CLI',
-};
-
-const title = (agent: string) => AGENT_TITLES[agent] ?? agent;
+const title = (agent: string) => (isAgentName(agent) ? AGENT_TITLES[agent] : agent);
+const agentList = () => `${AGENTS.slice(0, -1).join(', ')} or ${AGENTS.at(-1)}`;
 
 /** "a, b and 3 more": keeps a line readable. */
 function some(items: readonly string[], max = 4): string {
@@ -35,10 +29,11 @@ export interface BriefingLock {
 export const agentMessages = {
   // ---- `qlock agent install|uninstall` ------------------------------------------------------
   agentTitle: title,
-  unknownAgent: (name: string) =>
-    `Unknown agent "${name}": use one of q, kiro, claude, gemini, codex.`,
+  unknownAgent: (name: string) => `Unknown agent "${name}": use ${agentList()}.`,
   unknownHookEvent: (name: string) =>
     `Unknown agent hook event "${name}": use session-start, prompt, pre-tool or post-tool (or the agent's own event name).`,
+  copilotTrust: (dir: string) =>
+    `GitHub Copilot CLI runs a repository's hooks only in a folder you trust: answer its trust prompt in ${dir}, or add it to "trustedFolders" in ~/.copilot/config.json.`,
   trustOnlyCodex: (agent: string) =>
     `--trust is for codex only (Codex CLI runs hooks only once their trust is recorded); ${title(agent)} needs no trust step.`,
   agentConfigUnreadable: (file: string, reason: string) =>

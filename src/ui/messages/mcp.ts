@@ -1,10 +1,12 @@
 /** Messages of the MCP server (`qlock mcp`): what a person at a terminal, or the model, reads. */
 
+import { AGENTS } from '../../agents/agentNames.js';
+
 export const mcpMessages = {
   /** `qlock mcp` started by hand in a terminal: it waits for an MCP client on stdin. */
   mcpOnTerminal: () =>
     'qlock mcp is an MCP server: it talks JSON-RPC on stdin/stdout with an agent CLI, not with a person.\n' +
-    'Register it in your agent with `qlock agent install <q|kiro|claude|gemini|codex>`; press Ctrl-D to stop.',
+    `Register it in your agent with \`qlock agent install <${AGENTS.join('|')}>\`; press Ctrl-D to stop.`,
 
   /** The server's instructions, sent to the client at initialization (many pass them to the model). */
   mcpInstructions: (session: string | undefined) =>

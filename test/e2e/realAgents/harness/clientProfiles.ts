@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { ClientName } from '../../../helpers/agentClients.js';
 import type { ApiKind, LoggedRequest } from './mockApi.js';
 import { stringsIn } from './mockApi.js';
+import { copilot, qwen } from './openaiProfiles.js';
 
 /**
  * How each real client runs headless and offline against its stand-in (reference/agent-hooks.md
@@ -235,4 +236,12 @@ const codex: ClientProfile = {
     requests.filter((r) => r.method === 'POST' && r.url.split('?')[0]!.endsWith('/responses')),
 };
 
-export const PROFILES: Record<ClientName, ClientProfile> = { claude, gemini, codex };
+export const PROFILES = { claude, gemini, codex, qwen, copilot } satisfies Partial<
+  Record<ClientName, ClientProfile>
+>;
+
+export function profileOf(name: ClientName): ClientProfile {
+  const profile = (PROFILES as Partial<Record<ClientName, ClientProfile>>)[name];
+  if (!profile) throw new Error(`no client profile for ${name} in harness/clientProfiles.ts`);
+  return profile;
+}

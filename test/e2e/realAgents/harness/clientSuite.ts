@@ -11,7 +11,7 @@ import {
   type InstalledClient,
 } from '../../../helpers/agentClients.js';
 import { lines } from '../../../helpers/repo.js';
-import { PROFILES } from './clientProfiles.js';
+import { profileOf } from './clientProfiles.js';
 import { describeRun, runClient, testTimeout } from './runClient.js';
 import { makeWorld, type World } from './world.js';
 
@@ -38,7 +38,7 @@ const read = (dir: string, rel: string) => fs.readFileSync(path.join(dir, rel), 
 const exists = (dir: string, rel: string) => fs.existsSync(path.join(dir, rel));
 
 export function realClientSuite(name: ClientName): void {
-  const profile = PROFILES[name];
+  const profile = profileOf(name);
   const spec = CLIENTS[name];
   let client: InstalledClient;
 

@@ -13,7 +13,7 @@ import { killTree } from '../../../helpers/agentClients.js';
  * server per client run: a server makes its scripted call only once.
  */
 
-export type ApiKind = 'anthropic' | 'gemini' | 'codex';
+export type ApiKind = 'anthropic' | 'gemini' | 'codex' | 'openai';
 
 export interface LoggedRequest {
   method?: string;
