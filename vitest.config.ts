@@ -1,12 +1,23 @@
 import { defineConfig } from 'vitest/config';
 
-// Three layers (STYLE.md §14): unit (pure code), integration (real git in temp dirs, in-process),
-// e2e (the built CLI as a child process, real git hooks, real agent CLIs). `npm test` builds first.
+// Layers (STYLE.md §14): unit (pure code), integration (real git in temp dirs, in-process),
+// e2e (the built CLI as a child process, real git hooks), and slow: what takes minutes or
+// loads the machine on purpose (real agent CLIs, races between processes, crash recovery, live
+// watchers). `npm test` builds and runs all four; `npm run test:fast` runs unit and integration.
 const shared = {
   setupFiles: ['test/helpers/setupEnv.ts'],
   env: { NO_COLOR: '1' },
   pool: 'forks' as const, // process.chdir and child processes need forks, not threads
 };
+
+/** The slow group: by file, so that a new race or watcher test lands there by its name. */
+const SLOW = [
+  'test/e2e/realAgents/**/*.test.ts', // real Claude Code, Gemini CLI, Codex CLI (minutes)
+  'test/e2e/**/*{Race,race,Concurrency,concurrency}*.test.ts', // processes racing for locks
+  'test/e2e/**/*{Crash,crash}*.test.ts', // killed writers, stale mutexes
+  'test/e2e/watch*.test.ts', // `qlock watch` as a process: waits on live events
+  'test/integration/watch*.test.ts', // in-process watchers on real trees
+];
 
 export default defineConfig({
   test: {
@@ -21,6 +32,7 @@ export default defineConfig({
           ...shared,
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
+          exclude: SLOW,
           testTimeout: 60_000,
         },
       },
@@ -29,6 +41,16 @@ export default defineConfig({
           ...shared,
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
+          exclude: SLOW,
+          testTimeout: 120_000,
+          hookTimeout: 600_000,
+        },
+      },
+      {
+        test: {
+          ...shared,
+          name: 'slow',
+          include: SLOW,
           testTimeout: 120_000,
           hookTimeout: 600_000,
         },

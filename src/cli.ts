@@ -1,11 +1,11 @@
 import { Command, CommanderError } from 'commander';
 
 import { examples, runState } from './cli/execute.js';
+import { printError, printFailure } from './cli/report.js';
 import { addToolCommands } from './cli/toolCommands.js';
 import { addWorkCommands } from './cli/workCommands.js';
-import { ExitCode, InternalError, isQlockError } from './errors.js';
-import { enableDebug, isDebug } from './ui/debug.js';
-import { messages } from './ui/messages.js';
+import { ExitCode } from './errors.js';
+import { enableDebug } from './ui/debug.js';
 import { firstWord, usageMessage } from './ui/usageErrors.js';
 import { VERSION } from './util/version.js';
 
@@ -56,28 +56,6 @@ export function buildProgram(): Command {
   return program;
 }
 
-function printError(error: unknown, json: boolean): number {
-  if (isQlockError(error)) {
-    process.stderr.write(`qlock: ${error.message}\n`);
-    if (isDebug() && error.stack) process.stderr.write(error.stack + '\n');
-    if (json)
-      process.stdout.write(
-        JSON.stringify({ error: { message: error.message, exitCode: error.exitCode } }) + '\n',
-      );
-    return error.exitCode;
-  }
-  const internal = new InternalError(error instanceof Error ? error.message : String(error), {
-    cause: error,
-  });
-  process.stderr.write(`qlock: ${messages.internal(internal.message)}\n`);
-  if (isDebug() && error instanceof Error && error.stack) process.stderr.write(error.stack + '\n');
-  if (json)
-    process.stdout.write(
-      JSON.stringify({ error: { message: internal.message, exitCode: 1 } }) + '\n',
-    );
-  return ExitCode.failure;
-}
-
 /** Runs the CLI and returns the exit code; bin/qlock.js sets it. */
 export async function main(argv: string[]): Promise<number> {
   const json = argv.includes('--json');
@@ -105,12 +83,7 @@ export async function main(argv: string[]): Promise<number> {
       if (error.code === 'commander.help')
         return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
       const message = usageMessage(runState.usageErrorText || error.message, program, argv);
-      process.stderr.write(`qlock: ${message}\n`);
-      if (json)
-        process.stdout.write(
-          JSON.stringify({ error: { message, exitCode: ExitCode.usage } }) + '\n',
-        );
-      return ExitCode.usage;
+      return printFailure(message, ExitCode.usage, json);
     }
     return printError(error, json);
   }

@@ -7,6 +7,7 @@ import { ExitCode, UsageError } from '../errors.js';
 import { disableColor } from '../ui/color.js';
 import { enableDebug } from '../ui/debug.js';
 import { messages } from '../ui/messages.js';
+import { printResult } from './report.js';
 
 /**
  * What every command of the commander CLI shares: the global options, the context they make, and
@@ -69,13 +70,7 @@ export async function execute<R>(
     const { touchCurrentSession } = await import('../sessions/touchSession.js');
     await touchCurrentSession(ctx);
   }
-  if (result !== undefined) {
-    if (ctx.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
-    else if (render) {
-      const text = render(result, ctx);
-      if (text) ctx.out(text);
-    }
-  }
+  printResult(result, ctx, () => render?.(result, ctx));
   const wanted = (result as WithExitCode | undefined)?.exitCode;
   if (typeof wanted === 'number') runState.exitCode = wanted;
 }

@@ -153,7 +153,7 @@ export async function newSession(options: NewOptions, ctx: Context): Promise<New
   const result: NewResult = { session };
   if (project.kind === 'git') {
     // `qlock new` works without `qlock init`, but then no git hook checks the commits.
-    const { runnerPath } = await import('../hooks/hookPaths.js');
+    const { runnerPath } = await import('../project/hookPaths.js');
     const { hooksDeclined } = await import('../doctor/hooksChoice.js');
     if (!fs.existsSync(runnerPath(project.stateDir)) && !hooksDeclined(project.stateDir))
       result.notes = [messages.newWithoutHooks()];

@@ -34,8 +34,8 @@ export const checkSessions: Check = async (ws, ctx) => {
       // One gc cleans up every orphan: the first finding runs it, the others find it done.
       apply: async () => {
         if (readRegistry(ws.project.stateDir).sessions[s.name]) {
-          const { gc } = await import('../commands/gc.js');
-          await gc({}, ctx);
+          const { collectGarbage } = await import('../sessions/collectGarbage.js');
+          await collectGarbage({}, ctx);
         }
         return messages.doctorSessionGoneFixed(s.name);
       },

@@ -2,15 +2,14 @@ import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 
 import { type Context, currentDir, defaultContext, resolveDir } from '../context.js';
-import { ExitCode, isQlockError } from '../errors.js';
 import { disableColor } from '../ui/color.js';
-import { enableDebug, isDebug } from '../ui/debug.js';
-import { coreMessages as messages } from '../ui/messages/core.js';
-import { directOutput, writeStderr, writeStdout } from '../ui/stdio.js';
+import { enableDebug } from '../ui/debug.js';
+import { directOutput } from '../ui/stdio.js';
 
 /**
  * What the fast paths of ordinary commands (lock, unlock, status) share: strict parsing of the
- * global options, the context, and the full CLI's output and error forms. Anything unusual makes
+ * global options and the context. Output and errors go through src/cli/report.ts, as the full
+ * CLI's do. Anything unusual makes
  * the parser answer undefined, and the full CLI (commander) handles the call as usual.
  */
 
@@ -61,25 +60,6 @@ export function contextFrom(values: Parsed['values']): Context {
     json: values.json === true,
     ...(values.session ? { session: values.session as string } : {}),
   });
-}
-
-/** The same error output as src/cli.ts printError: one or two lines, JSON too with --json. */
-export function printError(error: unknown, json: boolean): number {
-  const known = isQlockError(error);
-  const message = known
-    ? error.message
-    : (error instanceof Error ? error.message : String(error)) || 'unknown error';
-  writeStderr(`qlock: ${known ? message : messages.internal(message)}\n`);
-  if (isDebug() && error instanceof Error && error.stack) writeStderr(error.stack + '\n');
-  const exitCode = known ? error.exitCode : ExitCode.failure;
-  if (json) writeStdout(JSON.stringify({ error: { message, exitCode } }) + '\n');
-  return exitCode;
-}
-
-/** The result as JSON with --json, else its rendering (src/cli.ts execute does the same). */
-export function output(result: object, ctx: Context, text: string): void {
-  if (ctx.json) writeStdout(JSON.stringify(result, null, 2) + '\n');
-  else if (text) ctx.out(text);
 }
 
 function isDirectory(dir: string): boolean {

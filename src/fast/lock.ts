@@ -1,12 +1,11 @@
+import { directStreams, printError, printResult } from '../cli/report.js';
 import type { Context } from '../context.js';
 import { ExitCode } from '../errors.js';
 import {
   contextFrom,
   GLOBAL_OPTIONS as GLOBAL,
-  output,
   type Parsed,
   parseStrict as parse,
-  printError,
 } from './commandLine.js';
 
 /**
@@ -37,7 +36,7 @@ async function runLock(parsed: Parsed, ctx: Context): Promise<void> {
     },
     ctx,
   );
-  output(result, ctx, renderLock(result, ctx));
+  printResult(result, ctx, () => renderLock(result, ctx), directStreams);
 }
 
 async function runUnlock(parsed: Parsed, ctx: Context): Promise<void> {
@@ -47,7 +46,7 @@ async function runUnlock(parsed: Parsed, ctx: Context): Promise<void> {
     { paths: parsed.positionals, ...(all ? { all } : {}), ...(force ? { force } : {}) },
     ctx,
   );
-  output(result, ctx, renderUnlock(result, ctx));
+  printResult(result, ctx, () => renderUnlock(result, ctx), directStreams);
 }
 
 export async function runFast(argv: string[]): Promise<number | undefined> {
@@ -64,6 +63,6 @@ export async function runFast(argv: string[]): Promise<number | undefined> {
     else await runUnlock(parsed, ctx);
     return ExitCode.ok;
   } catch (error) {
-    return printError(error, parsed.values.json === true);
+    return printError(error, parsed.values.json === true, directStreams);
   }
 }

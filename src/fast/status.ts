@@ -1,5 +1,6 @@
+import { directStreams, printError, printResult } from '../cli/report.js';
 import { ExitCode } from '../errors.js';
-import { contextFrom, GLOBAL_OPTIONS, output, parseStrict, printError } from './commandLine.js';
+import { contextFrom, GLOBAL_OPTIONS, parseStrict } from './commandLine.js';
 
 /**
  * The fast path for `qlock status [name] [--verbose]` (see src/fastPath.ts), the command people
@@ -30,9 +31,9 @@ export async function runFast(argv: string[]): Promise<number | undefined> {
       // As the full CLI does after every command: the current session was active.
       await touchCurrentSession(ctx);
     }
-    output(result, ctx, renderStatus(result, options, ctx.now()));
+    printResult(result, ctx, () => renderStatus(result, options, ctx.now()), directStreams);
     return ExitCode.ok;
   } catch (error) {
-    return printError(error, parsed.values.json === true);
+    return printError(error, parsed.values.json === true, directStreams);
   }
 }

@@ -34,9 +34,12 @@ export function stopRunningGit(): void {
 /**
  * Every git call goes through here, with an explicit cwd and a clean environment.
  *
- * We spawn git directly rather than through simple-git on the hot paths: simple-git resolves a
- * non-zero exit with an empty stderr as success (merge-tree reports conflicts that way), costs
- * ~26 ms to import, and filters or rejects environments (see reference/libs-and-git.md §1.3).
+ * We spawn git directly rather than through simple-git, and simple-git is no longer a dependency:
+ * it resolves a non-zero exit with an empty stderr as success (merge-tree reports conflicts that
+ * way), filters or rejects environments (see reference/libs-and-git.md §1.3), and its import
+ * alone cost +112 ms median over `node -e ''` on this 2-core VM under load 7.7 (1.42 ×, vs 1.31 ×
+ * for commander; bench/RESULTS.md, 2026-12-04), more than a whole lock command's budget. The
+ * porcelain steps of sync and worktree management are a handful of calls each, named in src/git/.
  */
 
 /**

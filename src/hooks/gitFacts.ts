@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 import { git } from '../git/exec.js';
+import { hooksStateDir } from '../project/hookPaths.js';
 import { atomicWrite } from '../store/atomicWrite.js';
-import { hooksStateDir } from './hookPaths.js';
 
 /**
  * Answers from git that can never change, cached in `<state>/hooks/`: the merge-base of two

@@ -1,32 +1,13 @@
-import type { Context } from '../context.js';
-import type { Workspace } from '../project/openWorkspace.js';
-import type { Registry } from '../store/types.js';
+import type { HookHandler } from './hookTypes.js';
 
 /**
  * The git hooks qlock installs and handles, one row each. The installer writes a marked block
  * into every hook named here, the runner (hooks/run.sh) is rendered from the same rows (which
  * hooks may block, which read stdin, which cheap shell filter runs before node starts), and
  * `qlock hook <name>` dispatches through `load`. A new hook (the shared-remote pre-push, say) is
- * one more row plus its handler module.
+ * one more row plus its handler module. The handlers' own types live in ./hookTypes.ts, so that
+ * no handler imports this table (which imports every handler).
  */
-
-/** What a handler decided: block the git operation or not, and what to tell the user (stderr). */
-export interface HookOutcome {
-  block: boolean;
-  lines: string[];
-}
-
-export interface HookInput {
-  ws: Workspace;
-  registry: Registry;
-  /** The hook's own arguments (after the hook name). */
-  args: string[];
-  /** The hook's environment and cwd: GIT_INDEX_FILE and friends are in ctx.env. */
-  ctx: Context;
-  now: Date;
-}
-
-export type HookHandler = (input: HookInput) => Promise<HookOutcome>;
 
 /**
  * Shell filters the runner applies before starting node (a node start costs ~60 ms):
@@ -49,19 +30,6 @@ export interface HookSpec {
   staged?: boolean;
   load: () => Promise<{ handle: HookHandler }>;
 }
-
-/**
- * Exit status of `qlock hook` when the runner called it (QLOCK_HOOK_RUNNER=1) and a handler
- * decided to block. Any other non-zero status is a crash, and the runner fails open on a crash
- * (node's own failures exit 1, so 1 cannot mean "blocked" there). Run directly, a block exits 1.
- */
-export const BLOCK_EXIT = 97;
-
-/**
- * The runner writes this after `git diff --cached` succeeded: staged paths read from stdin without
- * it (git failed, or was killed) are not trusted, and qlock asks git itself.
- */
-export const STAGED_END = 'qlock-staged-end';
 
 export const GIT_HOOKS: Readonly<Record<string, HookSpec>> = {
   'pre-commit': {

@@ -3,11 +3,11 @@ import path from 'node:path';
 
 import { QlockError } from '../errors.js';
 import { listWorktrees } from '../git/repo.js';
+import { baseBranches, basesFile, writeBaseRefs } from '../project/baseRefs.js';
 import type { Project } from '../project/findProject.js';
 import { loadConfig } from '../project/loadConfig.js';
 import { readRegistry } from '../store/registry.js';
 import { hookMessages } from '../ui/messages/hooks.js';
-import { baseBranches, basesFile, writeBaseRefs } from './baseRefs.js';
 import { factsFiles } from './gitFacts.js';
 import {
   checkInstallable,

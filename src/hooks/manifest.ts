@@ -2,8 +2,8 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
+import { hooksStateDir } from '../project/hookPaths.js';
 import { atomicWrite } from '../store/atomicWrite.js';
-import { hooksStateDir } from './hookPaths.js';
 
 /**
  * What `qlock hooks install` did to each hook file, kept in `<state>/hooks/manifest.json` (per

@@ -1,5 +1,5 @@
 import { hookMessages } from '../ui/messages/hooks.js';
-import type { HookHandler } from './hookTable.js';
+import type { HookHandler } from './hookTypes.js';
 import { checkedOutBranch } from './preMergeCommit.js';
 
 /**

@@ -1,8 +1,9 @@
 import path from 'node:path';
 
 import { isQlockError } from '../errors.js';
+import { deriveSessionName } from '../sessions/sessionName.js';
 import { hookMessages } from '../ui/messages/hooks.js';
-import type { HookHandler, HookOutcome } from './hookTable.js';
+import type { HookHandler, HookOutcome } from './hookTypes.js';
 
 /**
  * post-checkout `<old> <new> <flag>`: `git worktree add` runs it in the new worktree with an
@@ -25,10 +26,10 @@ export const handle: HookHandler = async ({ ws, registry, args, ctx }) => {
   if (Object.values(registry.sessions).some((s) => path.resolve(s.path) === path.resolve(root)))
     return outcome;
 
-  const { deriveSessionName, join } = await import('../commands/join.js');
+  const { joinSession } = await import('../sessions/joinSession.js');
   const name = deriveSessionName(path.basename(root));
   try {
-    const { session, alreadyRegistered } = await join({ name }, { ...ctx, cwd: root });
+    const { session, alreadyRegistered } = await joinSession({ name }, { ...ctx, cwd: root });
     if (!alreadyRegistered) outcome.lines.push(hookMessages.autoJoined(session.name, root));
   } catch (error) {
     if (!isQlockError(error)) throw error;

@@ -1,10 +1,10 @@
 import { git } from '../git/exec.js';
-import { findBlockingLocks, locksOverlap } from '../locks/lockTable.js';
+import { findBlockingLocks } from '../locks/lockTable.js';
 import type { Workspace } from '../project/openWorkspace.js';
 import { sessionForPath } from '../sessions/resolveSession.js';
-import type { Lock } from '../store/types.js';
-import { hookMessages, type LockedPath } from '../ui/messages/hooks.js';
-import type { HookHandler, HookOutcome } from './hookTable.js';
+import { hookMessages } from '../ui/messages/hooks.js';
+import type { HookHandler, HookOutcome } from './hookTypes.js';
+import { lockedPaths } from './lockedPaths.js';
 import { otherLiveSessions } from './otherSessions.js';
 import { sessionsTouching, type Touching } from './sessionsTouching.js';
 import { commitChanges, hookGitEnv, readMergeHeads } from './stagedPaths.js';
@@ -20,29 +20,6 @@ import { commitChanges, hookGitEnv, readMergeHeads } from './stagedPaths.js';
  * other sessions' work costs at most one `git cat-file` in all (sessionsTouching.ts); the conflict
  * check runs only against the sessions that touch a staged path (no shared path, no conflict).
  */
-
-/** Each path with the lock in its way, in the order of `paths`. */
-export async function lockedPaths(
-  locks: Lock[],
-  paths: readonly string[],
-  now: Date,
-): Promise<LockedPath[]> {
-  if (!locks.length) return [];
-  // Loaded only when something is locked: it brings every area's messages with it.
-  const { formatHolder } = await import('../locks/formatHolder.js');
-  const out: LockedPath[] = [];
-  for (const p of paths) {
-    const lock = locks.find((l) => locksOverlap(l.path, p));
-    if (lock)
-      out.push({
-        path: p,
-        lockPath: lock.path,
-        session: lock.session,
-        holder: formatHolder(lock, now),
-      });
-  }
-  return out;
-}
 
 export const handle: HookHandler = async (input) => {
   const { ws, registry, ctx, now } = input;

@@ -3,13 +3,13 @@ import path from 'node:path';
 
 import { listWorktrees } from '../git/repo.js';
 import { findBlockingLocks } from '../locks/lockTable.js';
+import { baseBranches } from '../project/baseRefs.js';
 import { sessionForPath } from '../sessions/resolveSession.js';
 import { hookMessages } from '../ui/messages/hooks.js';
-import { baseBranches } from './baseRefs.js';
-import type { HookHandler, HookInput, HookOutcome } from './hookTable.js';
+import type { HookHandler, HookInput, HookOutcome } from './hookTypes.js';
+import { lockedPaths } from './lockedPaths.js';
 import { mergedCommits } from './mergeHeads.js';
 import { otherLiveSessions } from './otherSessions.js';
-import { lockedPaths } from './preCommit.js';
 import { sessionsTouching } from './sessionsTouching.js';
 import { stagedChanges } from './stagedPaths.js';
 

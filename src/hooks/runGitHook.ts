@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 
 import type { Context } from '../context.js';
+import { baseBranches, writeBaseRefs } from '../project/baseRefs.js';
 import { findProject } from '../project/findProject.js';
 import { loadConfig } from '../project/loadConfig.js';
 import type { Workspace } from '../project/openWorkspace.js';
@@ -9,8 +10,8 @@ import { readRegistry } from '../store/readRegistry.js';
 import type { Registry } from '../store/types.js';
 import { createDebug } from '../ui/debug.js';
 import { hookMessages } from '../ui/messages/hooks.js';
-import { baseBranches, writeBaseRefs } from './baseRefs.js';
-import { BLOCK_EXIT, GIT_HOOKS } from './hookTable.js';
+import { GIT_HOOKS } from './hookTable.js';
+import { BLOCK_EXIT } from './hookTypes.js';
 
 const debug = createDebug('hooks');
 

@@ -2,10 +2,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { runnerPath } from '../project/hookPaths.js';
 import { atomicWrite } from '../store/atomicWrite.js';
 import { hookMessages } from '../ui/messages/hooks.js';
-import { runnerPath } from './hookPaths.js';
-import { BLOCK_EXIT, GIT_HOOKS, type HookSpec, STAGED_END } from './hookTable.js';
+import { GIT_HOOKS, type HookSpec } from './hookTable.js';
+import { BLOCK_EXIT, STAGED_END } from './hookTypes.js';
 
 /**
  * The runner: hooks/run.sh (shipped in the package) rendered into `<state>/hooks/run.sh` with this
@@ -18,7 +19,7 @@ export function packageFile(rel: string): string {
   return fileURLToPath(new URL(`../../${rel}`, import.meta.url));
 }
 
-export { hooksStateDir, runnerPath } from './hookPaths.js';
+export { hooksStateDir, runnerPath } from '../project/hookPaths.js';
 
 export interface RunnerInfo {
   node: string;

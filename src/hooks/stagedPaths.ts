@@ -3,7 +3,7 @@ import path from 'node:path';
 
 import type { Context } from '../context.js';
 import { git, splitZ } from '../git/exec.js';
-import { STAGED_END } from './hookTable.js';
+import { STAGED_END } from './hookTypes.js';
 
 /**
  * The paths a commit (or a merge) is about to record, read with the hook's own environment on

@@ -88,7 +88,7 @@ export async function registerSession(
     });
     if (!result.alreadyRegistered) {
       // The git hooks' list of base branches (a new session may bring a new base).
-      const { refreshBaseRefs } = await import('../hooks/baseRefs.js');
+      const { refreshBaseRefs } = await import('../project/baseRefs.js');
       await refreshBaseRefs(project, config).catch(() => undefined);
     }
     return result;

@@ -19,3 +19,14 @@ export function validateSessionName(name: string): string {
   }
   return name;
 }
+
+/** A session name from a directory or branch name: characters not allowed become "-". */
+export function deriveSessionName(source: string): string {
+  const cleaned = source
+    .replace(/[^A-Za-z0-9._-]+/g, '-')
+    .replace(/\.{2,}/g, '.')
+    .replace(/^[^A-Za-z0-9]+/, '')
+    .slice(0, 64)
+    .replace(/(\.lock|[.-])+$/, '');
+  return cleaned || 'session';
+}

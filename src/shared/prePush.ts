@@ -1,5 +1,5 @@
 import { git, splitZ } from '../git/exec.js';
-import type { HookInput, HookOutcome } from '../hooks/hookTable.js';
+import type { HookInput, HookOutcome } from '../hooks/hookTypes.js';
 import { formatHolder } from '../locks/formatHolder.js';
 import { findBlockingLocks } from '../locks/lockTable.js';
 import { sessionForPath } from '../sessions/resolveSession.js';

@@ -6,10 +6,14 @@ import { styleText } from 'node:util';
  * reads it); NO_COLOR or NODE_DISABLE_COLORS turn it off; otherwise only a TTY that has colours
  * (hasColors() also says no for TERM=dumb) gets it.
  */
-let forcedOff = false;
-
-export function disableColor(): void {
-  forcedOff = true;
+/**
+ * `--no-color` is NO_COLOR set and FORCE_COLOR removed in this process's environment: the decision
+ * lives in one place that every copy of this module reads (a fast-path bundle carries one beside
+ * the dist/ modules it loads lazily), so it cannot depend on which copy did the painting.
+ */
+export function disableColor(env: NodeJS.ProcessEnv = process.env): void {
+  delete env.FORCE_COLOR;
+  env.NO_COLOR = '1';
 }
 
 /** Node's reading of FORCE_COLOR (lib/internal/tty.js): these values force colours on. */
@@ -19,7 +23,6 @@ export function colorOn(
   stream: NodeJS.WriteStream = process.stdout,
   env: NodeJS.ProcessEnv = process.env,
 ): boolean {
-  if (forcedOff) return false;
   if (env.FORCE_COLOR !== undefined) return FORCE_ON.has(env.FORCE_COLOR);
   if ((env.NO_COLOR !== undefined && env.NO_COLOR !== '') || env.NODE_DISABLE_COLORS !== undefined)
     return false;

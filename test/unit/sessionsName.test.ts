@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
 
-import { deriveSessionName } from '../../src/commands/join.js';
 import { ExitCode, UsageError } from '../../src/errors.js';
-import { SESSION_NAME, validateSessionName } from '../../src/sessions/sessionName.js';
+import {
+  deriveSessionName,
+  SESSION_NAME,
+  validateSessionName,
+} from '../../src/sessions/sessionName.js';
 
 describe('validateSessionName', () => {
   it.each(['a', 'feature-a', 'Fix_login.2', 'x'.repeat(64), '0day', 'a.b-c_d'])(

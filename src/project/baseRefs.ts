@@ -1,13 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-import type { Config } from '../project/configSchema.js';
-import type { Project } from '../project/findProject.js';
-import type { Workspace } from '../project/openWorkspace.js';
 import { atomicWrite } from '../store/atomicWrite.js';
 import { readRegistry } from '../store/readRegistry.js';
 import type { Registry } from '../store/types.js';
+import type { Config } from './configSchema.js';
+import type { Project } from './findProject.js';
 import { hooksStateDir } from './hookPaths.js';
+import type { Workspace } from './openWorkspace.js';
 
 /**
  * The base branches in use, as full refs, one per line in `<state>/hooks/bases`. The runner reads
@@ -26,7 +26,7 @@ export async function baseBranches(ws: Workspace, registry: Registry): Promise<s
   else if (registry.base) bases.add(registry.base);
   else {
     // Rare (no base recorded at init): openWorkspace loads the registry writer.
-    const { resolveBase } = await import('../project/openWorkspace.js');
+    const { resolveBase } = await import('./openWorkspace.js');
     bases.add(await resolveBase(ws));
   }
   for (const session of Object.values(registry.sessions)) bases.add(session.base);

@@ -1,0 +1,40 @@
+import type { Context } from '../context.js';
+import type { Workspace } from '../project/openWorkspace.js';
+import type { Registry } from '../store/types.js';
+
+/**
+ * What a git hook handler receives and decides, and the two values the runner (hooks/run.sh)
+ * and `qlock hook` agree on. Apart from ./hookTable.ts, which lists the handlers: a handler
+ * imports this module, never the table that imports it.
+ */
+
+/** What a handler decided: block the git operation or not, and what to tell the user (stderr). */
+export interface HookOutcome {
+  block: boolean;
+  lines: string[];
+}
+
+export interface HookInput {
+  ws: Workspace;
+  registry: Registry;
+  /** The hook's own arguments (after the hook name). */
+  args: string[];
+  /** The hook's environment and cwd: GIT_INDEX_FILE and friends are in ctx.env. */
+  ctx: Context;
+  now: Date;
+}
+
+export type HookHandler = (input: HookInput) => Promise<HookOutcome>;
+
+/**
+ * Exit status of `qlock hook` when the runner called it (QLOCK_HOOK_RUNNER=1) and a handler
+ * decided to block. Any other non-zero status is a crash, and the runner fails open on a crash
+ * (node's own failures exit 1, so 1 cannot mean "blocked" there). Run directly, a block exits 1.
+ */
+export const BLOCK_EXIT = 97;
+
+/**
+ * The runner writes this after `git diff --cached` succeeded: staged paths read from stdin without
+ * it (git failed, or was killed) are not trusted, and qlock asks git itself.
+ */
+export const STAGED_END = 'qlock-staged-end';

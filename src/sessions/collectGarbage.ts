@@ -1,0 +1,126 @@
+import fs from 'node:fs';
+import path from 'node:path';
+
+import { deleteSnapshot, discardSnapshot, leftoverSnapshots } from '../changes/snapshot.js';
+import type { Context } from '../context.js';
+import { git } from '../git/exec.js';
+import { openWorkspace } from '../project/openWorkspace.js';
+import { leftoverTempFiles } from '../store/atomicWrite.js';
+import { withWorktreeMutex } from '../store/mutex.js';
+import { readRegistry, updateRegistry } from '../store/registry.js';
+
+export interface GcOptions {
+  dryRun?: boolean;
+}
+
+export interface GcAction {
+  kind: 'session' | 'lock' | 'temp-file' | 'snapshot' | 'worktree-prune';
+  target: string;
+  reason: string;
+}
+
+export interface GcResult {
+  dryRun: boolean;
+  actions: GcAction[];
+}
+
+/**
+ * `qlock gc`, and doctor's fix for a session whose directory is gone. Cleans up orphans: sessions whose directory is gone (their locks released, git's worktree entry
+ * pruned), expired locks, locks of sessions that no longer exist, temp files of killed writers.
+ */
+export async function collectGarbage(options: GcOptions, ctx: Context): Promise<GcResult> {
+  const { project } = await openWorkspace(ctx);
+  const now = ctx.now();
+  const plan = (registry = readRegistry(project.stateDir)): GcAction[] => {
+    const actions: GcAction[] = [];
+    const gone = new Set<string>();
+    for (const s of Object.values(registry.sessions)) {
+      if (!fs.existsSync(s.path)) {
+        gone.add(s.name);
+        actions.push({ kind: 'session', target: s.name, reason: `directory ${s.path} is gone` });
+      }
+    }
+    for (const l of registry.locks) {
+      if (gone.has(l.session)) {
+        actions.push({
+          kind: 'lock',
+          target: l.path,
+          reason: `held by removed session ${l.session}`,
+        });
+      } else if (!registry.sessions[l.session]) {
+        actions.push({
+          kind: 'lock',
+          target: l.path,
+          reason: `held by unknown session ${l.session}`,
+        });
+      } else if (l.expiresAt && Date.parse(l.expiresAt) <= now.getTime()) {
+        actions.push({
+          kind: 'lock',
+          target: l.path,
+          reason: `expired ${l.expiresAt} (held by ${l.session})`,
+        });
+      }
+    }
+    // Snapshots of sessions that are gone go with their session (above).
+    const used = Object.values(registry.sessions).flatMap((s) => (s.snapshot ? [s.snapshot] : []));
+    for (const rel of leftoverSnapshots(project.stateDir, used))
+      actions.push({
+        kind: 'snapshot',
+        target: path.basename(rel),
+        reason: 'no session uses it (left by a killed qlock process)',
+      });
+    return actions;
+  };
+
+  const temps = leftoverTempFiles(project.stateDir).map((f): GcAction => ({
+    kind: 'temp-file',
+    target: path.basename(f),
+    reason: 'left by a killed qlock process',
+  }));
+  if (options.dryRun) return { dryRun: true, actions: [...plan(), ...temps] };
+
+  const discarded: (string | undefined)[] = [];
+  const actions = await updateRegistry(project.stateDir, ({ registry, emit }) => {
+    const done = plan(registry);
+    for (const action of done.filter((a) => a.kind === 'snapshot'))
+      discarded.push(discardSnapshot(project.stateDir, path.join('snapshots', action.target)));
+    const goneSessions = new Set(done.filter((a) => a.kind === 'session').map((a) => a.target));
+    const dropLocks = new Set(done.filter((a) => a.kind === 'lock').map((a) => a.target));
+    for (const lock of registry.locks.filter((l) => dropLocks.has(l.path))) {
+      if (registry.sessions[lock.session] && !goneSessions.has(lock.session)) {
+        emit({
+          kind: 'lock-broken',
+          to: [lock.session],
+          message: `Your lock on ${lock.path} expired and was released by gc.`,
+          paths: [lock.path],
+        });
+      }
+    }
+    registry.locks = registry.locks.filter((l) => !dropLocks.has(l.path));
+    for (const name of goneSessions) {
+      // Renamed away here, deleted after the mutex: a big tree takes a while to delete.
+      const snapshot = registry.sessions[name]?.snapshot;
+      if (snapshot) discarded.push(discardSnapshot(project.stateDir, snapshot));
+      delete registry.sessions[name];
+      emit({
+        kind: 'session-left',
+        from: name,
+        message: `Session "${name}" was removed by gc (its directory is gone).`,
+      });
+    }
+    return done;
+  });
+  for (const dir of discarded) deleteSnapshot(dir);
+  for (const file of leftoverTempFiles(project.stateDir)) fs.rmSync(file, { force: true });
+  if (project.kind === 'git' && actions.some((a) => a.kind === 'session')) {
+    await withWorktreeMutex(project.stateDir, () =>
+      git(['worktree', 'prune'], { cwd: project.root, okCodes: [0, 128] }),
+    );
+    actions.push({
+      kind: 'worktree-prune',
+      target: 'git worktree prune',
+      reason: 'forget deleted worktrees',
+    });
+  }
+  return { dryRun: false, actions: [...actions, ...temps] };
+}
