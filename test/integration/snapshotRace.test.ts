@@ -3,7 +3,7 @@ import path from 'node:path';
 
 import { describe, expect, it } from 'vitest';
 
-import { type CacheData, CACHE_VERSION, cacheDir } from '../../src/conflicts/conflictCache.js';
+import { CACHE_VERSION, type CacheData, cacheDir } from '../../src/conflicts/conflictCache.js';
 import { snapshotSession } from '../../src/conflicts/sessionSnapshot.js';
 import { lines } from '../helpers/repo.js';
 import { editLine, twoSessions } from './conflictsHelpers.js';
