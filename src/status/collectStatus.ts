@@ -1,6 +1,8 @@
 import type { ChangeSet } from '../changes/changeSet.js';
 import { fileOverlaps, type Overlap } from '../changes/fileOverlaps.js';
+import { QuietScans } from '../changes/quietScans.js';
 import { tryReadChangeSet } from '../changes/readChangeSet.js';
+import { readActivity } from '../conflicts/activityJournal.js';
 import { checkMainMoved } from '../conflicts/mainMoved.js';
 import { predictConflicts } from '../conflicts/predictConflicts.js';
 import type { ConflictReport, PathOverlap } from '../conflicts/types.js';
@@ -96,6 +98,12 @@ export async function collectStatus(
   const registry = readRegistry(project.stateDir);
   const sessions = Object.values(registry.sessions).sort((a, b) => compareText(a.name, b.name));
   const states = new Map(sessions.map((s) => [s.name, sessionState(s, now, config)] as const));
+  // With `qlock watch` running, trees it saw no event in are not scanned again (quietScans.ts).
+  const activity = project.commonDir ? readActivity(project.stateDir) : new Map();
+  const quiet =
+    activity.size && project.commonDir
+      ? new QuietScans(project.stateDir, project.commonDir, activity)
+      : undefined;
 
   const rows = await Promise.all(
     sessions.map(async (session): Promise<SessionStatus> => {
@@ -108,6 +116,7 @@ export async function collectStatus(
         session,
         sessionBase,
         config.ignore,
+        quiet,
       );
       const branch = present && project.kind === 'git' ? changes.branch : session.branch;
       const counts = { ahead: changes.ahead ?? 0, behind: changes.behind ?? 0 };
@@ -146,6 +155,7 @@ export async function collectStatus(
     }),
   );
 
+  quiet?.save();
   const live = new Map(
     rows.filter((r) => isLive(r.state)).map((r) => [r.name, r.changed] as const),
   );
