@@ -183,14 +183,28 @@ qlock(['conflicts', '--json']);
 const first = JSON.parse(qlock(['conflicts', '--json']));
 const conflicting = first.pairs.filter((p) => p.conflict).length;
 
+/**
+ * The floor of a warm run without a watcher (issue 22): proving that nothing changed takes one
+ * lstat pass over each tree. Measured in the same run as `git diff-files --quiet` on every
+ * worktree (its index read and one lstat per tracked file, nothing else), two at a time as
+ * qlock runs its scans on these 2 cores, plus node's start (`node -e ''`).
+ */
+function lstatPass() {
+  // spawnSync runs them one by one: the caller halves the sum (2 at a time on 2 cores)
+  for (let s = 0; s < SESSIONS; s++) run('git', ['diff-files', '--quiet'], wt(s), { okCodes: [1] });
+}
 const shell = [];
 const cold = [];
 const warm = [];
+const lstat = [];
+const nodeStart = [];
 for (let i = 0; i < RUNS; i++) {
   shell.push(time(() => run('sh', [script], repo)));
   fs.rmSync(cacheDir, { recursive: true, force: true });
   cold.push(time(() => qlock(['conflicts', '--json'])));
   warm.push(time(() => qlock(['conflicts', '--json'])));
+  lstat.push(time(lstatPass) / 2);
+  nodeStart.push(time(() => run(process.execPath, ['-e', ''], repo)));
 }
 
 /** `qlock watch` in the background until its journal lists every session as watched. */
@@ -239,6 +253,10 @@ console.log(
 );
 console.log(
   `  qlock conflicts, warm, no watcher:    ${fmt(median(warm))}  = ${warmRatio.toFixed(2)} × script (one add -A per session)`,
+);
+const floor = median(lstat) + median(nodeStart);
+console.log(
+  `  floor of a warm run without a watcher: ${fmt(floor)} = ${(floor / base).toFixed(2)} × script (node -e '' ${fmt(median(nodeStart))} + one lstat pass per tree, \`git diff-files\` × ${SESSIONS} / 2 cores, ${fmt(median(lstat))}); warm no watcher = ${(median(warm) / floor).toFixed(2)} × floor`,
 );
 console.log(
   `  qlock conflicts, warm, watch running: ${fmt(median(watched))}  = ${watchedRatio.toFixed(2)} × script (budget ≤ ${BUDGET_WARM})`,

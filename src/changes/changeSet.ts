@@ -1,5 +1,6 @@
 import { git, splitZ } from '../git/exec.js';
 import type { CommittedCache, CommittedEntry } from './committedCache.js';
+import type { QuietScans } from './quietScans.js';
 
 /**
  * A session's change set: what it changed relative to its merge-base with base. Committed but not
@@ -101,21 +102,28 @@ export async function gitChangeSet(
   worktree: string,
   base: string,
   cache?: CommittedCache,
+  quiet?: { scans: QuietScans; name: string },
 ): Promise<ChangeSet> {
+  // A tree `qlock watch` vouches for is not scanned again (quietScans.ts says when).
+  const reused = quiet?.scans.reuse(quiet.name, worktree);
+  const keyBefore = reused ? undefined : quiet?.scans.key(worktree);
+  const scannedAt = Date.now();
   // The scan first: it is the long part, and the ref files can be read while it runs.
-  const scan = git(
-    [
-      'status',
-      '--porcelain=v2',
-      '-z',
-      '--branch',
-      // The branch header must not walk history towards an upstream.
-      '--no-ahead-behind',
-      '--no-renames',
-      '--untracked-files=all',
-    ],
-    { cwd: worktree },
-  );
+  const scan =
+    reused ??
+    git(
+      [
+        'status',
+        '--porcelain=v2',
+        '-z',
+        '--branch',
+        // The branch header must not walk history towards an upstream.
+        '--no-ahead-behind',
+        '--no-renames',
+        '--untracked-files=all',
+      ],
+      { cwd: worktree },
+    );
   const known = cache?.keyFor(worktree, base);
   const hit = known ? cache!.get(known.key) : undefined;
   const [status, fresh] = await Promise.all([
@@ -123,7 +131,8 @@ export async function gitChangeSet(
     // With the ids known, ask about exactly those commits, so the answer can be cached by them.
     hit ? undefined : committedWork(worktree, known?.tip ?? base, known?.head ?? 'HEAD'),
   ]);
-  const parsed = parseStatusV2Z(status.stdout);
+  const parsed = 'stdout' in status ? parseStatusV2Z(status.stdout) : status;
+  if (quiet && !reused) quiet.scans.record(quiet.name, worktree, scannedAt, keyBefore, parsed);
   let committed = fresh ?? hit!;
   if (known && parsed.head !== known.head) {
     // HEAD moved between the ref read and the status: what the status saw is the truth.

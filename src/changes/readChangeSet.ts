@@ -5,6 +5,7 @@ import type { Project } from '../project/findProject.js';
 import type { Session } from '../store/types.js';
 import { type ChangeSet, gitChangeSet, unionSorted } from './changeSet.js';
 import { committedCache } from './committedCache.js';
+import type { QuietScans } from './quietScans.js';
 import { dirChangeSet, makeIgnoreMatcher } from './snapshot.js';
 
 const EMPTY: ChangeSet = { committed: [], staged: [], unstaged: [], untracked: [], all: [] };
@@ -15,6 +16,7 @@ export async function readChangeSet(
   session: Session,
   base: string,
   ignore: readonly string[],
+  quiet?: QuietScans,
 ): Promise<ChangeSet> {
   if (!fs.existsSync(session.path)) return EMPTY;
   if (project.kind === 'git') {
@@ -22,6 +24,7 @@ export async function readChangeSet(
       session.path,
       base,
       committedCache(project.stateDir, project.commonDir),
+      quiet ? { scans: quiet, name: session.name } : undefined,
     );
     return ignore.length ? withoutIgnored(set, ignore) : set;
   }
@@ -48,9 +51,10 @@ export async function tryReadChangeSet(
   session: Session,
   base: string,
   ignore: readonly string[],
+  quiet?: QuietScans,
 ): Promise<{ changes: ChangeSet; problem?: Unreadable }> {
   try {
-    return { changes: await readChangeSet(project, session, base, ignore) };
+    return { changes: await readChangeSet(project, session, base, ignore, quiet) };
   } catch (error) {
     if (error instanceof StateError)
       return { changes: EMPTY, problem: { cause: 'snapshot', reason: error.message } };

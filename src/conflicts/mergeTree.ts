@@ -58,10 +58,22 @@ export async function mergeTree(cwd: string, a: string, b: string): Promise<Merg
     throw new GitError(args, result.code, result.stderr || 'merge-tree gave no tree', cwd);
   }
   const conflict = result.code === 1;
-  const paths = conflict
-    ? [...new Set(parsed.paths.length ? parsed.paths : parsed.messagePaths)].sort()
-    : [];
+  const listed = parsed.paths.length ? parsed.paths : parsed.messagePaths;
+  const paths = conflict ? [...new Set(listed.map((p) => userPath(p, a, b)))].sort() : [];
   return { conflict, paths, tree: parsed.tree };
+}
+
+/**
+ * The user's name for a conflicted path. In a file/directory or file/symlink conflict git records
+ * one side under `<path>~<label>` (`_<n>` appended when that name is taken), and the labels here
+ * are the merged commits' ids: qlock's own snapshot commits, which the user never saw.
+ */
+export function userPath(p: string, a: string, b: string): string {
+  for (const label of [a, b]) {
+    const at = p.lastIndexOf(`~${label}`);
+    if (at > 0 && /^(_\d+)?$/.test(p.slice(at + label.length + 1))) return p.slice(0, at);
+  }
+  return p;
 }
 
 /** Identity of the git binary on PATH (path, size, mtime): what a cached version answer is for. */

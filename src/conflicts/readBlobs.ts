@@ -1,4 +1,5 @@
 import { gitBuffer } from '../git/exec.js';
+import { encodePathBytes } from '../git/pathBytes.js';
 
 /**
  * Reads many blobs with one `git cat-file --batch` process. Specs are `<commit>:<path>`; a spec
@@ -16,7 +17,7 @@ export async function readBlobs(
   if (!asked.length) return out;
   const { stdout } = await gitBuffer(['cat-file', '--batch'], {
     cwd,
-    input: asked.join('\n') + '\n',
+    input: encodePathBytes(asked.join('\n') + '\n'),
   });
   let pos = 0;
   for (const spec of asked) {

@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-import { GitError } from '../errors.js';
 import { git, gitOut, splitZ } from '../git/exec.js';
 import { type SessionActivity, unchangedSince } from './activityJournal.js';
 import {
@@ -12,11 +11,11 @@ import {
   hashKey,
   type SessionEntry,
 } from './conflictCache.js';
+import { indexChecksum, openPrivateIndex } from './privateIndex.js';
 import {
   addAllToIndex,
   seedIndex,
   snapshotCommit,
-  snapshotTree,
   worktreeIndexFile,
   writeTree,
 } from './snapshotTree.js';
@@ -27,7 +26,9 @@ import {
  *
  * The private index (`<stateDir>/cache/index/<session>`) persists between runs, so a run where
  * nothing changed is one `git add -A` that finds nothing to do (and does not rewrite the index):
- * then the tree, commit, merge-base and change set all come from the cache.
+ * then the tree, commit, merge-base and change set all come from the cache. Each process works
+ * on its own hard link of it (privateIndex.ts), so concurrent qlock processes never see each
+ * other's half-done work, and a cached tree is reused only for an index of the same content.
  */
 
 export interface SessionSnapshot {
@@ -58,54 +59,51 @@ export interface SnapshotInput {
   uncommitted?: readonly string[];
 }
 
-function isIndexLocked(error: unknown): boolean {
-  return error instanceof GitError && /index\.lock|File exists/i.test(error.stderr);
-}
-
-/** Tree of the working tree through the persistent private index; undefined entry = not cached. */
+/** Tree of the working tree through the session's private index; undefined entry = not cached. */
 async function currentTree(input: SnapshotInput): Promise<{ tree: string; entry: SessionEntry }> {
   const { stateDir, name, worktree, ignore, cache } = input;
   const realIndex = await worktreeIndexFile(worktree);
-  const seed = `${fileSignature(realIndex)}:${hashKey(...ignore)}`;
+  const realSignature = fileSignature(realIndex);
+  const seed = `${realSignature}:${hashKey(...ignore)}`;
   const priv = path.join(cacheDir(stateDir), 'index', name);
   let previous: SessionEntry | undefined = cache.sessions[name];
-  if (!previous || previous.seed !== seed || !fs.existsSync(priv)) {
-    // The real index changed (a commit, a checkout, staging, a refresh): start from it again, so
-    // skip-worktree bits and the indexed versions of config-ignored files stay right.
-    seedIndex(realIndex, priv);
-    previous = undefined;
-  } else if (unchangedSince(input.activity?.get(name), previous.scannedAt)) {
-    // `qlock watch` saw no file event in this tree since the last scan began: no need to look.
-    return { tree: previous.tree, entry: previous };
-  } else if (input.uncommitted && sameUncommitted(worktree, previous, input.uncommitted)) {
-    return { tree: previous.tree, entry: previous };
+  if (previous && previous.seed === seed) {
+    if (unchangedSince(input.activity?.get(name), previous.scannedAt)) {
+      // `qlock watch` saw no file event in this tree since the last scan began: no need to look.
+      return { tree: previous.tree, entry: previous };
+    }
+    if (input.uncommitted && sameUncommitted(worktree, previous, input.uncommitted))
+      return { tree: previous.tree, entry: previous };
   }
-  const scannedAt = Date.now();
-  const before = fileSignature(priv);
+  // This process's own index (see privateIndex.ts): no other qlock process can change it
+  // between our `add -A` and `write-tree`.
+  const mine = openPrivateIndex(priv, realIndex, previous?.seed === seed);
+  if (!mine.linked) previous = undefined;
   try {
-    await addAllToIndex(worktree, priv, ignore).catch(async (error: unknown) => {
-      // Just seeded from the real index, or busy: nothing to retry. Otherwise our private copy
-      // may be what git cannot read (a crash or a full disk mid-write): it is only a cache.
-      if (!previous || isIndexLocked(error)) throw error;
-      seedIndex(realIndex, priv);
+    const scannedAt = Date.now();
+    await addAllToIndex(worktree, mine.file, ignore).catch(async (error: unknown) => {
+      // Just seeded from the real index: nothing to retry. Otherwise the shared copy may be what
+      // git cannot read (a crash or a full disk mid-write): it is only a cache.
+      if (!previous) throw error;
+      seedIndex(realIndex, mine.file);
       previous = undefined;
-      await addAllToIndex(worktree, priv, ignore);
+      await addAllToIndex(worktree, mine.file, ignore);
     });
-    const after = fileSignature(priv);
     const listed = input.uncommitted ? { uncommitted: [...input.uncommitted].sort() } : {};
-    if (previous && before === after && previous.index === after) {
+    const sum = indexChecksum(mine.file);
+    if (previous && sum !== undefined && previous.index === sum) {
+      // The same index content as the one the cached tree was written from: the same tree.
       const { uncommitted: _stale, ...kept } = previous;
       return { tree: previous.tree, entry: { ...kept, scannedAt, ...listed } };
     }
-    // write-tree locks the index too (it stores the cache tree there).
-    const tree = await writeTree(worktree, priv);
-    return { tree, entry: { seed, index: fileSignature(priv), tree, scannedAt, ...listed } };
-  } catch (error) {
-    if (!isIndexLocked(error)) throw error;
-    // Another qlock process is updating this private index right now: use a throw-away copy,
-    // and cache nothing (an empty seed is never reused).
-    const tree = await snapshotTree(worktree, ignore);
-    return { tree, entry: { seed: '', index: '', tree } };
+    // write-tree rewrites the index too (it stores the cache tree there).
+    const tree = await writeTree(worktree, mine.file);
+    const index = indexChecksum(mine.file) ?? '';
+    // Shared for the next run only if the real index is still the one this was seeded from.
+    if (fileSignature(realIndex) === realSignature) mine.publish();
+    return { tree, entry: { seed: index ? seed : '', index, tree, scannedAt, ...listed } };
+  } finally {
+    mine.dispose();
   }
 }
 

@@ -2,6 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 
 import { GitError } from '../errors.js';
 import { createDebug } from '../ui/debug.js';
+import { decodePathBytes } from './pathBytes.js';
 
 const debug = createDebug('git');
 
@@ -96,7 +97,7 @@ export interface GitOptions {
   env?: NodeJS.ProcessEnv;
   /** Exit codes that are answers rather than failures (merge-tree: 1 = conflicts). */
   okCodes?: readonly number[];
-  input?: string;
+  input?: string | Buffer;
   /**
    * Network calls (fetch/push to a remote that may be unreachable): after this many ms git is
    * killed (SIGTERM, so it removes its lock files) and the call fails with a GitError whose
@@ -113,7 +114,8 @@ export interface GitResult {
 
 export function git(args: readonly string[], options: GitOptions): Promise<GitResult> {
   return gitBuffer(args, options).then((r) => ({
-    stdout: r.stdout.toString('utf8'),
+    // Paths that are not valid UTF-8 keep their bytes (pathBytes.ts).
+    stdout: decodePathBytes(r.stdout),
     stderr: r.stderr,
     code: r.code,
   }));

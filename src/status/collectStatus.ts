@@ -1,9 +1,11 @@
 import type { ChangeSet } from '../changes/changeSet.js';
 import { fileOverlaps, type Overlap } from '../changes/fileOverlaps.js';
+import { QuietScans } from '../changes/quietScans.js';
 import { tryReadChangeSet } from '../changes/readChangeSet.js';
+import { readActivity } from '../conflicts/activityJournal.js';
 import { checkMainMoved } from '../conflicts/mainMoved.js';
 import { predictConflicts } from '../conflicts/predictConflicts.js';
-import type { ConflictReport } from '../conflicts/types.js';
+import type { ConflictReport, PathOverlap } from '../conflicts/types.js';
 import type { Context } from '../context.js';
 import { isLockHonoured } from '../locks/lockTable.js';
 import { resolveBase, type Workspace } from '../project/openWorkspace.js';
@@ -96,6 +98,12 @@ export async function collectStatus(
   const registry = readRegistry(project.stateDir);
   const sessions = Object.values(registry.sessions).sort((a, b) => compareText(a.name, b.name));
   const states = new Map(sessions.map((s) => [s.name, sessionState(s, now, config)] as const));
+  // With `qlock watch` running, trees it saw no event in are not scanned again (quietScans.ts).
+  const activity = project.commonDir ? readActivity(project.stateDir) : new Map();
+  const quiet =
+    activity.size && project.commonDir
+      ? new QuietScans(project.stateDir, project.commonDir, activity)
+      : undefined;
 
   const rows = await Promise.all(
     sessions.map(async (session): Promise<SessionStatus> => {
@@ -108,6 +116,7 @@ export async function collectStatus(
         session,
         sessionBase,
         config.ignore,
+        quiet,
       );
       const branch = present && project.kind === 'git' ? changes.branch : session.branch;
       const counts = { ahead: changes.ahead ?? 0, behind: changes.behind ?? 0 };
@@ -146,6 +155,7 @@ export async function collectStatus(
     }),
   );
 
+  quiet?.save();
   const live = new Map(
     rows.filter((r) => isLive(r.state)).map((r) => [r.name, r.changed] as const),
   );
@@ -225,20 +235,49 @@ export async function collectStatus(
   };
 }
 
-/** File overlaps become `hunk` where two of their sessions' changed lines touch (see conflicts). */
+/**
+ * File overlaps (from the change-set lists) checked against the prediction's net change sets:
+ * two sessions overlap on a path only if both changed it since their fork points (a file changed
+ * and changed back, in a commit, the index or the working tree, is no change; see issue 21), and
+ * the overlap becomes `hunk` where their changed lines touch. Pairs the prediction did not cover
+ * (a session it could not snapshot) keep the list's answer.
+ */
 function withHunks(overlaps: Overlap[], report: ConflictReport | undefined): Overlap[] {
   if (!report) return overlaps;
-  return overlaps.map((o) => {
-    const found = report.pairs
-      .filter((p) => o.sessions.includes(p.a) && o.sessions.includes(p.b))
-      .flatMap((p) => p.overlaps.filter((x) => x.path === o.path));
-    if (!found.length) return o;
-    return {
+  const pairs = new Map(report.pairs.map((p) => [pairKey(p.a, p.b), p] as const));
+  const out: Overlap[] = [];
+  for (const o of overlaps) {
+    const found: PathOverlap[] = [];
+    const kept = new Set<string>();
+    for (let i = 0; i < o.sessions.length; i++) {
+      for (let j = i + 1; j < o.sessions.length; j++) {
+        const x = o.sessions[i]!;
+        const y = o.sessions[j]!;
+        const pair = pairs.get(pairKey(x, y));
+        const hit = pair ? pair.overlaps.find((v) => v.path === o.path) : undefined;
+        if (pair && !hit) continue;
+        if (hit) found.push(hit);
+        kept.add(x).add(y);
+      }
+    }
+    if (kept.size < 2) continue;
+    const sessions = o.sessions.filter((s) => kept.has(s));
+    if (!found.length) {
+      out.push({ ...o, sessions });
+      continue;
+    }
+    out.push({
       ...o,
+      sessions,
       kind: found.some((x) => x.kind === 'hunk') ? 'hunk' : 'file',
       clean: found.every((x) => x.clean),
-    };
-  });
+    });
+  }
+  return out;
+}
+
+function pairKey(a: string, b: string): string {
+  return a < b ? `${a}\0${b}` : `${b}\0${a}`;
 }
 
 /** Predicted conflicts between sessions shown (and against base, b = the base branch). */
