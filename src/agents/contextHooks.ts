@@ -110,13 +110,51 @@ async function changesOf(
   return new Map(others.map((s) => [s.name, result.get(s.name)]));
 }
 
+/**
+ * Session start in a checkout that is no session (the main checkout `qlock init --agent` wires):
+ * the sessions and their locks, which count here too; nothing when the project has no session.
+ * Its prompts stay silent: it has no inbox, and nothing is addressed to it.
+ */
+async function outsideBriefing(agent: AgentName, cwd: string, now: Date): Promise<HookOutcome> {
+  const project = findProject(cwd);
+  if (!project) return ALLOW;
+  const registry = readRegistry(project.stateDir);
+  if (!Object.keys(registry.sessions).length) return ALLOW;
+  const { config } = await loadConfig(project.root, project.stateDir);
+  const sessions = Object.values(registry.sessions)
+    .map((s) => ({ s, state: sessionState(s, now, config) }))
+    .filter(({ state }) => state !== 'missing')
+    .sort((a, b) => compareText(a.s.name, b.s.name));
+  const lines = [messages.briefingOutside(project.worktreeRoot, sessions.length)];
+  if (sessions.length) {
+    lines.push(messages.briefingSessionsHere());
+    for (const { s, state } of sessions)
+      lines.push(
+        messages.briefingSession({
+          name: s.name,
+          state,
+          ...(s.branch ? { branch: s.branch } : {}),
+        }),
+      );
+  }
+  const locks = registry.locks.filter((l) => isLockHonoured(l, registry, now));
+  if (locks.length) {
+    lines.push(messages.briefingLocksTitle());
+    for (const l of locks)
+      lines.push(
+        messages.briefingLock({ path: l.path, holder: formatHolder(l, now), mine: false }),
+      );
+  }
+  return contextOutcome(agent, 'session-start', lines.join('\n'));
+}
+
 export async function sessionStartHook(
   agent: AgentName,
   cwd: string,
   now: Date,
 ): Promise<HookOutcome> {
   const found = await locate(cwd);
-  if (!found) return ALLOW;
+  if (!found) return outsideBriefing(agent, cwd, now);
   const { project, self, ws } = found;
   await noticeMainMoved(ws, now);
   const events = await takeUnread(project.stateDir, self.name);

@@ -150,8 +150,11 @@ export async function toolHook(
   // A damaged registry throws: runAgentHook lets the agent go on and says so (or blocks, with
   // failClosed).
   const registry = readRegistry(project.stateDir);
-  const self = sessionForPath(registry, cwd);
-  if (!self) return ALLOW;
+  // Inside the project but outside any session (the main checkout `qlock init --agent` wires):
+  // every session's lock counts, as in that checkout's pre-commit hook; there is no session to
+  // take a lock for (no autoLock) nor to keep alive.
+  const self: Session | undefined = sessionForPath(registry, cwd);
+  if (!self && !Object.keys(registry.sessions).length) return ALLOW;
   const { config } = await loadConfig(project.root, project.stateDir);
 
   const rels: string[] = [];
@@ -167,13 +170,15 @@ export async function toolHook(
     // The deepest session containing the file: another one means another session's worktree.
     const where = path.resolve(abs);
     const owner = sessionForPath(registry, where);
-    if (owner && owner.name !== self.name)
-      warnings.push(messages.hookWarnForeign(where, owner.name, owner.path, self.path));
+    if (owner && owner.name !== self?.name)
+      warnings.push(
+        messages.hookWarnForeign(where, owner.name, owner.path, self?.path ?? project.worktreeRoot),
+      );
   }
   if (!rels.length) return ALLOW;
 
   if (phase === 'pre-tool') {
-    const blocking = findBlockingLocks(registry, rels, self.name, now);
+    const blocking = findBlockingLocks(registry, rels, self?.name, now);
     if (blocking.length && config.onLocked === 'block')
       return denyOutcome(agent, phase, lockDenial(rels, blocking, now));
     if (blocking.length && config.onLocked === 'warn')
@@ -185,7 +190,7 @@ export async function toolHook(
         : undefined;
     if (remote && config.onLocked === 'block') return denyOutcome(agent, phase, remote.deny);
     if (remote) warnings.push(remote.warn);
-    if (!blocking.length && !remote && config.autoLock) {
+    if (!blocking.length && !remote && config.autoLock && self) {
       const reason = `autoLock: ${messages.agentTitle(agent)} ${toolName}`;
       const holders = await autoLock(project, config, registry, self, rels, reason, now);
       if (holders) return denyOutcome(agent, phase, lockDenial(rels, holders, now));
@@ -198,7 +203,7 @@ export async function toolHook(
     const peers = await peerChanges({
       project,
       registry,
-      self: self.name,
+      self: self?.name ?? '',
       rels,
       ownRoot: project.worktreeRoot,
       config,
@@ -206,11 +211,14 @@ export async function toolHook(
     });
     if (peers.length && blockOverlap)
       return denyOutcome(agent, phase, messages.hookDenyOverlap(peers));
+    // Outside any session the once-only record has a name no session can have (none starts
+    // with '-').
+    const who = self?.name ?? '-outside';
     const fresh = peers.filter((p) =>
-      warnOnce(project.stateDir, self.name, `${p.path}\0${p.sessions.join(',')}`, now),
+      warnOnce(project.stateDir, who, `${p.path}\0${p.sessions.join(',')}`, now),
     );
     if (fresh.length) warnings.push(messages.hookWarnOverlap(fresh));
   }
-  await touchIfStale(project.stateDir, self, now);
+  if (self) await touchIfStale(project.stateDir, self, now);
   return warnings.length ? warnOutcome(agent, phase, warnings.join('\n')) : ALLOW;
 }
