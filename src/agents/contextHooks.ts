@@ -5,7 +5,7 @@ import { formatHolder } from '../locks/formatHolder.js';
 import { isLockHonoured } from '../locks/lockTable.js';
 import type { Project } from '../project/findProject.js';
 import { findProject } from '../project/findProject.js';
-import { loadConfig } from '../project/loadConfig.js';
+import { loadHookConfig } from '../project/hookConfig.js';
 import type { Workspace } from '../project/openWorkspace.js';
 import { sessionForPath } from '../sessions/resolveSession.js';
 import { isLive, sessionState } from '../sessions/sessionState.js';
@@ -17,7 +17,7 @@ import { type BriefingSession } from '../ui/messages/agents.js';
 import { compareText } from '../util/compareText.js';
 import type { AgentName } from './agentNames.js';
 import { ALLOW, contextOutcome, type HookOutcome } from './hookOutput.js';
-import { touchIfStale } from './sessionTouch.js';
+import { touchIfStale, warnOnce } from './sessionTouch.js';
 
 const debug = createDebug('agents');
 
@@ -40,6 +40,8 @@ interface Found {
   registry: Registry;
   self: Session;
   ws: Workspace;
+  /** The config file could not be used as written (see hookConfig.ts). */
+  problem?: string;
 }
 
 async function locate(cwd: string): Promise<Found | undefined> {
@@ -48,12 +50,13 @@ async function locate(cwd: string): Promise<Found | undefined> {
   const registry = readRegistry(project.stateDir);
   const self = sessionForPath(registry, cwd);
   if (!self) return undefined;
-  const { config, file } = await loadConfig(project.root, project.stateDir);
+  const { config, file, problem } = await loadHookConfig(project.root, project.stateDir);
   return {
     project,
     registry,
     self,
     ws: { project, config, ...(file ? { configFile: file } : {}) },
+    ...(problem ? { problem } : {}),
   };
 }
 
@@ -79,9 +82,17 @@ export async function promptHook(agent: AgentName, cwd: string, now: Date): Prom
   await noticeMainMoved(found.ws, now);
   const events = await takeUnread(found.project.stateDir, found.self.name);
   await touchIfStale(found.project.stateDir, found.self, now);
-  if (!events.length) return ALLOW;
-  const text = [messages.digestTitle(events.length), ...eventLines(events, now)].join('\n');
-  return contextOutcome(agent, 'prompt', text);
+  // A config file that cannot be used: said once (per 10 minutes, with the write hooks' warning).
+  const problem =
+    found.problem &&
+    warnOnce(found.project.stateDir, found.self.name, `config\0${found.problem}`, now)
+      ? [found.problem]
+      : [];
+  if (!events.length && !problem.length) return ALLOW;
+  const digest = events.length
+    ? [messages.digestTitle(events.length), ...eventLines(events, now)]
+    : [];
+  return contextOutcome(agent, 'prompt', [...problem, ...digest].join('\n'));
 }
 
 /** Other sessions' changed files, or undefined for those not read within the budget. */
@@ -120,12 +131,13 @@ async function outsideBriefing(agent: AgentName, cwd: string, now: Date): Promis
   if (!project) return ALLOW;
   const registry = readRegistry(project.stateDir);
   if (!Object.keys(registry.sessions).length) return ALLOW;
-  const { config } = await loadConfig(project.root, project.stateDir);
+  const { config, problem } = await loadHookConfig(project.root, project.stateDir);
   const sessions = Object.values(registry.sessions)
     .map((s) => ({ s, state: sessionState(s, now, config) }))
     .filter(({ state }) => state !== 'missing')
     .sort((a, b) => compareText(a.s.name, b.s.name));
   const lines = [messages.briefingOutside(project.worktreeRoot, sessions.length)];
+  if (problem) lines.push(problem);
   if (sessions.length) {
     lines.push(messages.briefingSessionsHere());
     for (const { s, state } of sessions)
@@ -169,6 +181,7 @@ export async function sessionStartHook(
   const changes = await changesOf(found, live);
 
   const lines = [messages.briefingIntro(self.name, self.branch, self.base, 1 + others.length)];
+  if (found.problem) lines.push(found.problem);
   if (others.length) {
     lines.push(messages.briefingSessionsTitle());
     for (const s of others) {

@@ -88,8 +88,8 @@ async function failClosed(cwd: string): Promise<boolean> {
     const { findProject } = await import('../project/findProject.js');
     const project = findProject(cwd);
     if (!project) return false;
-    const { loadConfig } = await import('../project/loadConfig.js');
-    return (await loadConfig(project.root, project.stateDir)).config.failClosed;
+    const { loadHookConfig } = await import('../project/hookConfig.js');
+    return (await loadHookConfig(project.root, project.stateDir)).config.failClosed;
   } catch {
     return false;
   }

@@ -5,7 +5,8 @@ import { formatHolder } from '../locks/formatHolder.js';
 import { normalizeLockPath } from '../locks/lockPath.js';
 import { findBlockingLocks, isLockHonoured, lockCovers, locksOverlap } from '../locks/lockTable.js';
 import { findProject } from '../project/findProject.js';
-import { loadConfig } from '../project/loadConfig.js';
+import type { loadConfig } from '../project/loadConfig.js';
+import { loadHookConfig } from '../project/hookConfig.js';
 import { sessionForPath } from '../sessions/resolveSession.js';
 import { readRegistry } from '../store/readRegistry.js';
 import type { Lock, Registry, Session } from '../store/types.js';
@@ -136,6 +137,12 @@ async function remoteLocks(
   };
 }
 
+/** The config problem on stderr (the user sees it; a deny already carries its own reason there). */
+function withProblem(outcome: HookOutcome, problem: string | undefined): HookOutcome {
+  if (!problem || outcome.stderr.includes(problem)) return outcome;
+  return { ...outcome, stderr: `${problem}\n${outcome.stderr}` };
+}
+
 /** `paths`: the absolute paths the tool call writes (see toolTargets.ts). */
 export async function toolHook(
   agent: AgentName,
@@ -155,7 +162,8 @@ export async function toolHook(
   // take a lock for (no autoLock) nor to keep alive.
   const self: Session | undefined = sessionForPath(registry, cwd);
   if (!self && !Object.keys(registry.sessions).length) return ALLOW;
-  const { config } = await loadConfig(project.root, project.stateDir);
+  // A config file that cannot be used is enforced without its wrong keys (hookConfig.ts).
+  const { config, problem } = await loadHookConfig(project.root, project.stateDir);
 
   const rels: string[] = [];
   const warnings: string[] = [];
@@ -176,11 +184,12 @@ export async function toolHook(
       );
   }
   if (!rels.length) return ALLOW;
+  const who = self?.name ?? '-outside';
 
   if (phase === 'pre-tool') {
     const blocking = findBlockingLocks(registry, rels, self?.name, now);
     if (blocking.length && config.onLocked === 'block')
-      return denyOutcome(agent, phase, lockDenial(rels, blocking, now));
+      return withProblem(denyOutcome(agent, phase, lockDenial(rels, blocking, now)), problem);
     if (blocking.length && config.onLocked === 'warn')
       warnings.push(messages.hookWarnLocked(lockLines(rels, blocking, now)));
     // Shared mode: other machines' locks, as last seen on the remote (no network here).
@@ -211,14 +220,20 @@ export async function toolHook(
     });
     if (peers.length && blockOverlap)
       return denyOutcome(agent, phase, messages.hookDenyOverlap(peers));
-    // Outside any session the once-only record has a name no session can have (none starts
-    // with '-').
-    const who = self?.name ?? '-outside';
     const fresh = peers.filter((p) =>
       warnOnce(project.stateDir, who, `${p.path}\0${p.sessions.join(',')}`, now),
     );
     if (fresh.length) warnings.push(messages.hookWarnOverlap(fresh));
   }
   if (self) await touchIfStale(project.stateDir, self, now);
-  return warnings.length ? warnOutcome(agent, phase, warnings.join('\n')) : ALLOW;
+  // A config problem: said to the model once (per 10 minutes; a deny carries it on stderr, which
+  // the model reads then), and on stderr for the user at every write.
+  if (
+    problem &&
+    takesWarning(agent, phase) &&
+    warnOnce(project.stateDir, who, `config\0${problem}`, now)
+  )
+    warnings.unshift(problem);
+  const outcome = warnings.length ? warnOutcome(agent, phase, warnings.join('\n')) : ALLOW;
+  return withProblem(outcome, problem);
 }
