@@ -1,9 +1,9 @@
-import { DEFAULT_CONFIG } from './defaultConfig.js';
 import type { Config } from './configSchema.js';
+import { DEFAULT_CONFIG } from './defaultConfig.js';
 import {
   configCandidate,
-  type LoadedConfig,
   loadConfig,
+  type LoadedConfig,
   readCache,
   readRawConfig,
 } from './loadConfig.js';
