@@ -80,7 +80,8 @@ export async function promptHook(agent: AgentName, cwd: string, now: Date): Prom
   const found = await locate(cwd);
   if (!found) return ALLOW;
   await noticeMainMoved(found.ws, now);
-  const events = await takeUnread(found.project.stateDir, found.self.name);
+  const { takeDigest } = await import('../inbox/digest.js');
+  const digest = await takeDigest(found.project.stateDir, found.self.name, now);
   await touchIfStale(found.project.stateDir, found.self, now);
   // A config file that cannot be used: said once (per 10 minutes, with the write hooks' warning).
   const problem =
@@ -88,11 +89,15 @@ export async function promptHook(agent: AgentName, cwd: string, now: Date): Prom
     warnOnce(found.project.stateDir, found.self.name, `config\0${found.problem}`, now)
       ? [found.problem]
       : [];
-  if (!events.length && !problem.length) return ALLOW;
-  const digest = events.length
-    ? [messages.digestTitle(events.length), ...eventLines(events, now)]
+  if (!digest.lines.length && !problem.length) return ALLOW;
+  const text = digest.lines.length
+    ? [
+        messages.digestTitle(digest.lines.length + digest.more),
+        ...digest.lines,
+        ...(digest.more ? [messages.digestLater(digest.more)] : []),
+      ]
     : [];
-  return contextOutcome(agent, 'prompt', [...problem, ...digest].join('\n'));
+  return contextOutcome(agent, 'prompt', [...problem, ...text].join('\n'));
 }
 
 /** Other sessions' changed files, or undefined for those not read within the budget. */
