@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 
 import { DIGEST_MAX_BYTES } from '../../src/inbox/digest.js';
 import { payload } from '../fixtures/agents/payloads.js';
-import { makeRepo, runQlock } from '../helpers/repo.js';
+import { lines, makeRepo, runQlock } from '../helpers/repo.js';
 
 /**
  * Issue 21 point 7: the digest at each prompt put the news at the bottom (oldest first, 15 shown,
@@ -86,5 +86,41 @@ describe('the prompt digest', () => {
       events: unknown[];
     };
     expect(inbox.events).toEqual([]);
+  });
+});
+
+describe('the main-moved notice', () => {
+  it('names the files of the last move only, as its commit count does', async () => {
+    const repo = makeRepo({ files: { 'src/a.txt': lines('a', 20), 'src/b.txt': lines('b', 20) } });
+    await must(['init', '--no-hooks'], repo.root);
+    const made = await must(['new', 'fa', '--json'], repo.root);
+    const fa = (JSON.parse(made.stdout) as { session: { path: string } }).session.path;
+    const prompt = () =>
+      runQlock(['agent-hook', 'claude', 'prompt'], {
+        cwd: repo.parent,
+        input: payload('claude.UserPromptSubmit', { cwd: fa, home: repo.parent }),
+      });
+    // fa works at the end of both files; main changes their first lines (no conflict).
+    for (const f of ['src/a.txt', 'src/b.txt']) fs.appendFileSync(path.join(fa, f), 'fa\n');
+    expect(await prompt()).toEqual({ code: 0, stdout: '', stderr: '' });
+
+    repo.write('src/a.txt', lines('a', 20).replace('a1\n', 'A1\n'));
+    repo.commitAll('main changes a');
+    const first = await prompt();
+    expect(first.stdout).toMatch(/main moved \(1 commit\): src\/a\.txt changed under your work/);
+    expect(first.stdout).not.toContain('src/b.txt');
+
+    repo.write('src/b.txt', lines('b', 20).replace('b1\n', 'B1\n'));
+    repo.commitAll('main changes b');
+    const second = await prompt();
+    expect(second.stdout).toMatch(/main moved \(1 commit\): src\/b\.txt changed under your work/);
+    expect(second.stdout).not.toContain('src/a.txt');
+
+    // A move that touches none of fa's files: said as such, naming none.
+    repo.write('README.md', '# moved\n');
+    repo.commitAll('main changes the readme');
+    const third = await prompt();
+    expect(third.stdout).toContain('none of your files changed');
+    expect(third.stdout).not.toMatch(/src\/[ab]\.txt/);
   });
 });
