@@ -5,7 +5,7 @@ import { formatHolder } from '../locks/formatHolder.js';
 import { isLockHonoured } from '../locks/lockTable.js';
 import type { Project } from '../project/findProject.js';
 import { findProject } from '../project/findProject.js';
-import { loadConfig } from '../project/loadConfig.js';
+import { loadHookConfig } from '../project/hookConfig.js';
 import type { Workspace } from '../project/openWorkspace.js';
 import { sessionForPath } from '../sessions/resolveSession.js';
 import { isLive, sessionState } from '../sessions/sessionState.js';
@@ -18,7 +18,7 @@ import { compareText } from '../util/compareText.js';
 import type { HookCall } from './adapters/types.js';
 import type { AgentName } from './agentNames.js';
 import { ALLOW, contextOutcome, type HookOutcome } from './hookOutput.js';
-import { touchIfStale } from './sessionTouch.js';
+import { touchIfStale, warnOnce } from './sessionTouch.js';
 
 const debug = createDebug('agents');
 
@@ -41,6 +41,8 @@ interface Found {
   registry: Registry;
   self: Session;
   ws: Workspace;
+  /** The config file could not be used as written (see hookConfig.ts). */
+  problem?: string;
 }
 
 async function locate(cwd: string): Promise<Found | undefined> {
@@ -49,12 +51,13 @@ async function locate(cwd: string): Promise<Found | undefined> {
   const registry = readRegistry(project.stateDir);
   const self = sessionForPath(registry, cwd);
   if (!self) return undefined;
-  const { config, file } = await loadConfig(project.root, project.stateDir);
+  const { config, file, problem } = await loadHookConfig(project.root, project.stateDir);
   return {
     project,
     registry,
     self,
     ws: { project, config, ...(file ? { configFile: file } : {}) },
+    ...(problem ? { problem } : {}),
   };
 }
 
@@ -83,11 +86,24 @@ export async function promptHook(
   const found = await locate(cwd);
   if (!found) return ALLOW;
   await noticeMainMoved(found.ws, now);
-  const events = await takeUnread(found.project.stateDir, found.self.name);
+  const { takeDigest } = await import('../inbox/digest.js');
+  const digest = await takeDigest(found.project.stateDir, found.self.name, now);
   await touchIfStale(found.project.stateDir, found.self, now);
-  if (!events.length) return ALLOW;
-  const text = [messages.digestTitle(events.length), ...eventLines(events, now)].join('\n');
-  return contextOutcome(agent, 'prompt', text, call);
+  // A config file that cannot be used: said once (per 10 minutes, with the write hooks' warning).
+  const problem =
+    found.problem &&
+    warnOnce(found.project.stateDir, found.self.name, `config\0${found.problem}`, now)
+      ? [found.problem]
+      : [];
+  if (!digest.lines.length && !problem.length) return ALLOW;
+  const text = digest.lines.length
+    ? [
+        messages.digestTitle(digest.lines.length + digest.more),
+        ...digest.lines,
+        ...(digest.more ? [messages.digestLater(digest.more)] : []),
+      ]
+    : [];
+  return contextOutcome(agent, 'prompt', [...problem, ...text].join('\n'), call);
 }
 
 /** Other sessions' changed files, or undefined for those not read within the budget. */
@@ -116,6 +132,45 @@ async function changesOf(
   return new Map(others.map((s) => [s.name, result.get(s.name)]));
 }
 
+/**
+ * Session start in a checkout that is no session (the main checkout `qlock init --agent` wires):
+ * the sessions and their locks, which count here too; nothing when the project has no session.
+ * Its prompts stay silent: it has no inbox, and nothing is addressed to it.
+ */
+async function outsideBriefing(agent: AgentName, cwd: string, now: Date): Promise<HookOutcome> {
+  const project = findProject(cwd);
+  if (!project) return ALLOW;
+  const registry = readRegistry(project.stateDir);
+  if (!Object.keys(registry.sessions).length) return ALLOW;
+  const { config, problem } = await loadHookConfig(project.root, project.stateDir);
+  const sessions = Object.values(registry.sessions)
+    .map((s) => ({ s, state: sessionState(s, now, config) }))
+    .filter(({ state }) => state !== 'missing')
+    .sort((a, b) => compareText(a.s.name, b.s.name));
+  const lines = [messages.briefingOutside(project.worktreeRoot, sessions.length)];
+  if (problem) lines.push(problem);
+  if (sessions.length) {
+    lines.push(messages.briefingSessionsHere());
+    for (const { s, state } of sessions)
+      lines.push(
+        messages.briefingSession({
+          name: s.name,
+          state,
+          ...(s.branch ? { branch: s.branch } : {}),
+        }),
+      );
+  }
+  const locks = registry.locks.filter((l) => isLockHonoured(l, registry, now));
+  if (locks.length) {
+    lines.push(messages.briefingLocksTitle());
+    for (const l of locks)
+      lines.push(
+        messages.briefingLock({ path: l.path, holder: formatHolder(l, now), mine: false }),
+      );
+  }
+  return contextOutcome(agent, 'session-start', lines.join('\n'));
+}
+
 export async function sessionStartHook(
   agent: AgentName,
   cwd: string,
@@ -123,7 +178,7 @@ export async function sessionStartHook(
   call: HookCall = {},
 ): Promise<HookOutcome> {
   const found = await locate(cwd);
-  if (!found) return ALLOW;
+  if (!found) return outsideBriefing(agent, cwd, now);
   const { project, self, ws } = found;
   await noticeMainMoved(ws, now);
   const events = await takeUnread(project.stateDir, self.name);
@@ -138,6 +193,7 @@ export async function sessionStartHook(
   const changes = await changesOf(found, live);
 
   const lines = [messages.briefingIntro(self.name, self.branch, self.base, 1 + others.length)];
+  if (found.problem) lines.push(found.problem);
   if (others.length) {
     lines.push(messages.briefingSessionsTitle());
     for (const s of others) {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { RefReader } from '../git/refReader.js';
 import type { Config } from '../project/configSchema.js';
 import type { Project } from '../project/findProject.js';
-import { isLive, sessionState } from '../sessions/sessionState.js';
+import { sessionState, workCounts } from '../sessions/sessionState.js';
 import type { Registry, Session } from '../store/types.js';
 import { createDebug } from '../ui/debug.js';
 import { PeerCache, statSignature } from './peerCache.js';
@@ -157,7 +157,7 @@ export async function peerChanges(options: {
     rels = rels.filter((r) => !ignored(r) && !ignored(r.replace(/\/$/, '')));
   }
   const others = Object.values(registry.sessions).filter(
-    (s) => s.name !== self && isLive(sessionState(s, now, config)),
+    (s) => s.name !== self && workCounts(sessionState(s, now, config)),
   );
   if (!rels.length || !others.length) return [];
   const byPath = new Map<string, string[]>();

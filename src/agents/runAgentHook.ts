@@ -15,8 +15,9 @@ const debug = createDebug('agents');
  *   when the payload is not needed (QLOCK=0);
  * - a timer bounds the whole run; when it fires, the agent goes on (exit 0) with a note on stderr;
  * - an internal error lets the agent go on too, unless `failClosed` is set, which blocks writes;
- * - a cwd outside any registered session is a no-op with exit 0 (Q gives no session id: the
- *   payload's cwd, the worktree, is the session's identity).
+ * - the payload's cwd, the worktree, is the session's identity (Q gives no session id); a cwd
+ *   outside the project is a no-op with exit 0; inside the project but outside any session (the
+ *   main checkout), every session's lock counts, as in that checkout's pre-commit hook.
  */
 
 export interface RunHookOptions {
@@ -104,8 +105,8 @@ async function failClosed(cwd: string): Promise<boolean> {
     const { findProject } = await import('../project/findProject.js');
     const project = findProject(cwd);
     if (!project) return false;
-    const { loadConfig } = await import('../project/loadConfig.js');
-    return (await loadConfig(project.root, project.stateDir)).config.failClosed;
+    const { loadHookConfig } = await import('../project/hookConfig.js');
+    return (await loadHookConfig(project.root, project.stateDir)).config.failClosed;
   } catch {
     return false;
   }

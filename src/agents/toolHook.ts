@@ -5,7 +5,8 @@ import { formatHolder } from '../locks/formatHolder.js';
 import { normalizeLockPath } from '../locks/lockPath.js';
 import { findBlockingLocks, isLockHonoured, lockCovers, locksOverlap } from '../locks/lockTable.js';
 import { findProject } from '../project/findProject.js';
-import { loadConfig } from '../project/loadConfig.js';
+import { loadHookConfig } from '../project/hookConfig.js';
+import type { loadConfig } from '../project/loadConfig.js';
 import { sessionForPath } from '../sessions/resolveSession.js';
 import { readRegistry } from '../store/readRegistry.js';
 import type { Lock, Registry, Session } from '../store/types.js';
@@ -154,6 +155,12 @@ async function remoteLocks(
   };
 }
 
+/** The config problem on stderr (the user sees it; a deny already carries its own reason there). */
+function withProblem(outcome: HookOutcome, problem: string | undefined): HookOutcome {
+  if (!problem || outcome.stderr.includes(problem)) return outcome;
+  return { ...outcome, stderr: `${problem}\n${outcome.stderr}` };
+}
+
 /**
  * `paths`: the absolute paths the tool call writes (see toolTargets.ts); `unsureWhy`: of those,
  * the ones a shell command only may write, with why qlock could not be sure (shellDeferred.ts).
@@ -173,9 +180,13 @@ export async function toolHook(
   // A damaged registry throws: runAgentHook lets the agent go on and says so (or blocks, with
   // failClosed).
   const registry = readRegistry(project.stateDir);
-  const self = sessionForPath(registry, cwd);
-  if (!self) return ALLOW;
-  const { config } = await loadConfig(project.root, project.stateDir);
+  // Inside the project but outside any session (the main checkout `qlock init --agent` wires):
+  // every session's lock counts, as in that checkout's pre-commit hook; there is no session to
+  // take a lock for (no autoLock) nor to keep alive.
+  const self: Session | undefined = sessionForPath(registry, cwd);
+  if (!self && !Object.keys(registry.sessions).length) return ALLOW;
+  // A config file that cannot be used is enforced without its wrong keys (hookConfig.ts).
+  const { config, problem } = await loadHookConfig(project.root, project.stateDir);
 
   const rels: string[] = [];
   const unsure = new Map<string, string>();
@@ -193,15 +204,21 @@ export async function toolHook(
     // The deepest session containing the file: another one means another session's worktree.
     const where = path.resolve(abs);
     const owner = sessionForPath(registry, where);
-    if (owner && owner.name !== self.name)
-      warnings.push(messages.hookWarnForeign(where, owner.name, owner.path, self.path));
+    if (owner && owner.name !== self?.name)
+      warnings.push(
+        messages.hookWarnForeign(where, owner.name, owner.path, self?.path ?? project.worktreeRoot),
+      );
   }
   if (!rels.length) return ALLOW;
+  const who = self?.name ?? '-outside';
 
   if (phase === 'pre-tool') {
-    const blocking = findBlockingLocks(registry, rels, self.name, now);
+    const blocking = findBlockingLocks(registry, rels, self?.name, now);
     if (blocking.length && config.onLocked === 'block')
-      return denyOutcome(agent, phase, lockDenial(rels, blocking, now, unsure), call);
+      return withProblem(
+        denyOutcome(agent, phase, lockDenial(rels, blocking, now, unsure), call),
+        problem,
+      );
     if (blocking.length && config.onLocked === 'warn')
       warnings.push(messages.hookWarnLocked(lockLines(rels, blocking, now)));
     // Shared mode: other machines' locks, as last seen on the remote (no network here).
@@ -211,7 +228,7 @@ export async function toolHook(
         : undefined;
     if (remote && config.onLocked === 'block') return denyOutcome(agent, phase, remote.deny, call);
     if (remote) warnings.push(remote.warn);
-    if (!blocking.length && !remote && config.autoLock) {
+    if (!blocking.length && !remote && config.autoLock && self) {
       const reason = `autoLock: ${messages.agentTitle(agent)} ${toolName}`;
       const holders = await autoLock(project, config, registry, self, rels, reason, now);
       if (holders) return denyOutcome(agent, phase, lockDenial(rels, holders, now), call);
@@ -224,7 +241,7 @@ export async function toolHook(
     const peers = await peerChanges({
       project,
       registry,
-      self: self.name,
+      self: self?.name ?? '',
       rels,
       ownRoot: project.worktreeRoot,
       config,
@@ -233,10 +250,19 @@ export async function toolHook(
     if (peers.length && blockOverlap)
       return denyOutcome(agent, phase, messages.hookDenyOverlap(peers), call);
     const fresh = peers.filter((p) =>
-      warnOnce(project.stateDir, self.name, `${p.path}\0${p.sessions.join(',')}`, now),
+      warnOnce(project.stateDir, who, `${p.path}\0${p.sessions.join(',')}`, now),
     );
     if (fresh.length) warnings.push(messages.hookWarnOverlap(fresh));
   }
-  await touchIfStale(project.stateDir, self, now);
-  return warnings.length ? warnOutcome(agent, phase, warnings.join('\n'), call) : ALLOW;
+  if (self) await touchIfStale(project.stateDir, self, now);
+  // A config problem: said to the model once (per 10 minutes; a deny carries it on stderr, which
+  // the model reads then), and on stderr for the user at every write.
+  if (
+    problem &&
+    takesWarning(agent, phase) &&
+    warnOnce(project.stateDir, who, `config\0${problem}`, now)
+  )
+    warnings.unshift(problem);
+  const outcome = warnings.length ? warnOutcome(agent, phase, warnings.join('\n'), call) : ALLOW;
+  return withProblem(outcome, problem);
 }

@@ -88,7 +88,7 @@ export async function doctor(options: DoctorOptions, ctx: Context): Promise<Doct
     /** Why a fix failed, by finding: the checks run again after it, and must still say so. */
     const failed = new Map<string, string>();
     for (let round = 0; round < MAX_FIX_ROUNDS; round++) {
-      const todo = findings.filter((f) => !f.ok && f.apply && !tried.has(key(f)));
+      const todo = findings.filter((f) => (!f.ok || f.note) && f.apply && !tried.has(key(f)));
       if (!todo.length) break;
       for (const finding of todo) {
         tried.add(key(finding));
@@ -104,7 +104,7 @@ export async function doctor(options: DoctorOptions, ctx: Context): Promise<Doct
     }
     for (const finding of findings) {
       const reason = failed.get(key(finding));
-      if (finding.ok || reason === undefined) continue;
+      if ((finding.ok && !finding.note) || reason === undefined) continue;
       finding.fix = messages.doctorFixFailed(finding.fix, reason);
       delete finding.apply; // tried and failed: not a safe fix to offer again
     }
@@ -118,7 +118,7 @@ export async function doctor(options: DoctorOptions, ctx: Context): Promise<Doct
   return {
     ok: remaining.length === 0,
     findings: findings.map(({ apply, ...rest }) =>
-      rest.ok || rest.fixed ? rest : { ...rest, canFix: apply !== undefined },
+      (rest.ok && !rest.note) || rest.fixed ? rest : { ...rest, canFix: apply !== undefined },
     ),
     exitCode: remaining.length ? 1 : 0,
   };
@@ -127,6 +127,8 @@ export async function doctor(options: DoctorOptions, ctx: Context): Promise<Doct
 export function renderDoctor(result: DoctorResult): string {
   const lines = result.findings.map((f) => {
     if (f.fixed) return `${c.green('fixed')} ${f.check}: ${f.message}\n      → ${f.fixed}`;
+    if (f.ok && f.note)
+      return `${c.yellow('note')}  ${f.check}: ${f.message}${f.fix ? `\n      fix: ${f.fix}` : ''}`;
     if (f.ok) return `${c.green('ok')}    ${f.check}: ${f.message}`;
     return `${c.red('fail')}  ${f.check}: ${f.message}${f.fix ? `\n      fix: ${f.fix}` : ''}`;
   });

@@ -98,7 +98,13 @@ export async function checkMainMoved(ws: Workspace, now: Date): Promise<QlockEve
         },
       );
       const mine = touchedPaths(snap.changes);
-      const changedOnBase = [...touchedPaths(baseChanges)];
+      // The files of this move only (since the tip it last saw), as its commit count: an earlier
+      // move was told already. The conflict verdict stays against all of base's changes.
+      const lastMove =
+        session.baseTip && session.baseTip !== snap.mergeBase
+          ? await diffChanges(project.root, session.baseTip, to).catch(() => baseChanges)
+          : baseChanges;
+      const changedOnBase = [...touchedPaths(lastMove)];
       const paths = changedOnBase.filter((p) => mine.has(p)).sort();
       const commits = await commitCount(project.root, session.baseTip!, to);
       const conflicts = verdict!.conflict ? verdict!.paths : [];

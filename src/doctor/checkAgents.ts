@@ -18,7 +18,8 @@ import type { Check, Finding } from './types.js';
  * - which agents have qlock's hooks where (informational);
  * - hooks that run a node or qlock that no longer exists (a moved checkout, an nvm switch), or
  *   that are incomplete or out of date: `--fix` installs them again;
- * - Codex hooks whose trust is not recorded (Codex skips them silently): `--fix` records it;
+ * - Codex hooks whose trust is not recorded (Codex skips them silently): the fix is the user's
+ *   opt-in (`agent install codex --trust`), so `--fix` leaves it to them;
  * - Codex project hooks in a project Codex does not trust (it ignores `.codex/` there).
  */
 
@@ -99,8 +100,14 @@ async function checkPlace(
   const config = readHookFile(target.file);
   const commands = ourCommands(config);
   if (!isObject(config) || !commands.length) return { installed: false, findings };
-  const reinstall = (trust: boolean) => async () => {
-    const report = await installAgent({ agent, scope: place.scope, dir: place.dir, env, trust });
+  const reinstall = () => async () => {
+    const report = await installAgent({
+      agent,
+      scope: place.scope,
+      dir: place.dir,
+      env,
+      trust: false,
+    });
     return (
       report.files
         .filter((f) => f.change !== 'unchanged')
@@ -118,7 +125,7 @@ async function checkPlace(
       ok: false,
       message: messages.doctorAgentBroken(target.file, messages.doctorAgentUnreachable(broken)),
       fix,
-      apply: reinstall(false),
+      apply: reinstall(),
     });
   } else if (JSON.stringify(desired) !== JSON.stringify(config)) {
     const have = new Set(commands);
@@ -133,7 +140,7 @@ async function checkPlace(
         messages.doctorAgentPartial(missing.length ? missing : ['settings changed']),
       ),
       fix,
-      apply: reinstall(false),
+      apply: reinstall(),
     });
   }
   if (ADAPTERS[agent].trustStep) {
@@ -146,8 +153,9 @@ async function checkPlace(
         check: 'agents',
         ok: false,
         message: messages.doctorCodexUntrusted(target.file, untrusted.length),
+        // No `apply`: trusting hooks writes the user's own ~/.codex/config.toml, which stays
+        // their opt-in (`agent install codex --trust`), never a "safe fix" of --fix.
         fix: messages.doctorCodexFix(place.scope, place.dir),
-        apply: reinstall(true),
       });
     if (place.scope === 'project') {
       let text = '';

@@ -23,8 +23,10 @@ export const checkLocks: Check = async (ws, ctx) => {
   const stale = views.filter((l) => l.stale);
   if (stale.length) {
     findings.push({
+      // Not a failure: a stale lock is not honoured, so it blocks nobody; it only clutters.
       check: 'locks',
-      ok: false,
+      ok: true,
+      note: true,
       message: messages.doctorStaleLocks(stale.map((l) => `${l.path} (${l.session})`)),
       fix: 'qlock gc (or qlock doctor --fix)',
       apply: async () => {
@@ -53,7 +55,7 @@ export const checkLocks: Check = async (ws, ctx) => {
       }
     }
   }
-  if (!findings.length)
+  if (!findings.some((f) => !f.ok))
     findings.push({ check: 'locks', ok: true, message: messages.doctorLocksOk(views.length) });
   return findings;
 };

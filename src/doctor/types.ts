@@ -5,6 +5,11 @@ import type { Workspace } from '../project/openWorkspace.js';
 export interface Finding {
   check: string;
   ok: boolean;
+  /**
+   * With ok: something worth saying that harms nobody (a stale lock blocks no one): printed as a
+   * note, never fails doctor, and --fix still applies its `apply`.
+   */
+  note?: boolean;
   message: string;
   fix?: string;
   /** Set when --fix can apply the fix safely; returns what it did. */

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import type { Context } from '../context.js';
 import { baseBranches, writeBaseRefs } from '../project/baseRefs.js';
 import { findProject } from '../project/findProject.js';
-import { loadConfig } from '../project/loadConfig.js';
+import { loadHookConfig } from '../project/hookConfig.js';
 import type { Workspace } from '../project/openWorkspace.js';
 import { sessionForPath } from '../sessions/resolveSession.js';
 import { readRegistry } from '../store/readRegistry.js';
@@ -34,7 +34,10 @@ export async function runGitHook(name: string, args: string[], ctx: Context): Pr
     const project = findProject(ctx.cwd);
     // Not a qlock project (hooks installed by hand, the state dir removed): nothing to check.
     if (!project || project.kind !== 'git' || !fs.existsSync(project.stateDir)) return 0;
-    const { config, file } = await loadConfig(project.root, project.stateDir);
+    // A config file that cannot be used never switches enforcement off (see hookConfig.ts); it
+    // is named once per git command: post-commit follows a pre-commit that said it already.
+    const { config, file, problem } = await loadHookConfig(project.root, project.stateDir);
+    if (problem && name !== 'post-commit') ctx.err(problem);
     failClosed = config.failClosed;
     await refreshRunner(project.stateDir, config.failClosed, ctx.env).catch((error: Error) =>
       debug(`could not refresh the runner: ${error.message}`),

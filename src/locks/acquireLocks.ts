@@ -32,6 +32,8 @@ export interface AcquireResult {
 export interface LockRefusal {
   holders: Lock[];
   blocked: BlockedPath[];
+  /** `--wait`: how long it waited before refusing. */
+  waited?: string;
 }
 
 /** The refusal for `paths` blocked by `holders` (shared by acquireLocks and `lock --wait`). */
@@ -53,7 +55,7 @@ export function refusal(
       });
     }
   }
-  const details: LockRefusal = { holders, blocked };
+  const details: LockRefusal = { holders, blocked, ...(waited ? { waited } : {}) };
   return new RefusedError(messages.lockRefused(paths, blocked, waited), details);
 }
 

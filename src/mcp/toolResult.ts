@@ -4,6 +4,8 @@ import type { Context } from '../context.js';
 import { isQlockError, RefusedError } from '../errors.js';
 import { touchCurrentSession } from '../sessions/touchSession.js';
 import { coreMessages } from '../ui/messages/core.js';
+import type { BlockedPath } from '../ui/messages/locks.js';
+import { mcpMessages } from '../ui/messages/mcp.js';
 
 /**
  * How one MCP tool call runs a CLI command function and turns its outcome into a tool result.
@@ -28,9 +30,19 @@ const withWarnings = (text: string, warnings: string[]) =>
  */
 function refusedResult(error: RefusedError, warnings: string[]): CallToolResult {
   const details = asObject(error.details ?? {});
+  // A lock in the way: the model is not told to break it (`unlock --force` is the user's call).
+  const blocked = details.blocked as BlockedPath[] | undefined;
+  const remote = typeof details.remoteName === 'string' ? details.remoteName : undefined;
+  const message = blocked?.length
+    ? mcpMessages.mcpLockRefused(
+        blocked,
+        typeof details.waited === 'string' ? details.waited : undefined,
+        remote,
+      )
+    : error.message;
   return {
-    content: [{ type: 'text', text: withWarnings(error.message, warnings) }],
-    structuredContent: { granted: false, refused: true, message: error.message, ...details },
+    content: [{ type: 'text', text: withWarnings(message, warnings) }],
+    structuredContent: { granted: false, refused: true, ...details, message },
   };
 }
 

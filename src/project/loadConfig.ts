@@ -44,7 +44,7 @@ interface CacheEntry {
   config: Config;
 }
 
-function candidate(root: string): { file: string; stat: fs.Stats } | undefined {
+export function configCandidate(root: string): { file: string; stat: fs.Stats } | undefined {
   for (const name of SEARCH_PLACES) {
     const file = path.join(root, name);
     let stat: fs.Stats;
@@ -70,13 +70,21 @@ function candidate(root: string): { file: string; stat: fs.Stats } | undefined {
   return undefined;
 }
 
-function readCache(stateDir: string | undefined, file: string, stat: fs.Stats): Config | undefined {
+export function readCache(
+  stateDir: string | undefined,
+  file: string,
+  stat: Pick<fs.Stats, 'size' | 'mtimeMs'> | undefined,
+): Config | undefined {
   if (!stateDir) return undefined;
   try {
     const entry = JSON.parse(
       fs.readFileSync(path.join(stateDir, 'config-cache.json'), 'utf8'),
     ) as CacheEntry;
-    if (entry.file === file && entry.size === stat.size && entry.mtimeMs === stat.mtimeMs)
+    // No stat: the last config that was valid in this file, whatever it holds now.
+    if (
+      entry.file === file &&
+      (!stat || (entry.size === stat.size && entry.mtimeMs === stat.mtimeMs))
+    )
       return entry.config;
   } catch {
     // no cache, or an unreadable one: it is only a cache, so read the file again
@@ -174,13 +182,8 @@ export async function validateConfig(raw: unknown, file: string): Promise<Config
   throw new QlockError(messages.badConfig(file, key || '(root)', problem));
 }
 
-export async function loadConfig(root: string, stateDir?: string): Promise<LoadedConfig> {
-  const found = candidate(root);
-  if (!found) return { config: DEFAULT_CONFIG };
-  const { file, stat } = found;
-  const cached = readCache(stateDir, file, stat);
-  if (cached) return { config: cached, file };
-
+/** A config file's content as written, before validation; a QlockError when it cannot be read. */
+export async function readRawConfig(file: string): Promise<unknown> {
   const { cosmiconfig } = await import('cosmiconfig');
   const explorer = cosmiconfig('qsession', {
     searchPlaces: SEARCH_PLACES,
@@ -188,15 +191,24 @@ export async function loadConfig(root: string, stateDir?: string): Promise<Loade
     cache: false,
     loaders: { '.js': loadJsFresh, '.mjs': loadJsFresh, '.cjs': loadJsFresh },
   });
-  let raw: unknown;
   try {
     const result = await explorer.load(file);
-    raw = result?.config;
+    return result?.config;
   } catch (error) {
     throw new QlockError(messages.unreadableConfig(file, parseFailure(error, file)), 1, {
       cause: error,
     });
   }
+}
+
+export async function loadConfig(root: string, stateDir?: string): Promise<LoadedConfig> {
+  const found = configCandidate(root);
+  if (!found) return { config: DEFAULT_CONFIG };
+  const { file, stat } = found;
+  const cached = readCache(stateDir, file, stat);
+  if (cached) return { config: cached, file };
+
+  const raw = await readRawConfig(file);
   const config = await validateConfig(raw, file);
   writeCache(stateDir, { file, size: stat.size, mtimeMs: stat.mtimeMs, config });
   return { config, file };

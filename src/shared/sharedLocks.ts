@@ -71,6 +71,8 @@ export function remoteRefusal(
     holders,
     blocked,
     remote: true,
+    remoteName: remote,
+    ...(waited ? { waited } : {}),
   });
 }
 

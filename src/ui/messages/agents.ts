@@ -192,7 +192,14 @@ export const agentMessages = {
     (total > 1
       ? `${total - 1} other session${total === 2 ? '' : 's'} work${total === 2 ? 's' : ''} on this codebase in parallel; qlock keeps you from colliding.`
       : 'No other session works on this codebase right now.'),
+  /** Session start in a checkout of the project that is no session (the main checkout, usually). */
+  briefingOutside: (dir: string, sessions: number) =>
+    `qlock: ${dir} is not one of this project's qlock sessions: ${sessions} session${sessions === 1 ? '' : 's'} work${sessions === 1 ? 's' : ''} on it in their own directories. ` +
+    'Every lock they hold counts here: a write to a locked file is blocked. Work in a session of your own (`qlock new <name>`, or `qlock join` here) to take locks and get their news.',
   briefingSessionsTitle: () => 'Other sessions:',
+  briefingSessionsHere: () => 'Sessions:',
+  briefingSessionName: (s: BriefingSession) =>
+    `- ${s.name} (${s.state}${s.branch ? `, branch ${s.branch}` : ''})`,
   briefingSession: (s: BriefingSession) =>
     `- ${s.name} (${s.state}${s.branch ? `, branch ${s.branch}` : ''}): ` +
     (s.changed === 'unknown'
@@ -212,5 +219,8 @@ export const agentMessages = {
   digestTitle: (n: number) =>
     `qlock: ${n} new event${n === 1 ? '' : 's'} from the other sessions since your last prompt:`,
   digestMore: (n: number) => `- … and ${n} more: \`qlock inbox --all\``,
+  /** Digest items over the byte cap: still unread, given at the next prompt. */
+  digestLater: (n: number) =>
+    `- … and ${n} less pressing item${n === 1 ? '' : 's'}, kept unread for the next prompt (\`qlock inbox --peek\` lists them now)`,
   event: (text: string) => `- ${text}`,
 };

@@ -14,6 +14,12 @@ export const coreMessages = {
     `Fix that key (every key and its default are listed in .qsessionrc.example).`,
   unreadableConfig: (file: string, reason: string) =>
     `Cannot read the configuration file ${file}: ${reason}\nFix its syntax, or move it away to use the defaults.`,
+  /** Hooks: a config with wrong keys is enforced without them (once per hook run, one line). */
+  configFallbackKeys: (reason: string, keys: string[]) =>
+    `qlock: ${reason.replace(/\.$/, '')}; until it is fixed, qlock enforces the other keys and the default${keys.length === 1 ? '' : 's'} for ${keys.map((k) => `"${k}"`).join(', ') || 'it'}.`,
+  /** Hooks: a config that does not parse at all. */
+  configFallbackWhole: (reason: string, last: boolean) =>
+    `qlock: ${reason.replace(/\.$/, '')}; until it is fixed, qlock enforces ${last ? 'the last valid configuration of that file' : 'the default configuration'}.`,
   mutexBusy: (lockPath: string) =>
     `The qlock state is busy: another qlock process has held ${lockPath} for over 10 s.\n` +
     `Try again; if it persists and no qlock process is running, remove that directory.`,

@@ -16,7 +16,7 @@ export interface BlockedPath {
   holder: string;
 }
 
-function blockedText(b: BlockedPath): string {
+export function blockedText(b: BlockedPath): string {
   if (b.lockPath === b.path) return `${b.path} is locked by ${b.holder}`;
   if (b.lockPath.endsWith('/') && b.path.startsWith(b.lockPath))
     return `${b.path} is inside ${b.lockPath}, locked by ${b.holder}`;

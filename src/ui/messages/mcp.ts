@@ -1,8 +1,25 @@
 /** Messages of the MCP server (`qlock mcp`): what a person at a terminal, or the model, reads. */
 
 import { AGENTS } from '../../agents/agentNames.js';
+import { type BlockedPath, blockedText, shellArg } from './locks.js';
 
 export const mcpMessages = {
+  /**
+   * The lock tool refused: like the CLI's refusal, but breaking the other session's lock is left
+   * to the user (as in the agent hooks' denial), never suggested to the model.
+   */
+  mcpLockRefused: (blocked: BlockedPath[], waited?: string, remote?: string) => {
+    const first = blocked[0];
+    const sessions = [...new Set(blocked.map((b) => `"${b.session}"`))].join(', ');
+    return (
+      `${waited ? `Still locked after waiting ${waited}` : 'Not locked'}${remote ? ` (shared through ${remote})` : ''}: ` +
+      `${blocked.map(blockedText).join('; ')}.\n` +
+      `Nothing was taken. Do not change ${blocked.length > 1 ? 'these files' : 'this file'} now: continue with other work, ` +
+      `leave ${sessions} a note (the note tool), lock again with wait (e.g. "10m") to wait for ${sessions}, ` +
+      `or ask the user to coordinate${first ? ` (the holder releases it with \`qlock unlock ${shellArg(first.lockPath)}\`)` : ''}.`
+    );
+  },
+
   /** `qlock mcp` started by hand in a terminal: it waits for an MCP client on stdin. */
   mcpOnTerminal: () =>
     'qlock mcp is an MCP server: it talks JSON-RPC on stdin/stdout with an agent CLI, not with a person.\n' +
