@@ -1,5 +1,6 @@
 import { type Command, Option } from 'commander';
 
+import { addLandCommand } from '../land/landCli.js';
 import { ArgumentChoice, examples, execute } from './execute.js';
 
 /** The commands of everyday work: sessions, locks, conflicts, sync, shared mode. */
@@ -234,4 +235,6 @@ export function addWorkCommands(program: Command): void {
         await execute(cmd, (ctx) => sync(opts, ctx), renderSync);
       },
     );
+
+  addLandCommand(program);
 }
