@@ -20,10 +20,12 @@ import { untrackedFiles, workSince } from './landGit.js';
  * from qlock's own predictions (merge-tree of every pair, uncommitted work included). Changes
  * nothing in any tree or ref.
  *
- * Order: sessions free to land (no lock of another session on their work, no conflict with base)
- * before the others; among them, repeatedly the one that conflicts with the fewest sessions still
- * waiting (a session that conflicts with many lands last, so that it alone resolves, once per
- * conflict, rather than each of the others resolving against it); ties by fewer files, then name.
+ * Rework is counted in sessions that must resolve conflicts: of two sessions that conflict, the
+ * one landing second resolves. So the order is built from the back: among the sessions left, the
+ * one that conflicts with the most of the others lands last (it alone resolves, in one sync,
+ * instead of each of them resolving against it). Sessions free to land (no lock of another
+ * session on their work, no conflict with base) come before the others; ties go to the smaller
+ * change (fewer files), then the name.
  */
 
 export interface PlanEntry {
@@ -149,24 +151,27 @@ async function describe(
   return entry;
 }
 
-/** Greedy order, least rework first (see the module comment). */
+/** The landing order, least rework first (see the module comment). */
 export function order(entries: readonly PlanEntry[]): PlanEntry[] {
-  const left = [...entries];
-  const done: PlanEntry[] = [];
-  const weight = (e: PlanEntry) =>
-    e.conflictsWith.filter((x) => left.some((l) => l.session === x.session)).length;
-  while (left.length) {
-    left.sort(
-      (a, b) =>
-        Number(b.ready) - Number(a.ready) ||
-        weight(a) - weight(b) ||
-        Number(a.commits === 0) - Number(b.commits === 0) ||
-        a.paths.length - b.paths.length ||
-        a.session.localeCompare(b.session),
-    );
-    done.push(left.shift()!);
-  }
-  return done;
+  const groups = [entries.filter((e) => e.ready), entries.filter((e) => !e.ready)];
+  return groups.flatMap((group) => {
+    const left = [...group];
+    const back: PlanEntry[] = [];
+    const degree = (e: PlanEntry) =>
+      e.conflictsWith.filter((x) => left.some((l) => l.session === x.session)).length;
+    // First in line: no commits last (only uncommitted work: nothing lands until committed),
+    // then smaller changes, then names.
+    const before = (a: PlanEntry, b: PlanEntry) =>
+      Number(a.commits === 0) - Number(b.commits === 0) ||
+      a.paths.length - b.paths.length ||
+      a.session.localeCompare(b.session);
+    while (left.length) {
+      // The one that lands last among those left: most conflicts with the others.
+      left.sort((a, b) => degree(b) - degree(a) || before(b, a));
+      back.unshift(left.shift()!);
+    }
+    return back;
+  });
 }
 
 export function renderLandPlan(plan: LandPlan): string {
@@ -179,12 +184,17 @@ export function renderLandPlan(plan: LandPlan): string {
       const notes: string[] = [];
       if (e.waitsFor.length)
         notes.push(
-          c.yellow(messages.planWaitsForLock(e.waitsFor.map((w) => `${w.path} (${w.holder})`))),
+          c.yellow(
+            messages.planWaitsForLock(e.waitsFor.map((w) => `${w.path} held by ${w.holder}`)),
+          ),
         );
       if (e.conflictsWithBase.length)
         notes.push(c.red(messages.planConflictBase(plan.base, e.conflictsWithBase)));
-      for (const x of e.conflictsWith)
-        notes.push(c.red(messages.planConflictWith(x.session, x.paths)));
+      for (const x of e.conflictsWith) {
+        const earlier = plan.order.slice(0, i).some((o) => o.session === x.session);
+        const say = earlier ? messages.planConflictEarlier : messages.planConflictLater;
+        notes.push(c.red(say(x.session, x.paths)));
+      }
       for (const x of e.overlapsWith)
         notes.push(c.dim(messages.planOverlapWith(x.session, x.paths)));
       if (!notes.length) notes.push(c.green(messages.planClean()));

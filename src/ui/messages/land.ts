@@ -110,8 +110,10 @@ export const landMessages = {
   planClean: () => 'lands cleanly',
   planConflictBase: (base: string, files: readonly string[]) =>
     `conflicts with ${base} in ${some(files)}: \`qlock sync\` in it first`,
-  planConflictWith: (other: string, files: readonly string[]) =>
-    `conflicts with ${other} in ${some(files)}: whichever lands second resolves them`,
+  planConflictLater: (other: string, files: readonly string[]) =>
+    `conflicts with ${other} in ${some(files)}: ${other} lands after it and resolves them`,
+  planConflictEarlier: (other: string, files: readonly string[]) =>
+    `conflicts with ${other} in ${some(files)}: once ${other} has landed, \`qlock sync\` here and resolve them, then land`,
   planOverlapWith: (other: string, files: readonly string[]) =>
     `touches the same files as ${other} (${some(files)}) without conflicting`,
   planWaitsForLock: (holders: readonly string[]) => `waits for a lock: ${holders.join('; ')}`,
