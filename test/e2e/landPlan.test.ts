@@ -66,7 +66,9 @@ describe('qlock land --plan (built CLI)', () => {
     expect(text.stdout).toMatch(
       /\d\. hub — 1 commit\n {3}conflicts with x in src\/a\.txt: once x has landed/,
     );
-    expect(text.stdout).toContain('waits for a lock: docs/new.md held by idle (reason: writing docs');
+    expect(text.stdout).toContain(
+      'waits for a lock: docs/new.md held by idle (reason: writing docs',
+    );
     expect(text.stdout).toMatch(/\d\. free — 1 commit\n {3}lands cleanly/);
     expect(text.stdout).toContain('Nothing to land: idle.');
     // Read-only.
