@@ -31,8 +31,8 @@ export function addLandCommand(program: Command): void {
       examples(
         'qlock land --plan',
         'qlock land feature-a --check "npm test"',
-        'qlock land feature-a feature-b --rm',
-        'qlock land --strategy squash',
+        'qlock land feature-a feature-b --strategy squash',
+        'qlock land --autostash --rm',
       ),
     )
     .action(
