@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+
+import { landRepo, repoState } from './landHelpers.js';
+
+/** `qlock land`: the less common ways a landing stops, each changing nothing. */
+describe('qlock land: edges', () => {
+  it('--autostash: uncommitted changes that would not apply on the result refuse the landing, nothing changed', async () => {
+    const t = await landRepo(['a']);
+    const { repo, dirs } = t;
+    t.edit(dirs.a!, 'src/a.txt', 3, 'A3');
+    t.commit(dirs.a!, 'a: line 3');
+    // main changes line 10; a's uncommitted edit of line 10 cannot apply after the rebase.
+    t.edit(repo.root, 'src/a.txt', 10, 'MAIN10');
+    t.commit(repo.root, 'main: line 10');
+    t.edit(dirs.a!, 'src/a.txt', 10, 'uncommitted 10');
+    const before = repoState(repo, [dirs.a!]);
+    const out = await t.qlock(['land', 'a', '--autostash']);
+    expect(out.code).toBe(1);
+    expect(out.stdout).toContain('uncommitted changes in "a" would conflict with main');
+    expect(out.stdout).toContain('src/a.txt');
+    expect(repoState(repo, [dirs.a!])).toEqual(before);
+  });
+
+  it('a check that changes tracked files fails the landing; its changes are kept in a stash, the rest as before', async () => {
+    const t = await landRepo(['a']);
+    const { repo, dirs } = t;
+    t.edit(dirs.a!, 'src/a.txt', 3, 'A3');
+    t.commit(dirs.a!, 'a: line 3');
+    const before = repoState(repo, [dirs.a!]);
+    const out = await t.qlock(['land', 'a', '--check', 'echo generated >> src/b.txt']);
+    expect(out.code).toBe(1);
+    expect(out.stdout).toContain('The check changed the session "a" (src/b.txt)');
+    const stash = /stash commit (\w+)/.exec(out.stdout)?.[1];
+    expect(stash).toBeDefined();
+    expect(repo.git(['show', `${stash}:src/b.txt`], dirs.a)).toContain('generated');
+    // Everything else as before; refs/stash and the stash list gained exactly that entry.
+    const after = repoState(repo, [dirs.a!]) as Record<string, unknown>;
+    expect(after.refs).toBe(`${before.refs as string}\nrefs/stash ${stash}`);
+    expect(after.stash).toBe(`${stash} On qlock/a: qlock land: changes made in a while landing`);
+    expect({ ...after, stash: before.stash, refs: before.refs }).toEqual(before);
+  });
+
+  it('a session on base itself, or with nothing base lacks, lands nothing and says so', async () => {
+    const t = await landRepo(['a']);
+    const joined = await t.qlock(['join', 'trunk']);
+    expect(joined.code, joined.stderr).toBe(0);
+    const onBase = await t.qlock(['land', 'trunk']);
+    expect(onBase.code).toBe(1);
+    expect(onBase.stdout).toContain('is on main itself');
+    const nothing = await t.qlock(['land', 'a']);
+    expect(nothing.code).toBe(0);
+    expect(nothing.stdout).toContain('Session "a" has nothing that main lacks: nothing to land.');
+    expect(nothing.stdout).not.toContain('Told');
+  });
+});
