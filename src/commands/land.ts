@@ -42,8 +42,9 @@ export async function land(options: LandOptions, ctx: Context): Promise<LandResu
   const sessions: Session[] = options.names.length
     ? [...new Set(options.names)].map((n) => requireSession(registry, n))
     : [requireCurrentSession(ctx, registry)];
-  const strategy = options.strategy ?? ws.config.land.strategy;
-  const base = ws.project.kind === 'git' ? await resolveBase(ws) : 'snapshot';
+  const strategy: LandStrategy =
+    ws.project.kind === 'git' ? (options.strategy ?? ws.config.land.strategy) : 'copy';
+  const base = ws.project.kind === 'git' ? await resolveBase(ws) : 'main tree';
   const result: LandResult = { base, strategy, results: [], removed: [], notTried: [] };
   const check = options.check ?? ws.config.land.check ?? undefined;
   // Validated with the config: always a number here.
@@ -167,7 +168,11 @@ function renderOutcome(o: LandOutcome, now: Date): string[] {
     else if (o.landed) lines.push(c.yellow(messages.landNothingChecked()));
     lines.push(
       o.landed
-        ? c.green(messages.landDone(o.session, o.base, o.strategy, o.from, o.to, o.commits))
+        ? c.green(
+            o.strategy === 'copy'
+              ? messages.landCopied(o.session, o.paths)
+              : messages.landDone(o.session, o.base, o.strategy, o.from, o.to, o.commits),
+          )
         : messages.landNothing(o.session, o.base),
     );
     if (o.baseCheckouts.length) lines.push(messages.landCheckoutsUpdated(o.baseCheckouts));

@@ -45,6 +45,8 @@ export interface PlanEntry {
 
 export interface LandPlan {
   base: string;
+  /** A git project (false: plain directories, landed by copying files back). */
+  git: boolean;
   /** Whether conflicts were decided by git merge-tree (false: overlapping lines only). */
   mergeTree: boolean;
   order: PlanEntry[];
@@ -65,7 +67,7 @@ export async function landPlan(options: { names: string[] }, ctx: Context): Prom
   const ws = await openWorkspace(ctx);
   const registry = readRegistry(ws.project.stateDir);
   const git = ws.project.kind === 'git';
-  const base = git ? await resolveBase(ws) : 'snapshot';
+  const base = git ? await resolveBase(ws) : 'main tree';
   const chosen: Session[] = options.names.length
     ? [...new Set(options.names)].map((n) => requireSession(registry, n))
     : Object.values(registry.sessions).sort((a, b) => a.name.localeCompare(b.name));
@@ -113,7 +115,7 @@ export async function landPlan(options: { names: string[] }, ctx: Context): Prom
   }
   for (const e of entries) e.ready = !e.waitsFor.length && !e.conflictsWithBase.length;
 
-  return { base, mergeTree: report.mergeTree, order: order(entries), nothingToLand, notes };
+  return { base, git, mergeTree: report.mergeTree, order: order(entries), nothingToLand, notes };
 }
 
 /** The session's work to land, or undefined when it has none. */
@@ -180,7 +182,11 @@ export function renderLandPlan(plan: LandPlan): string {
   else {
     lines.push(messages.planHeader(plan.base));
     plan.order.forEach((e, i) => {
-      lines.push(messages.planStep(i + 1, e.session, e.commits, e.uncommitted));
+      lines.push(
+        plan.git
+          ? messages.planStep(i + 1, e.session, e.commits, e.uncommitted)
+          : messages.planStepCopy(i + 1, e.session, e.paths.length),
+      );
       const notes: string[] = [];
       if (e.waitsFor.length)
         notes.push(
@@ -192,7 +198,11 @@ export function renderLandPlan(plan: LandPlan): string {
         notes.push(c.red(messages.planConflictBase(plan.base, e.conflictsWithBase)));
       for (const x of e.conflictsWith) {
         const earlier = plan.order.slice(0, i).some((o) => o.session === x.session);
-        const say = earlier ? messages.planConflictEarlier : messages.planConflictLater;
+        const say = earlier
+          ? plan.git
+            ? messages.planConflictEarlier
+            : messages.planConflictEarlierCopy
+          : messages.planConflictLater;
         notes.push(c.red(say(x.session, x.paths)));
       }
       for (const x of e.overlapsWith)
@@ -203,6 +213,6 @@ export function renderLandPlan(plan: LandPlan): string {
   }
   if (plan.nothingToLand.length) lines.push(c.dim(messages.planNothing(plan.nothingToLand)));
   for (const n of plan.notes) lines.push(c.dim(n));
-  if (plan.order.some((e) => e.commits > 0)) lines.push(messages.planHint());
+  if (plan.order.some((e) => e.commits > 0 || !plan.git)) lines.push(messages.planHint());
   return lines.join('\n');
 }

@@ -4,7 +4,8 @@ import type { CheckResult } from './runCheck.js';
 
 /** The shapes of `qlock land`. Field names are stable: they are the `--json` output. */
 
-export type LandStrategy = 'ff' | 'merge' | 'squash';
+/** How base moves; `copy`: plain directories, the changed files copied back into the main tree. */
+export type LandStrategy = 'ff' | 'merge' | 'squash' | 'copy';
 
 /** Where a landing stopped. Before `sync` nothing had changed; after it, everything was put back. */
 export type LandStage =

@@ -28,6 +28,11 @@ export const landMessages = {
     commits = 0,
   ) =>
     `Landed "${session}" into ${base} (${strategy}, ${commits} commit${commits === 1 ? '' : 's'}): ${base} ${short(from)} → ${short(to)}.`,
+  landCopied: (session: string, files: readonly string[]) =>
+    `Landed "${session}" into the main tree: copied back ${files.length} file${files.length === 1 ? '' : 's'} (${some(files)}).`,
+  landCopiedEvent: (session: string, count: number, yours: readonly string[]) =>
+    `session ${session} landed ${count} file${count === 1 ? '' : 's'} into the main tree` +
+    (yours.length ? `: ${some(yours)} changed under your work` : ', none of your files'),
   landSynced: (mode: string, base: string) =>
     `First brought ${base} into the session (${mode === 'merge' ? 'merged' : 'rebased'}).`,
   landChecked: (command: string, ms: number) =>
@@ -92,8 +97,8 @@ export const landMessages = {
   landBaseMoved: (base: string) =>
     `${base} moved while landing, so what was checked is no longer what would land. ${UNCHANGED}\nRun \`qlock land\` again.`,
   landCopyBack: (session: string, files: readonly string[]) =>
-    `Cannot copy session "${session}" back: the main tree changed since the session's snapshot in ${some(files)}. Nothing was changed.\n` +
-    'Bring those changes into the session by hand (or revert them in the main tree), then land again.',
+    `Cannot copy session "${session}" back: the main tree changed since the session's snapshot${files.length ? ` in ${some(files)}` : ''}, and copying would overwrite that. Nothing was changed.\n` +
+    'Merge those files into the main tree by hand (plain directories have no merge), or undo their change in the main tree and land again.',
   landStoppedAt: (failed: string, landed: readonly string[], notTried: readonly string[]) =>
     `Stopped at "${failed}".` +
     (landed.length ? ` Landed before it (they stay landed): ${landed.join(', ')}.` : '') +
@@ -107,6 +112,10 @@ export const landMessages = {
   planHeader: (base: string) => `Landing plan into ${base} (least rework first):`,
   planStep: (n: number, session: string, commits: number, uncommitted: number) =>
     `${n}. ${session} — ${commits} commit${commits === 1 ? '' : 's'}${uncommitted ? `, ${uncommitted} uncommitted file${uncommitted === 1 ? '' : 's'} (not landed: commit them, or --autostash)` : ''}`,
+  planStepCopy: (n: number, session: string, files: number) =>
+    `${n}. ${session} — ${files} changed file${files === 1 ? '' : 's'}`,
+  planConflictEarlierCopy: (other: string, files: readonly string[]) =>
+    `conflicts with ${other} in ${some(files)}: once ${other} has landed, they need merging into the main tree by hand (land refuses to overwrite them)`,
   planClean: () => 'lands cleanly',
   planConflictBase: (base: string, files: readonly string[]) =>
     `conflicts with ${base} in ${some(files)}: \`qlock sync\` in it first`,
