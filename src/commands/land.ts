@@ -220,6 +220,7 @@ function failureMessage(o: LandOutcome, now: Date): string {
         ch.timedOut,
         o.checkTimeout ?? `${Math.round(ch.durationMs / 1000)}s`,
         ch.log,
+        ch.interrupted === true,
       );
     }
     case 'tree-changed':

@@ -17,6 +17,8 @@ export interface CheckResult {
   /** The command's exit status; null when it was killed (time limit) or could not start. */
   exitCode: number | null;
   timedOut: boolean;
+  /** Stopped by Ctrl-C (SIGINT/SIGTERM to qlock): the landing then puts everything back. */
+  interrupted?: boolean;
   /** Where its output is kept. */
   log: string;
   durationMs: number;
@@ -62,22 +64,37 @@ export function runCheck(input: CheckInput): Promise<CheckResult> {
         // already gone
       }
     };
-    const timer = setTimeout(() => {
-      timedOut = true;
+    const stop = () => {
       killGroup('SIGTERM');
       setTimeout(() => killGroup('SIGKILL'), KILL_GRACE_MS).unref();
+    };
+    const timer = setTimeout(() => {
+      timedOut = true;
+      stop();
     }, input.timeoutMs);
+    // The check runs in its own process group, so Ctrl-C reaches only qlock: qlock stops the
+    // check and, instead of dying half-way, puts the session back (the caller sees a failure).
+    let interrupted = false;
+    const onSignal = () => {
+      interrupted = true;
+      stop();
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
     const finish = (exitCode: number | null, error?: Error) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
       if (error) fs.writeSync(log, `\n${error.message}\n`);
       fs.closeSync(log);
       resolve({
         command: input.command,
-        ok: !timedOut && exitCode === 0,
-        exitCode: timedOut ? null : exitCode,
+        ok: !timedOut && !interrupted && exitCode === 0,
+        exitCode: timedOut || interrupted ? null : exitCode,
         timedOut,
+        ...(interrupted ? { interrupted } : {}),
         log: input.log,
         durationMs: Date.now() - started,
       });

@@ -1,5 +1,10 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+
 import { describe, expect, it } from 'vitest';
 
+import { BIN, waitFor } from '../helpers/repo.js';
 import { landRepo, repoState } from './landHelpers.js';
 
 /** `qlock land`: the less common ways a landing stops, each changing nothing. */
@@ -51,5 +56,31 @@ describe('qlock land: edges', () => {
     expect(nothing.code).toBe(0);
     expect(nothing.stdout).toContain('Session "a" has nothing that main lacks: nothing to land.');
     expect(nothing.stdout).not.toContain('Told');
+  });
+
+  it('Ctrl-C during the check stops it and puts everything back (after a rebase)', async () => {
+    const t = await landRepo(['a']);
+    const { repo, dirs } = t;
+    t.edit(dirs.a!, 'src/a.txt', 3, 'A3');
+    t.commit(dirs.a!, 'a: line 3');
+    t.edit(repo.root, 'src/a.txt', 18, 'MAIN18');
+    t.commit(repo.root, 'main: line 18');
+    const before = repoState(repo, [dirs.a!]);
+    const log = path.join(repo.root, '.git', 'qlock', 'land', 'a.check.log');
+    const child = spawn(process.execPath, [BIN, 'land', 'a', '--check', 'echo started; sleep 60'], {
+      cwd: repo.root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    await waitFor(
+      () => fs.existsSync(log) && fs.readFileSync(log, 'utf8').includes('started'),
+      60_000,
+    );
+    child.kill('SIGINT');
+    expect(await exited).toBe(1);
+    expect(stdout).toContain('was interrupted');
+    expect(repoState(repo, [dirs.a!])).toEqual(before);
   });
 });

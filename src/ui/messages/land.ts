@@ -85,8 +85,9 @@ export const landMessages = {
     timedOut: boolean,
     timeout: string,
     log: string,
+    interrupted = false,
   ) =>
-    `The check \`${command}\` ${timedOut ? `did not finish within ${timeout}` : `failed (exit ${exitCode ?? 'signal'})`} in "${session}": nothing landed. ${UNCHANGED}\n` +
+    `The check \`${command}\` ${interrupted ? 'was interrupted' : timedOut ? `did not finish within ${timeout}` : `failed (exit ${exitCode ?? 'signal'})`} in "${session}": nothing landed. ${UNCHANGED}\n` +
     `Its output is in ${log}. Fix the session and land again${timedOut ? ' (or raise `land.checkTimeout`)' : ''}.`,
   landTreeChanged: (session: string, files: readonly string[]) =>
     `The check changed the session "${session}"${files.length ? ` (${some(files)})` : ''}, so what it checked is not what would land: nothing landed. ${UNCHANGED}\n` +
