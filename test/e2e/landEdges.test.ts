@@ -83,4 +83,24 @@ describe('qlock land: edges', () => {
     expect(stdout).toContain('was interrupted');
     expect(repoState(repo, [dirs.a!])).toEqual(before);
   });
+
+  it('land.sync merge: base is merged into the session first, then base fast-forwards to that merge', async () => {
+    const t = await landRepo(['a'], { land: { sync: 'merge' } });
+    const { repo, dirs } = t;
+    t.edit(dirs.a!, 'src/a.txt', 3, 'A3');
+    const aHead = t.commit(dirs.a!, 'a: line 3');
+    t.edit(repo.root, 'src/a.txt', 18, 'MAIN18');
+    const mainTip = t.commit(repo.root, 'main: line 18');
+    const out = await t.qlock(['land', 'a']);
+    expect(out.code, out.stdout + out.stderr).toBe(0);
+    expect(out.stdout).toContain('(merged)');
+    const tip = repo.git(['rev-parse', 'main']);
+    expect(repo.git(['rev-list', '--parents', '-n1', 'main']).split(' ')).toEqual([
+      tip,
+      aHead,
+      mainTip,
+    ]);
+    expect(repo.git(['rev-parse', 'HEAD'], dirs.a)).toBe(tip);
+    expect(repo.read('src/a.txt').split('\n')[2]).toBe('A3');
+  });
 });
