@@ -1,6 +1,7 @@
 import { type Command, Option } from 'commander';
 
 import { AGENTS } from '../agents/agentNames.js';
+import { addLandCommand } from '../land/landCli.js';
 import { ArgumentChoice, examples, execute } from './execute.js';
 
 /** The commands of everyday work: sessions, locks, conflicts, sync, shared mode. */
@@ -232,4 +233,6 @@ export function addWorkCommands(program: Command): void {
         await execute(cmd, (ctx) => sync(opts, ctx), renderSync);
       },
     );
+
+  addLandCommand(program);
 }

@@ -19,7 +19,7 @@ interface Spec {
   takesSession: boolean;
 }
 
-const SESSION_COMMANDS = new Set(['status', 'rm', 'conflicts']);
+const SESSION_COMMANDS = new Set(['status', 'rm', 'conflicts', 'land']);
 
 function specs(program: Command): { commands: Spec[]; globals: string[] } {
   const globals = program.options.flatMap((o) =>

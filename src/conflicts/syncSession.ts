@@ -47,7 +47,7 @@ const OPERATIONS: [string, string][] = [
   ['REVERT_HEAD', 'revert'],
 ];
 
-function operationInProgress(gitDir: string | undefined): string | undefined {
+export function operationInProgress(gitDir: string | undefined): string | undefined {
   if (!gitDir) return undefined;
   for (const [file, what] of OPERATIONS) if (fs.existsSync(path.join(gitDir, file))) return what;
   return undefined;
@@ -80,7 +80,10 @@ async function stashTop(dir: string): Promise<string | undefined> {
 }
 
 /** Applies our stash commit with its index, then drops exactly that entry. */
-async function restoreStash(dir: string, stash: string): Promise<{ ok: boolean; stderr: string }> {
+export async function restoreStash(
+  dir: string,
+  stash: string,
+): Promise<{ ok: boolean; stderr: string }> {
   const applied = await git(['stash', 'apply', '--index', stash], {
     cwd: dir,
     env: syncEnv(),
@@ -94,7 +97,7 @@ async function restoreStash(dir: string, stash: string): Promise<{ ok: boolean; 
 }
 
 /** Aborts whatever operation is left and puts the branch (or detached HEAD) back at `head`. */
-async function restoreHead(
+export async function restoreHead(
   dir: string,
   gitDir: string | undefined,
   branch: string | undefined,

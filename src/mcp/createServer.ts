@@ -199,6 +199,31 @@ export function createServer(base: Context): McpServer {
   );
 
   server.registerTool(
+    'land_plan',
+    {
+      title: 'Where the sessions stand for landing',
+      description:
+        'Read-only: in which order the sessions of this repository should be landed into the base branch with the ' +
+        "least rework, from qlock's conflict and overlap predictions (uncommitted work included): which land " +
+        'cleanly, which conflict with which other session or with base and on which files, which wait for a lock ' +
+        'held by another session. Changes nothing; landing itself (`qlock land`) stays a decision for the person.',
+      inputSchema: {
+        sessions: z
+          .array(z.string().min(1))
+          .optional()
+          .describe('Only these sessions, by name. Default: every session with work to land.'),
+      },
+      annotations: { readOnlyHint: true, openWorldHint: false },
+    },
+    ({ sessions }) =>
+      runTool(base, async (ctx) => {
+        const { landPlan, renderLandPlan } = await import('../land/landPlan.js');
+        const result = await landPlan({ names: sessions ?? [] }, ctx);
+        return { result, text: renderLandPlan(result) };
+      }),
+  );
+
+  server.registerTool(
     'inbox',
     {
       title: "Read this session's unread events",

@@ -60,6 +60,16 @@ export const configSchema = z
       })
       .strict()
       .default({}),
+    land: z
+      .object({
+        strategy: z.enum(['ff', 'merge', 'squash']).default('ff'),
+        sync: z.enum(['rebase', 'merge']).default('rebase'),
+        // A shell command run in the session's tree; null: nothing is checked (and land says so).
+        check: z.string().min(1).nullable().default(null),
+        checkTimeout: duration.default('30m'),
+      })
+      .strict()
+      .default({}),
     shared: z
       .object({
         remote: z.string().min(1),

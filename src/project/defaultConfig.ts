@@ -20,5 +20,6 @@ export const DEFAULT_CONFIG: Config = Object.freeze({
   ignore: [],
   watch: { usePolling: false, interval: 1000, debounce: 100 },
   notify: { desktop: false, bell: false },
+  land: { strategy: 'ff', sync: 'rebase', check: null, checkTimeout: '30m' },
   shared: null,
 }) as Config;

@@ -6,6 +6,7 @@ import { agentMessages } from './messages/agents.js';
 import { conflictMessages } from './messages/conflicts.js';
 import { coreMessages } from './messages/core.js';
 import { hookMessages } from './messages/hooks.js';
+import { landMessages } from './messages/land.js';
 import { lockMessages } from './messages/locks.js';
 import { newcomerMessages } from './messages/newcomer.js';
 import { sharedMessages } from './messages/shared.js';
@@ -20,4 +21,5 @@ export const messages = {
   ...agentMessages,
   ...sharedMessages,
   ...newcomerMessages,
+  ...landMessages,
 };

@@ -213,6 +213,10 @@ describe('every example runs as shown', () => {
     await runAll('prompt', wt('feature-a'));
     // doctor: 0, or 1 when it found something to report (never a usage error).
     await runAll('doctor', repo.root, [0, 1]);
+    // land: nothing to land in either session here (each exits 0); the last example lands and
+    // removes the current session, feature-b.
+    await runAll('land', wt('feature-b'));
+    expect(fs.existsSync(wt('feature-b'))).toBe(false);
     const [rm, rmKeep] = await examples('rm');
     await run(repo.root, rm!);
     expect(fs.existsSync(wt('feature-a'))).toBe(false);
@@ -227,7 +231,7 @@ describe('every example runs as shown', () => {
     for (const name of commands.filter((n) => !skipped.has(n)))
       for (const argv of await examples(name))
         expect(seen, argv.join(' ')).toContain(argv.join(' '));
-  });
+  }, 300_000); // some forty CLI runs: past the e2e default of 120 s on a loaded 2-core machine
 });
 
 describe('the parse check itself', () => {

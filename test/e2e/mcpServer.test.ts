@@ -16,10 +16,10 @@ import { cliMessage, connectMcp, makeMcpWorld } from './mcpHarness.js';
 /** Ages in messages ("3s ago") differ between two runs a moment apart. */
 const ages = (text: string) => text.replace(/\d+[smhd] ago/g, 'N ago');
 
-const TOOLS = ['conflicts', 'inbox', 'lock', 'note', 'status', 'unlock', 'who'];
+const TOOLS = ['conflicts', 'inbox', 'land_plan', 'lock', 'note', 'status', 'unlock', 'who'];
 
 describe('qlock mcp over stdio (the SDK client, the built CLI)', () => {
-  it('lists the seven tools with descriptions and JSON-schema inputs, and says which session it serves', async () => {
+  it('lists the eight tools with descriptions and JSON-schema inputs, and says which session it serves', async () => {
     const world = await makeMcpWorld();
     const mcp = await connectMcp(world.sessions.fa!);
 
@@ -62,7 +62,7 @@ describe('qlock mcp over stdio (the SDK client, the built CLI)', () => {
       for (const [key, schema] of Object.entries(t.inputSchema.properties ?? {}))
         expect((schema as { description?: string }).description, `${t.name}.${key}`).toBeTruthy();
     // Read-only tools say so (clients may run them without asking).
-    for (const name of ['who', 'status', 'conflicts'])
+    for (const name of ['who', 'status', 'conflicts', 'land_plan'])
       expect(tool(name).annotations?.readOnlyHint, name).toBe(true);
     expect(tool('lock').annotations?.readOnlyHint).toBe(false);
   });

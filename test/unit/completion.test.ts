@@ -56,7 +56,7 @@ describe('bash completion', () => {
 
   it('commands, with aliases and help, and global options', () => {
     expect(complete('lo')).toEqual(['lock', 'locks']);
-    expect(complete('l')).toEqual(['list', 'lock', 'locks', 'ls']);
+    expect(complete('l')).toEqual(['land', 'list', 'lock', 'locks', 'ls']);
     expect(complete('he')).toEqual(['help']);
     expect(complete('--j')).toEqual(['--json']);
     // The internal handlers are not offered.

@@ -1,0 +1,16 @@
+import { git } from '../git/exec.js';
+import { treeOf, untrackedFiles } from './landGit.js';
+
+/**
+ * Whether a session's tree holds nothing that is not in `landed`: no tracked change, no untracked
+ * file, and HEAD's tree equal to the landed commit's (a squash landing: the commits differ, the
+ * content does not).
+ */
+export async function sameContentAsLanded(dir: string, landed: string): Promise<boolean> {
+  const status = await git(['status', '--porcelain=v1', '-z', '--untracked-files=no'], {
+    cwd: dir,
+  });
+  if (status.stdout.length) return false;
+  if ((await untrackedFiles(dir)).length) return false;
+  return (await treeOf(dir, 'HEAD')) === (await treeOf(dir, landed));
+}
