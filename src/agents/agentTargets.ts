@@ -1,6 +1,6 @@
+import type { AgentName } from '../project/agentNames.js';
 import type { JsonTarget, Target, TargetOptions } from './adapters/configParts.js';
 import { ADAPTERS } from './adapters/index.js';
-import type { AgentName } from './agentNames.js';
 
 /**
  * Where each agent keeps its configuration and what qlock puts there: each agent's adapter

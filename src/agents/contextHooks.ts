@@ -3,6 +3,7 @@ import { formatEvent } from '../inbox/formatEvent.js';
 import { takeUnread } from '../inbox/takeUnread.js';
 import { formatHolder } from '../locks/formatHolder.js';
 import { isLockHonoured } from '../locks/lockTable.js';
+import type { AgentName } from '../project/agentNames.js';
 import type { Project } from '../project/findProject.js';
 import { findProject } from '../project/findProject.js';
 import { loadHookConfig } from '../project/hookConfig.js';
@@ -16,7 +17,6 @@ import { messages } from '../ui/messages.js';
 import { type BriefingSession } from '../ui/messages/agents.js';
 import { compareText } from '../util/compareText.js';
 import type { HookCall } from './adapters/types.js';
-import type { AgentName } from './agentNames.js';
 import { ALLOW, contextOutcome, type HookOutcome } from './hookOutput.js';
 import { touchIfStale, warnOnce } from './sessionTouch.js';
 

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { type AgentName, AGENTS, type HookEvent } from './agentNames.js';
+import { type AgentName, AGENTS, type HookEvent } from '../project/agentNames.js';
 
 /**
  * The commands qlock writes into agent configs. They must find qlock without npx (~380 ms) or a

@@ -1,7 +1,7 @@
+import type { AgentName, HookEvent } from '../project/agentNames.js';
 import { ADAPTERS } from './adapters/index.js';
 import type { HookOutcome } from './adapters/outputForms.js';
 import type { HookCall } from './adapters/types.js';
-import type { AgentName, HookEvent } from './agentNames.js';
 
 /**
  * How qlock's words reach the model: each agent's adapter (src/agents/adapters/<agent>.ts) says

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 
 import { stopRunningGit } from '../git/exec.js';
+import type { AgentName, HookEvent } from '../project/agentNames.js';
 import { writeStderr, writeStdout } from '../ui/stdio.js';
-import type { AgentName, HookEvent } from './agentNames.js';
 import { runAgentHook } from './runAgentHook.js';
 
 /**

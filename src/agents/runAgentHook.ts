@@ -1,9 +1,9 @@
 import path from 'node:path';
 
+import type { AgentName, HookEvent } from '../project/agentNames.js';
 import { createDebug } from '../ui/debug.js';
 import { ADAPTERS, toolSpecFor } from './adapters/index.js';
 import type { HookCall } from './adapters/types.js';
-import type { AgentName, HookEvent } from './agentNames.js';
 import { ALLOW, denyOutcome, type HookOutcome } from './hookOutput.js';
 
 const debug = createDebug('agents');

@@ -3,8 +3,8 @@ import path from 'node:path';
 
 import { shellGuardMessages as messages } from '../ui/messages/shellGuard.js';
 import { diffPaths } from './patchPaths.js';
-import type { CommandContext, Found } from './shellCommands.js';
-import { operands } from './shellCommands.js';
+import type { CommandContext, Found } from './shellOperands.js';
+import { operands } from './shellOperands.js';
 import type { Word } from './shellTokens.js';
 
 /**

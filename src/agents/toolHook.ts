@@ -4,6 +4,7 @@ import { RefusedError } from '../errors.js';
 import { formatHolder } from '../locks/formatHolder.js';
 import { normalizeLockPath } from '../locks/lockPath.js';
 import { findBlockingLocks, isLockHonoured, lockCovers, locksOverlap } from '../locks/lockTable.js';
+import type { AgentName } from '../project/agentNames.js';
 import { findProject } from '../project/findProject.js';
 import { loadHookConfig } from '../project/hookConfig.js';
 import type { loadConfig } from '../project/loadConfig.js';
@@ -15,7 +16,6 @@ import { agentMessages as messages } from '../ui/messages/agents.js';
 import { shellGuardMessages } from '../ui/messages/shellGuard.js';
 import { parseDuration } from '../util/duration.js';
 import type { HookCall } from './adapters/types.js';
-import type { AgentName } from './agentNames.js';
 import { ALLOW, denyOutcome, type HookOutcome, takesWarning, warnOutcome } from './hookOutput.js';
 import { touchIfStale, warnOnce } from './sessionTouch.js';
 

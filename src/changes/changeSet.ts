@@ -1,6 +1,5 @@
 import { git, splitZ } from '../git/exec.js';
 import type { CommittedCache, CommittedEntry } from './committedCache.js';
-import type { QuietScans } from './quietScans.js';
 
 /**
  * A session's change set: what it changed relative to its merge-base with base. Committed but not
@@ -98,11 +97,27 @@ export function parseStatusV2Z(
  * this for every session. Runs with a clean git environment (never the caller's GIT_DIR /
  * GIT_INDEX_FILE).
  */
+/** What one `git status` scan of a worktree says (what a ScanMemo keeps). */
+export type Scan = Pick<ChangeSet, 'staged' | 'unstaged' | 'untracked' | 'head' | 'branch'>;
+
+/** Scans that may be reused while the tree is quiet (quietScans.ts implements it). */
+export interface ScanMemo {
+  key(worktree: string): string | undefined;
+  reuse(name: string, worktree: string): Scan | undefined;
+  record(
+    name: string,
+    worktree: string,
+    at: number,
+    keyBefore: string | undefined,
+    scan: Scan,
+  ): void;
+}
+
 export async function gitChangeSet(
   worktree: string,
   base: string,
   cache?: CommittedCache,
-  quiet?: { scans: QuietScans; name: string },
+  quiet?: { scans: ScanMemo; name: string },
 ): Promise<ChangeSet> {
   // A tree `qlock watch` vouches for is not scanned again (quietScans.ts says when).
   const reused = quiet?.scans.reuse(quiet.name, worktree);

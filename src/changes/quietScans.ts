@@ -6,7 +6,7 @@ import { fileSignature } from '../conflicts/conflictCache.js';
 import { RefReader } from '../git/refReader.js';
 import { worktreeGitDir } from '../git/worktreeGitDir.js';
 import { atomicWrite } from '../store/atomicWrite.js';
-import type { ChangeSet } from './changeSet.js';
+import type { Scan, ScanMemo } from './changeSet.js';
 
 /**
  * `qlock status` without re-scanning trees `qlock watch` saw no event in (issue 22). A session's
@@ -29,7 +29,7 @@ import type { ChangeSet } from './changeSet.js';
  * watcher nothing is reused.
  */
 
-export type Scan = Pick<ChangeSet, 'staged' | 'unstaged' | 'untracked' | 'head' | 'branch'>;
+export type { Scan };
 
 interface Memo {
   /** When the scan began (ms since epoch). */
@@ -43,7 +43,7 @@ interface MemoFile {
   sessions: Record<string, Memo>;
 }
 
-export class QuietScans {
+export class QuietScans implements ScanMemo {
   private readonly file: string;
   private readonly activity: ReadonlyMap<string, SessionActivity>;
   private readonly commonDir: string;

@@ -1,6 +1,6 @@
 import { type Command } from 'commander';
 
-import { AGENTS } from '../agents/agentNames.js';
+import { AGENTS } from '../project/agentNames.js';
 import { ArgumentChoice, examples, execute } from './execute.js';
 
 const AGENT_LIST = `${AGENTS.slice(0, -1).join(', ')} or ${AGENTS.at(-1)}`;

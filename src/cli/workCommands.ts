@@ -1,8 +1,8 @@
 import { type Command, Option } from 'commander';
 
-import { AGENTS } from '../agents/agentNames.js';
-import { addLandCommand } from '../land/landCli.js';
+import { AGENTS } from '../project/agentNames.js';
 import { ArgumentChoice, examples, execute } from './execute.js';
+import { addLandCommand } from './landCommand.js';
 
 /** The commands of everyday work: sessions, locks, conflicts, sync, shared mode. */
 export function addWorkCommands(program: Command): void {

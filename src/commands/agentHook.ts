@@ -1,7 +1,7 @@
 import { parseHookEvent } from '../agents/adapters/index.js';
-import { isAgentName } from '../agents/agentNames.js';
 import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
+import { isAgentName } from '../project/agentNames.js';
 import { messages } from '../ui/messages.js';
 
 export interface AgentHookOptions {

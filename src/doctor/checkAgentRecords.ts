@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 
 import { ADAPTERS } from '../agents/adapters/index.js';
-import { isAgentName } from '../agents/agentNames.js';
 import { hooksTarget } from '../agents/agentTargets.js';
 import { ourCommands } from '../agents/configEdits.js';
 import { readHookFile } from '../agents/installAgent.js';
+import { isAgentName } from '../project/agentNames.js';
 import { readRegistry } from '../store/registry.js';
 import { messages } from '../ui/messages.js';
 import { readAgentRecords, recordAgentInstall } from './agentRecords.js';

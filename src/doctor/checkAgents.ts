@@ -2,12 +2,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 import { ADAPTERS } from '../agents/adapters/index.js';
-import { type AgentName, AGENTS } from '../agents/agentNames.js';
 import { codexHome, hooksTarget, type Scope } from '../agents/agentTargets.js';
 import { codexTrustEntries } from '../agents/codexTrust.js';
 import { isObject, ourCommands } from '../agents/configEdits.js';
 import { commandReachable } from '../agents/hookCommand.js';
 import { installAgent, readHookFile } from '../agents/installAgent.js';
+import { type AgentName, AGENTS } from '../project/agentNames.js';
 import { readRegistry } from '../store/registry.js';
 import { messages } from '../ui/messages.js';
 import type { Check, Finding } from './types.js';

@@ -1,5 +1,5 @@
 import { parseHookEvent } from '../agents/adapters/index.js';
-import { isAgentName } from '../agents/agentNames.js';
+import { isAgentName } from '../project/agentNames.js';
 
 /**
  * The fast path of `qlock agent-hook <agent> <event>` (see src/fastPath.ts): it runs inside the

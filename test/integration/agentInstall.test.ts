@@ -4,7 +4,6 @@ import path from 'node:path';
 import { parse } from 'smol-toml';
 import { describe, expect, it } from 'vitest';
 
-import { type AgentName, AGENTS } from '../../src/agents/agentNames.js';
 import { Q_DEFAULT_AGENT } from '../../src/agents/agentTargets.js';
 import { codexHookHash } from '../../src/agents/codexTrust.js';
 import { hookCommand, qlockMcpServer } from '../../src/agents/hookCommand.js';
@@ -16,6 +15,7 @@ import {
   unregisterMcpServer,
 } from '../../src/agents/installAgent.js';
 import { QlockError } from '../../src/errors.js';
+import { type AgentName, AGENTS } from '../../src/project/agentNames.js';
 import { makeRepo, tempDir } from '../helpers/repo.js';
 
 const FIXTURES = path.resolve(import.meta.dirname, '../fixtures/agents/configs');

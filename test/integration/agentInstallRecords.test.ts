@@ -4,9 +4,9 @@ import path from 'node:path';
 
 import { describe, expect, it } from 'vitest';
 
-import type { AgentName } from '../../src/agents/agentNames.js';
 import { installAgent, uninstallAgent } from '../../src/agents/installAgent.js';
 import { readInstallRecords, recordsFile } from '../../src/agents/installRecords.js';
+import type { AgentName } from '../../src/project/agentNames.js';
 import { REPO_ROOT, tempDir } from '../helpers/repo.js';
 
 /**

@@ -3,11 +3,11 @@ import path from 'node:path';
 
 import { describe, expect, it } from 'vitest';
 
-import type { AgentName } from '../../src/agents/agentNames.js';
 import { runAgentHook } from '../../src/agents/runAgentHook.js';
 import { init } from '../../src/commands/init.js';
 import { newSession } from '../../src/commands/new.js';
 import { acquireLocks } from '../../src/locks/acquireLocks.js';
+import type { AgentName } from '../../src/project/agentNames.js';
 import { findProject } from '../../src/project/findProject.js';
 import { READ_FORMS, WRITE_FORMS } from '../fixtures/shellCorpus.js';
 import { gitSyncIn, makeRepo, testContext } from '../helpers/repo.js';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 import { ADAPTERS } from '../../src/agents/adapters/index.js';
-import { AGENTS } from '../../src/agents/agentNames.js';
+import { AGENTS } from '../../src/project/agentNames.js';
 
 /**
  * README's agent table says, per agent, what `qlock agent install` writes and which events qlock

@@ -72,7 +72,7 @@ describe('bash completion', () => {
     expect(complete('hooks', '')).toEqual(
       expect.arrayContaining(['install', 'uninstall', 'status']),
     );
-    expect(complete('agent', 'install', 'c')).toEqual(['claude', 'codex']);
+    expect(complete('agent', 'install', 'c')).toEqual(['claude', 'codex', 'copilot']);
     expect(complete('completion', '')).toEqual(expect.arrayContaining(['bash', 'zsh']));
     expect(complete('help', 'sta')).toEqual(['status']);
   });

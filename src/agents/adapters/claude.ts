@@ -1,6 +1,6 @@
 import path from 'node:path';
 
-import { AGENT_TITLES, type HookEvent } from '../agentNames.js';
+import { AGENT_TITLES, type HookEvent } from '../../project/agentNames.js';
 import { addToList, removeFromList } from '../configEdits.js';
 import { MCP_SERVER_NAME } from '../hookCommand.js';
 import {

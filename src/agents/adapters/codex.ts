@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
+import { AGENT_TITLES, type HookEvent } from '../../project/agentNames.js';
 import { findProject } from '../../project/findProject.js';
-import { AGENT_TITLES, type HookEvent } from '../agentNames.js';
 import { qlockMcpServer } from '../hookCommand.js';
 import { groupedPart, homeDir, plainTarget } from './configParts.js';
 import { exitDeny, nestedContext, permissionDeny } from './outputForms.js';

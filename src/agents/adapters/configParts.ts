@@ -1,8 +1,8 @@
 import os from 'node:os';
 
+import type { HookEvent } from '../../project/agentNames.js';
+import type { AgentName } from '../../project/agentNames.js';
 import { agentMessages as messages } from '../../ui/messages/agents.js';
-import type { HookEvent } from '../agentNames.js';
-import type { AgentName } from '../agentNames.js';
 import {
   type FlatEntry,
   type Group,

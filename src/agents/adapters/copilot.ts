@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
+import { AGENT_TITLES, type HookEvent } from '../../project/agentNames.js';
 import { agentMessages as messages } from '../../ui/messages/agents.js';
-import { AGENT_TITLES, type HookEvent } from '../agentNames.js';
 import {
   isObject,
   type JsonObject,

@@ -1,6 +1,6 @@
 import path from 'node:path';
 
-import { AGENT_TITLES, type HookEvent } from '../agentNames.js';
+import { AGENT_TITLES, type HookEvent } from '../../project/agentNames.js';
 import { groupedPart, homeDir, mcpPart, plainTarget, TIMEOUT_SEC } from './configParts.js';
 import { exitDeny, nestedContext } from './outputForms.js';
 import { type AgentAdapter, snakeCaseCall } from './types.js';

@@ -1,4 +1,4 @@
-import { type AgentName, HOOK_EVENTS, type HookEvent } from '../agentNames.js';
+import { type AgentName, HOOK_EVENTS, type HookEvent } from '../../project/agentNames.js';
 import { claude } from './claude.js';
 import { codex } from './codex.js';
 import { copilot } from './copilot.js';

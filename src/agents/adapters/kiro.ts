@@ -1,6 +1,6 @@
 import path from 'node:path';
 
-import { AGENT_TITLES } from '../agentNames.js';
+import { AGENT_TITLES } from '../../project/agentNames.js';
 import type { JsonObject } from '../configEdits.js';
 import { flatPart, homeDir } from './configParts.js';
 import { exitDeny, plainContext } from './outputForms.js';

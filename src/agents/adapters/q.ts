@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-import { AGENT_TITLES, type HookEvent } from '../agentNames.js';
+import { AGENT_TITLES, type HookEvent } from '../../project/agentNames.js';
 import { isObject, type JsonObject, removeFlat, removeMcpServer } from '../configEdits.js';
 import { flatPart, homeDir, isEmptyObject, type JsonTarget, mcpPart, same } from './configParts.js';
 import { exitDeny, plainContext } from './outputForms.js';

@@ -1,4 +1,4 @@
-import type { AgentName, HookEvent } from '../agentNames.js';
+import type { AgentName, HookEvent } from '../../project/agentNames.js';
 import type { Target, TargetOptions } from './configParts.js';
 import type { HookOutcome } from './outputForms.js';
 

@@ -1,6 +1,6 @@
 /** Messages of the agents area (see src/ui/messages.ts). */
 
-import { AGENT_TITLES, AGENTS, isAgentName } from '../../agents/agentNames.js';
+import { AGENT_TITLES, AGENTS, isAgentName } from '../../project/agentNames.js';
 import { shellArg } from './locks.js';
 
 const title = (agent: string) => (isAgentName(agent) ? AGENT_TITLES[agent] : agent);

@@ -1,6 +1,6 @@
 /** Messages of the MCP server (`qlock mcp`): what a person at a terminal, or the model, reads. */
 
-import { AGENTS } from '../../agents/agentNames.js';
+import { AGENTS } from '../../project/agentNames.js';
 import { type BlockedPath, blockedText, shellArg } from './locks.js';
 
 export const mcpMessages = {

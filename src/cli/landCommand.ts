@@ -1,7 +1,7 @@
 import { type Command, Option } from 'commander';
 
-import { examples, execute } from '../cli/execute.js';
-import type { LandStrategy } from './landTypes.js';
+import type { LandStrategy } from '../land/landTypes.js';
+import { examples, execute } from './execute.js';
 
 /** Commander wiring of `qlock land` (the command itself is src/commands/land.ts). */
 export function addLandCommand(program: Command): void {
@@ -48,7 +48,7 @@ export function addLandCommand(program: Command): void {
         cmd: Command,
       ) => {
         if (opts.plan) {
-          const { landPlan, renderLandPlan } = await import('./landPlan.js');
+          const { landPlan, renderLandPlan } = await import('../land/landPlan.js');
           await execute(cmd, (ctx) => landPlan({ names }, ctx), renderLandPlan);
           return;
         }
