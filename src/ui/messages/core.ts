@@ -65,7 +65,7 @@ export const coreMessages = {
     `The repository has no commits yet: make a first commit, then create sessions from it.`,
   rmDirty: (name: string, problems: string[]) =>
     `Refusing to remove session "${name}": ${problems.join('; ')}.\n` +
-    `Commit or merge that work first, keep the directory with \`qlock rm ${name} --keep-worktree\`, or discard it with --force.`,
+    `Commit, merge or move that work out first, keep the directory with \`qlock rm ${name} --keep-worktree\`, or discard it with --force.`,
   unreadableWorktree: (name: string, problem: string) =>
     `git cannot read it (${problem}): if the repository or the worktree moved, run \`git worktree repair\`; ` +
     `otherwise unregister it with \`qlock rm ${name} --keep-worktree\``,
@@ -73,6 +73,9 @@ export const coreMessages = {
     `The snapshot manifest ${file} is unreadable (${reason}): run \`qlock doctor --fix\` to rebuild it from the snapshot's copies of the files.`,
   snapshotCopiesMissing: (dir: string) =>
     `The snapshot's copies of the files (${dir}) are gone, so its manifest cannot be rebuilt: unregister the session with \`qlock rm <name> --keep-worktree\` and register its directory again with \`qlock join\`.`,
+  rmIgnoredLost: (names: string) => `ignored files git does not protect would be deleted: ${names}`,
+  rmNestedReposLost: (names: string) =>
+    `nested repositories (with their own commits) would be deleted: ${names}`,
   rmUnreadableSnapshot: (name: string, problem: string) =>
     `Refusing to remove session "${name}": what it changed is unknown. ${problem}\n` +
     `Or unregister it and keep the directory with \`qlock rm ${name} --keep-worktree\`.`,
