@@ -5,6 +5,7 @@ import { deleteSnapshot, discardSnapshot } from '../changes/snapshot.js';
 import type { Context } from '../context.js';
 import { QlockError } from '../errors.js';
 import { git } from '../git/exec.js';
+import { forgetWorktree } from '../git/forgetWorktree.js';
 import { openWorkspace, type Workspace } from '../project/openWorkspace.js';
 import { lostOnRemoveCopy, lostOnRemoveGit, someNames } from '../sessions/lostOnRemove.js';
 import { requireSession } from '../sessions/resolveSession.js';
@@ -103,10 +104,8 @@ export async function rm(options: RmOptions, ctx: Context): Promise<RmResult> {
   } else if (isMain && !options.keepWorktree) {
     notes.push(messages.rmMainWorktree(session.name));
   }
-  if (project.kind === 'git' && !fs.existsSync(session.path)) {
-    await withWorktreeMutex(project.stateDir, () =>
-      git(['worktree', 'prune'], { cwd: project.root, okCodes: [0, 128] }),
-    );
+  if (project.kind === 'git' && !fs.existsSync(session.path) && session.kind === 'worktree') {
+    await withWorktreeMutex(project.stateDir, () => forgetWorktree(project.root, session.path));
   }
 
   let discarded: string | undefined;

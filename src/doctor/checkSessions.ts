@@ -2,7 +2,7 @@ import fs from 'node:fs';
 
 import { readManifest, rebuildManifest } from '../changes/snapshot.js';
 import { StateError } from '../errors.js';
-import { sessionState } from '../sessions/sessionState.js';
+import { goneForGood, sessionState } from '../sessions/sessionState.js';
 import { readRegistry } from '../store/registry.js';
 import { messages } from '../ui/messages.js';
 import type { Check, Finding } from './types.js';
@@ -26,6 +26,15 @@ export const checkSessions: Check = async (ws, ctx) => {
   const findings: Finding[] = [];
   const gone = sessions.filter((s) => !fs.existsSync(s.path));
   for (const s of gone) {
+    if (!goneForGood(s, now, ws.config.staleAfter)) {
+      findings.push({
+        check: 'sessions',
+        ok: false,
+        message: messages.doctorSessionAbsent(s.name, s.path),
+        fix: messages.doctorSessionAbsentFix(s.name),
+      });
+      continue;
+    }
     findings.push({
       check: 'sessions',
       ok: false,

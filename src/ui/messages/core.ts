@@ -73,6 +73,9 @@ export const coreMessages = {
     `The snapshot manifest ${file} is unreadable (${reason}): run \`qlock doctor --fix\` to rebuild it from the snapshot's copies of the files.`,
   snapshotCopiesMissing: (dir: string) =>
     `The snapshot's copies of the files (${dir}) are gone, so its manifest cannot be rebuilt: unregister the session with \`qlock rm <name> --keep-worktree\` and register its directory again with \`qlock join\`.`,
+  gcAbsentKept: (dir: string, name: string) =>
+    `its directory ${dir} is absent, but the session was active lately (an unmounted disk, a move in progress?): ` +
+    `its locks stay. If it is gone for good, run \`qlock rm ${name}\`.`,
   rmIgnoredLost: (names: string) => `ignored files git does not protect would be deleted: ${names}`,
   rmNestedReposLost: (names: string) =>
     `nested repositories (with their own commits) would be deleted: ${names}`,
