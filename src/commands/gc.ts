@@ -5,6 +5,7 @@ import { deleteSnapshot, discardSnapshot, leftoverSnapshots } from '../changes/s
 import type { Context } from '../context.js';
 import { forgetWorktree } from '../git/forgetWorktree.js';
 import { openWorkspace } from '../project/openWorkspace.js';
+import { interruptedNews, undoInterruptedNew } from '../sessions/interruptedNew.js';
 import { goneForGood } from '../sessions/sessionState.js';
 import { leftoverTempFiles } from '../store/atomicWrite.js';
 import { withWorktreeMutex } from '../store/mutex.js';
@@ -17,7 +18,8 @@ export interface GcOptions {
 }
 
 export interface GcAction {
-  kind: 'session' | 'lock' | 'temp-file' | 'snapshot' | 'worktree-prune' | 'absent';
+  kind:
+    'session' | 'lock' | 'temp-file' | 'snapshot' | 'worktree-prune' | 'absent' | 'interrupted-new';
   target: string;
   reason: string;
 }
@@ -90,7 +92,26 @@ export async function gc(options: GcOptions, ctx: Context): Promise<GcResult> {
     target: path.basename(f),
     reason: 'left by a killed qlock process',
   }));
-  if (options.dryRun) return { dryRun: true, actions: [...plan(), ...temps] };
+  const interrupted = project.kind === 'git' ? interruptedNews(project.stateDir) : [];
+  if (options.dryRun) {
+    const leftovers = interrupted.map((r): GcAction => ({
+      kind: 'interrupted-new',
+      target: r.name,
+      reason: messages.interruptedNew(r.name, r.dir, r.branch),
+    }));
+    return { dryRun: true, actions: [...plan(), ...temps, ...leftovers] };
+  }
+  const leftovers: GcAction[] = [];
+  for (const record of interrupted) {
+    const { removed, kept } = await undoInterruptedNew(project.root, project.stateDir, record);
+    leftovers.push({
+      kind: 'interrupted-new',
+      target: record.name,
+      reason: kept.length
+        ? messages.newInterruptedKept(record.name, record.dir, kept)
+        : messages.newInterruptedCleaned(record.name, removed),
+    });
+  }
 
   const discarded: (string | undefined)[] = [];
   const goneWorktrees: Session[] = [];
@@ -141,7 +162,7 @@ export async function gc(options: GcOptions, ctx: Context): Promise<GcResult> {
         });
     }
   }
-  return { dryRun: false, actions: [...actions, ...temps] };
+  return { dryRun: false, actions: [...actions, ...temps, ...leftovers] };
 }
 
 export function renderGc(result: GcResult): string {
@@ -152,7 +173,9 @@ export function renderGc(result: GcResult): string {
       ? `Pruned git's worktree entry ${a.target}.`
       : a.kind === 'absent'
         ? `Kept session ${a.target}: ${a.reason}`
-        : `${verb} ${a.kind} ${a.target}: ${a.reason}.`,
+        : a.kind === 'interrupted-new'
+          ? a.reason
+          : `${verb} ${a.kind} ${a.target}: ${a.reason}.`,
   );
   if (result.dryRun) lines.push('Run `qlock gc` without --dry-run to do it.');
   return lines.join('\n');

@@ -1,5 +1,7 @@
 /** Messages of the foundation: projects, config, state, sessions. */
 
+import { shellArg } from './locks.js';
+
 const list = (names: string[]) => (names.length ? names.join(', ') : 'none');
 
 export const coreMessages = {
@@ -73,6 +75,15 @@ export const coreMessages = {
     `The snapshot manifest ${file} is unreadable (${reason}): run \`qlock doctor --fix\` to rebuild it from the snapshot's copies of the files.`,
   snapshotCopiesMissing: (dir: string) =>
     `The snapshot's copies of the files (${dir}) are gone, so its manifest cannot be rebuilt: unregister the session with \`qlock rm <name> --keep-worktree\` and register its directory again with \`qlock join\`.`,
+  newInterruptedCleaned: (name: string, removed: string[]) =>
+    `An earlier \`qlock new ${name}\` was interrupted; removed what it left${removed.length ? `: ${removed.join(' and ')}` : ''}.`,
+  newInterruptedKept: (name: string, dir: string, kept: string[]) =>
+    `An earlier \`qlock new ${name}\` was interrupted and left ${kept.join(' and ')}.\n` +
+    `Register it as the session with \`cd ${shellArg(dir)} && qlock join ${name}\`, or move that work away and run \`qlock gc\`.`,
+  interruptedNew: (name: string, dir: string, branch: string) =>
+    `\`qlock new ${name}\` was interrupted: it left the branch ${branch} and/or the worktree ${dir} unregistered`,
+  interruptedNewFix: (name: string) =>
+    `qlock gc (or qlock doctor --fix) removes them if they hold no work; then \`qlock new ${name}\` again`,
   gcAbsentKept: (dir: string, name: string) =>
     `its directory ${dir} is absent, but the session was active lately (an unmounted disk, a move in progress?): ` +
     `its locks stay. If it is gone for good, run \`qlock rm ${name}\`.`,
