@@ -63,6 +63,8 @@ export interface JsonTarget {
   skeleton(): JsonObject;
   /** The user's file that skeleton() copies (Q: their own default agent), if any. */
   skeletonFrom?: string;
+  /** The permissions of that file: a copy of a private file (it may hold tokens) stays private. */
+  skeletonMode?: number;
   /** After uninstall: whether what is left is only what qlock's skeleton had (delete the file). */
   leftover(config: JsonObject): boolean;
 }
@@ -201,7 +203,7 @@ function groupedPart(agent: 'claude' | 'gemini' | 'codex'): Part {
 function agentFileTarget(
   agent: 'q' | 'kiro',
   file: string,
-  base: { agent: JsonObject; from?: string },
+  base: { agent: JsonObject; from?: string; mode?: number },
   tools: string[],
 ): JsonTarget {
   return {
@@ -211,6 +213,7 @@ function agentFileTarget(
     mcp: mcpPart(file),
     skeleton: () => structuredClone(base.agent),
     ...(base.from ? { skeletonFrom: base.from } : {}),
+    ...(base.mode !== undefined ? { skeletonMode: base.mode } : {}),
     leftover: (config) => isEmptyObject(config) || same(config, base.agent),
   };
 }
@@ -221,13 +224,13 @@ function agentFileTarget(
  * one, else the built-in default: either way plain `q chat` keeps its tools, resources and MCP
  * servers. (qlock's entries of a global install are left out: the new file carries its own.)
  */
-function qDefaultBase(userFile: string): { agent: JsonObject; from?: string } {
+function qDefaultBase(userFile: string): { agent: JsonObject; from?: string; mode?: number } {
   try {
     const value: unknown = JSON.parse(fs.readFileSync(userFile, 'utf8'));
     if (isObject(value)) {
       removeFlat(value);
       removeMcpServer(value);
-      return { agent: value, from: userFile };
+      return { agent: value, from: userFile, mode: fs.statSync(userFile).mode & 0o777 };
     }
   } catch {
     // none, or not readable by Q either: the built-in default

@@ -46,6 +46,9 @@ export const agentMessages = {
   agentConfigNotJson: (file: string, reason: string) =>
     `${file} is not plain JSON (${reason}), so qlock will not rewrite it.\n` +
     `Fix it (comments are not allowed), or add qlock's entries by hand; nothing was changed.`,
+  agentConfigNotRestorable: (file: string, reason: string) =>
+    `${file} cannot be edited and given back byte for byte: ${reason}.\n` +
+    `Remove the duplicate or "__proto__" member, or add qlock's entries by hand; nothing was changed.`,
   agentConfigNotJsonc: (file: string, reason: string) =>
     `${file} is not valid JSON with comments (${reason}), so qlock will not rewrite it.\n` +
     `Fix it, or add qlock's entries by hand; nothing was changed.`,
