@@ -1,5 +1,6 @@
 /** Messages of the agents area (see src/ui/messages.ts). */
 
+import { safeText } from '../safeText.js';
 import { shellArg } from './locks.js';
 
 const AGENT_TITLES: Record<string, string> = {
@@ -212,7 +213,7 @@ export const agentMessages = {
           : 'no changes yet'),
   briefingLocksTitle: () => 'Locks (a write to a file locked by another session is blocked):',
   briefingLock: (l: BriefingLock) =>
-    l.mine ? `- ${l.path}: yours` : `- ${l.path}: ${l.holder} — do not edit`,
+    l.mine ? `- ${safeText(l.path)}: yours` : `- ${safeText(l.path)}: ${l.holder} — do not edit`,
   briefingEventsTitle: (n: number) => `Unread events (${n}):`,
   briefingHowTo: () =>
     'Before a large change, claim the files: `qlock lock <path> --reason "<why>"`; release them with `qlock unlock <path>`. ' +
