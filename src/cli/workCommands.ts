@@ -1,6 +1,7 @@
 import { type Command, Option } from 'commander';
 
 import { ArgumentChoice, examples, execute } from './execute.js';
+import { collect } from './repeatable.js';
 
 /** The commands of everyday work: sessions, locks, conflicts, sync, shared mode. */
 export function addWorkCommands(program: Command): void {
@@ -30,8 +31,9 @@ export function addWorkCommands(program: Command): void {
     )
     .option('--copy', 'plain directories: copy the tree')
     .option(
-      '--agent <name...>',
-      'install agent hooks in the new session (q, kiro, claude, gemini, codex)',
+      '--agent <name>',
+      'install agent hooks in the new session (q, kiro, claude, gemini, codex); repeatable',
+      collect,
     )
     .addHelpText(
       'after',
