@@ -105,5 +105,8 @@ export const coreMessages = {
     `qlock is set up in ${root} (state in ${stateDir}).`,
   notInitialised: (dir: string) => `${dir} is not set up for qlock: run \`qlock init\` here first.`,
   internal: (message: string) =>
-    `qlock hit an internal error: ${message}\nPlease report it with the output of the same command run with --debug.`,
+    // A full disk (or quota) is the machine's state, not a qlock bug: say so, and what to do.
+    /\b(ENOSPC|EDQUOT)\b|no space left on device|quota exceeded/i.test(message)
+      ? `The disk is full (${message}).\nFree some space and run the command again; qlock's state was left as it was before.`
+      : `qlock hit an internal error: ${message}\nPlease report it with the output of the same command run with --debug.`,
 };
