@@ -15,6 +15,7 @@ import { parseDuration } from '../util/duration.js';
 import type { AgentName } from './agentNames.js';
 import { ALLOW, denyOutcome, type HookOutcome, takesWarning, warnOutcome } from './hookOutput.js';
 import { touchIfStale, warnOnce } from './sessionTouch.js';
+import { writesStateDir } from './stateDirWrite.js';
 
 const debug = createDebug('agents');
 
@@ -153,6 +154,11 @@ export async function toolHook(
   const self = sessionForPath(registry, cwd);
   if (!self) return ALLOW;
   const { config } = await loadConfig(project.root, project.stateDir);
+
+  const sessions = Object.values(registry.sessions);
+  const intoState = paths.filter((abs) => writesStateDir(abs, project.stateDir, sessions));
+  if (intoState.length && phase === 'pre-tool')
+    return denyOutcome(agent, phase, messages.hookDenyStateDir(intoState[0]!));
 
   const rels: string[] = [];
   const warnings: string[] = [];

@@ -43,4 +43,25 @@ describe('.qlock/ never follows planted symlinks', () => {
     expect(r.code).toBe(0);
     expect(fs.readFileSync(victim, 'utf8')).toBe('# my shell startup\n');
   });
+
+  it("an agent's write into the state dir is refused; a write beside it is not", async () => {
+    const { root, state } = await plainProject();
+    const write = (file: string) =>
+      runQlock(['agent-hook', 'claude', 'pre-tool'], {
+        cwd: root,
+        input: JSON.stringify({
+          session_id: 's1',
+          cwd: root,
+          hook_event_name: 'PreToolUse',
+          tool_name: 'Write',
+          tool_input: { file_path: file, content: 'x' },
+        }),
+      });
+    const denied = await write(path.join(state, 'events.jsonl'));
+    expect(denied.code).toBe(2);
+    expect(denied.stdout).toContain('"permissionDecision":"deny"');
+    expect(denied.stdout).toContain("qlock's own coordination state");
+    const allowed = await write(path.join(root, 'a.txt'));
+    expect(allowed.stdout).not.toContain('deny');
+  });
 });

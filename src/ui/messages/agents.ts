@@ -184,6 +184,9 @@ export const agentMessages = {
       .join(
         '; ',
       )}. Leave ${items.length > 1 ? 'these files' : 'this file'} to that session, or ask the user to coordinate (\`qlock conflicts\`).`,
+  hookDenyStateDir: (target: string) =>
+    `qlock: blocked — ${safeText(target)} is qlock's own coordination state; it is changed only through qlock commands ` +
+    '(`qlock lock`, `qlock note`, ...), never written directly.',
   hookWarnForeign: (target: string, owner: string, ownerPath: string, mine: string) =>
     `qlock: heads-up — ${target} is inside session "${owner}"'s worktree (${ownerPath}), not in yours (${mine}). ` +
     `Edit your own copy under ${mine} instead, unless the user asked for this.`,
