@@ -154,7 +154,12 @@ export async function newSession(options: NewOptions, ctx: Context): Promise<New
     };
     try {
       fs.mkdirSync(dir, { recursive: true });
-      for (const rel of listFiles(project.root, config.ignore)) {
+      const copied = listFiles(project.root, config.ignore);
+      // Say what was left out: the copy has no ignored files, no node_modules.
+      const leftOut = listFiles(project.root).length - copied.length;
+      const modules = fs.existsSync(path.join(project.root, 'node_modules'));
+      if (leftOut > 0 || modules) notes.push(messages.copyLeftOut(leftOut, modules));
+      for (const rel of copied) {
         const target = path.join(dir, rel);
         fs.mkdirSync(path.dirname(target), { recursive: true });
         fs.cpSync(path.join(project.root, rel), target, { verbatimSymlinks: true });

@@ -75,6 +75,9 @@ export const coreMessages = {
     `The snapshot manifest ${file} is unreadable (${reason}): run \`qlock doctor --fix\` to rebuild it from the snapshot's copies of the files.`,
   snapshotCopiesMissing: (dir: string) =>
     `The snapshot's copies of the files (${dir}) are gone, so its manifest cannot be rebuilt: unregister the session with \`qlock rm <name> --keep-worktree\` and register its directory again with \`qlock join\`.`,
+  copyLeftOut: (files: number, nodeModules: boolean) =>
+    `Not copied: ${[files ? `${files} file(s) matching the config's \`ignore\`` : '', nodeModules ? 'node_modules/' : ''].filter(Boolean).join(' and ')}; ` +
+    'copy or reinstall what the session needs there.',
   stateFileIsLink: (file: string) =>
     `${file} is a symbolic link; qlock never writes through a link in its state directory (it could point at any of your files).\n` +
     `Remove the link (\`rm ${shellArg(file)}\`) and run the command again.`,
