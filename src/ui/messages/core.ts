@@ -1,5 +1,7 @@
 /** Messages of the foundation: projects, config, state, sessions. */
 
+import path from 'node:path';
+
 import { shellArg } from './locks.js';
 
 const list = (names: string[]) => (names.length ? names.join(', ') : 'none');
@@ -75,6 +77,10 @@ export const coreMessages = {
     `The snapshot manifest ${file} is unreadable (${reason}): run \`qlock doctor --fix\` to rebuild it from the snapshot's copies of the files.`,
   snapshotCopiesMissing: (dir: string) =>
     `The snapshot's copies of the files (${dir}) are gone, so its manifest cannot be rebuilt: unregister the session with \`qlock rm <name> --keep-worktree\` and register its directory again with \`qlock join\`.`,
+  configMisnamed: (file: string) =>
+    `${file} is not read: qlock's config is .qsessionrc (JSON or YAML), .qsessionrc.json or the "qsession" key of package.json`,
+  configMisnamedFix: (file: string) =>
+    `rename it: \`mv ${shellArg(file)} ${shellArg(path.join(path.dirname(file), '.qsessionrc'))}\``,
   copyLeftOut: (files: number, nodeModules: boolean) =>
     `Not copied: ${[files ? `${files} file(s) matching the config's \`ignore\`` : '', nodeModules ? 'node_modules/' : ''].filter(Boolean).join(' and ')}; ` +
     'copy or reinstall what the session needs there.',
