@@ -49,7 +49,7 @@ async function unsavedWork(ws: Workspace, session: Session): Promise<string[]> {
     );
   const lost =
     ws.project.kind === 'git'
-      ? await lostOnRemoveGit(session.path)
+      ? await lostOnRemoveGit(session.path, ws.project.commonDir)
       : lostOnRemoveCopy(session.path, ws.config.ignore);
   const nested = new Set(lost.nestedRepos);
   const ignored = lost.ignored.filter((p) => !nested.has(p));

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
+import { qlockExcludedFiles } from '../agents/gitExclude.js';
 import { makeIgnoreMatcher } from '../changes/ignoreGlobs.js';
 import { git } from '../git/exec.js';
 import { POINTER_FILE } from '../project/findProject.js';
@@ -22,7 +23,7 @@ export interface LostOnRemove {
 const NUL = '\0';
 
 /** Ignored entries of a git worktree, and nested repositories inside or outside of them. */
-export async function lostOnRemoveGit(dir: string): Promise<LostOnRemove> {
+export async function lostOnRemoveGit(dir: string, commonDir?: string): Promise<LostOnRemove> {
   const list = async (extra: string[]) => {
     const { stdout } = await git(
       ['ls-files', '-z', '--others', '--directory', '--exclude-standard', ...extra],
@@ -30,13 +31,37 @@ export async function lostOnRemoveGit(dir: string): Promise<LostOnRemove> {
     );
     return stdout.split(NUL).filter(Boolean);
   };
-  const ignored = (await list(['--ignored'])).sort();
+  // qlock's own agent configs (written by `agent install`, excluded by it) are not the user's work.
+  const ours = new Set<string>();
+  if (commonDir) for (const p of qlockExcludedFiles(commonDir)) ours.add(p.replace(/^\//, ''));
+  const onlyOurs = (entry: string): boolean => {
+    if (!entry.endsWith('/')) return ours.has(entry);
+    const files = filesBelow(dir, entry);
+    return files.length > 0 && files.every((f) => ours.has(f));
+  };
+  const ignored = (await list(['--ignored'])).filter((e) => !onlyOurs(e)).sort();
   // Untracked (not ignored) directories: a nested repository there is shown as one entry.
   const untrackedDirs = (await list([])).filter((p) => p.endsWith('/'));
   const nestedRepos = new Set<string>();
   for (const entry of [...ignored, ...untrackedDirs])
     if (entry.endsWith('/')) for (const repo of findRepos(dir, entry)) nestedRepos.add(repo);
   return { ignored, nestedRepos: [...nestedRepos].sort() };
+}
+
+/** Files below directory `rel` (repo-relative), at most a few hundred looked at. */
+function filesBelow(root: string, rel: string, out: string[] = []): string[] {
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(path.join(root, rel), { withFileTypes: true });
+  } catch {
+    return out;
+  }
+  for (const e of entries) {
+    if (out.length > 500) return out;
+    if (e.isDirectory() && !e.isSymbolicLink()) filesBelow(root, `${rel}${e.name}/`, out);
+    else out.push(`${rel}${e.name}`);
+  }
+  return out;
 }
 
 /** Directories below `rel` (inclusive) that hold a `.git` (directory or file). */
