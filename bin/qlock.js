@@ -19,6 +19,15 @@ const path = require('node:path');
 const { pathToFileURL } = require('node:url');
 
 const dist = path.join(__dirname, '..', 'dist');
+
+// A reader that closed the pipe (`qlock --help | head -n 1`) ends the output quietly, as with any
+// Unix tool: no EPIPE stack trace. Other write errors stay errors.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error) => {
+    if (error && error.code === 'EPIPE') process.exit(process.exitCode || 0);
+    throw error;
+  });
+}
 /** Hot command → its bundle (see scripts/bundle.mjs). */
 const FAST = { hook: 'hook', lock: 'lock', unlock: 'lock', prompt: 'prompt', status: 'status' };
 /** `agent-hook <agent> <event>`: the tool events (canonical and native names) have their own. */

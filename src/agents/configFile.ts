@@ -5,7 +5,13 @@ import path from 'node:path';
 import { QlockError } from '../errors.js';
 import { messages } from '../ui/messages.js';
 import { isObject, type JsonObject } from './configEdits.js';
-import { commentsKept, type JsonText, parseJsonText, printJson } from './jsonText.js';
+import {
+  commentsKept,
+  type JsonText,
+  parseJsonText,
+  printJson,
+  UnrestorableJsonError,
+} from './jsonText.js';
 
 /**
  * Reading and writing agent config files safely:
@@ -57,6 +63,8 @@ export function readJsonConfig(file: string, options: { comments?: boolean } = {
   try {
     original = parseJsonText(base.text, { comments });
   } catch (error) {
+    if (error instanceof UnrestorableJsonError)
+      throw new QlockError(messages.agentConfigNotRestorable(file, error.message));
     throw new QlockError(
       comments
         ? messages.agentConfigNotJsonc(file, (error as Error).message)
@@ -77,11 +85,14 @@ export function printJsonConfig(config: JsonConfig, value: JsonObject): string {
   return text;
 }
 
-/** Writes `text` atomically at the file's real location, creating directories as needed. */
-export function writeConfigText(config: ConfigText, text: string): void {
+/**
+ * Writes `text` atomically at the file's real location, creating directories as needed; an
+ * existing file keeps its permissions, a new one gets `newMode`.
+ */
+export function writeConfigText(config: ConfigText, text: string, newMode = 0o644): void {
   const target = config.real;
   fs.mkdirSync(path.dirname(target), { recursive: true });
-  let mode = 0o644;
+  let mode = newMode;
   try {
     mode = fs.statSync(target).mode & 0o777;
   } catch {

@@ -47,6 +47,11 @@ function readExclude(commonDir: string): ExcludeFile {
   return { file, text, patterns };
 }
 
+/** Files `qlock agent install` wrote and excluded (anchored patterns, `/rel`). */
+export function qlockExcludedFiles(commonDir: string): Set<string> {
+  return new Set(readExclude(commonDir).patterns);
+}
+
 function writeExclude(exclude: ExcludeFile, patterns: string[]): void {
   const { text } = exclude;
   const begin = text.indexOf(BEGIN);

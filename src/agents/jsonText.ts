@@ -46,6 +46,9 @@ export interface ParseOptions {
   comments?: boolean;
 }
 
+/** Valid JSON that qlock could not give back byte for byte after an edit. */
+export class UnrestorableJsonError extends SyntaxError {}
+
 /** Sticky: they match at lastIndex only, without copying the rest of a large file. */
 const LITERAL = /-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null/y;
 const STRING = /"(?:[^"\\]|\\.)*"/y;
@@ -69,6 +72,10 @@ class Parser {
 
   private fail(what: string): never {
     throw new SyntaxError(`${what} at offset ${this.i}`);
+  }
+
+  private unrestorable(what: string): never {
+    throw new UnrestorableJsonError(`it has ${what} (offset ${this.i})`);
   }
 
   private ws(): void {
@@ -156,6 +163,10 @@ class Parser {
       const keyStart = this.i;
       if (this.s[this.i] !== '"') this.fail('expected a key');
       const key = this.string();
+      // Neither can be given back exactly once parsed: a later duplicate hides the earlier one,
+      // and a `__proto__` member sets the prototype instead of becoming a member.
+      if (key === '__proto__') this.unrestorable('a "__proto__" member');
+      if (members.has(key)) this.unrestorable(`the key ${JSON.stringify(key)} twice`);
       this.ws();
       if (this.s[this.i] !== ':') this.fail('expected ":"');
       this.i++;
@@ -246,21 +257,51 @@ export function printJson(value: Json, original?: JsonText): string {
   const text = original?.text ?? '';
   /** One line, in the node's own spacing: `["a", "b"]`, `{ "k": 1 }` (for arrays and objects
    * that were written on one line, such as `"allow": ["Read"]`). */
-  const printInline = (v: Json, node: Node | undefined): string => {
+  const printInline = (
+    v: Json,
+    node: Node | undefined,
+    style: { sep: string; colon: string; pad: boolean } = { sep: ', ', colon: ': ', pad: false },
+  ): string => {
     if (node && same(v, node.value)) return text.slice(node.start, node.end);
-    const source = node ? text.slice(node.start, node.end) : '';
-    const sep = source.includes(', ') || !source.includes(',') ? ', ' : ',';
-    if (Array.isArray(v))
-      return `[${v.map((item, i) => printInline(item, node?.items?.[i])).join(sep)}]`;
+    // The node's own spacing, read from its members (`{"a":1}` stays compact, `{ "a": 1 }` not);
+    // a node without members takes its parent's, so a member added to a compact file is compact.
+    const entries = node?.entries ?? [];
+    const last = entries[entries.length - 1];
+    const open = entries.length ? entries[0]!.before : style.pad ? ' ' : '';
+    const close = last ? last.after : open;
+    const firstKey = entries[0]?.keyStart !== undefined ? entries[0] : undefined;
+    const colon = firstKey
+      ? (/^"(?:[^"\\]|\\.)*"(\s*:\s*)$/.exec(
+          text.slice(firstKey.keyStart, firstKey.node.start),
+        )?.[1] ?? ': ')
+      : style.colon;
+    // One member tells no separator: an object goes by its colon, an array by its parent.
+    const sep =
+      entries.length > 1
+        ? `,${entries[1]!.before}`
+        : firstKey
+          ? colon.endsWith(' ')
+            ? ', '
+            : ','
+          : style.sep;
+    const inner = { sep, colon, pad: open !== '' };
+    if (Array.isArray(v)) {
+      if (!v.length) return '[]';
+      return `[${open}${v.map((item, i) => printInline(item, node?.items?.[i], inner)).join(sep)}${close}]`;
+    }
     if (v && typeof v === 'object') {
       const keys = Object.keys(v);
       if (!keys.length) return '{}';
-      const pad = /^\{\s/.test(source) ? ' ' : '';
-      const colon = /"\s*:\s/.test(source) || !source ? ': ' : ':';
-      const parts = keys.map(
-        (k) => `${JSON.stringify(k)}${colon}${printInline(v[k]!, node?.members?.get(k))}`,
-      );
-      return `{${pad}${parts.join(sep)}${pad}}`;
+      const parts = keys.map((k) => {
+        const at = node?.keys?.indexOf(k) ?? -1;
+        const entry = at >= 0 ? entries[at] : undefined;
+        // A member that stays keeps its key and colon as written.
+        const head = entry
+          ? text.slice(entry.keyStart, entry.node.start)
+          : `${JSON.stringify(k)}${colon}`;
+        return head + printInline(v[k]!, entry?.node, inner);
+      });
+      return `{${open}${parts.join(sep)}${close}}`;
     }
     return JSON.stringify(v);
   };

@@ -31,6 +31,8 @@ export interface FilePlan {
   next?: string;
   change: Change;
   holds: string[];
+  /** Permissions of a file qlock creates (a copy of a private file stays private). */
+  mode?: number;
 }
 
 function holds(target: Target, parts: Part[]): string[] {
@@ -126,6 +128,7 @@ export class ChangePlan {
         next,
         change: changeOf(config, next),
         holds: what,
+        ...(fresh && target.skeletonMode !== undefined ? { mode: target.skeletonMode } : {}),
       });
     }
   }
@@ -198,7 +201,7 @@ export class ChangePlan {
   commit(stopAt: (file: string) => string): void {
     for (const plan of this.files) {
       if (plan.change === 'created' || plan.change === 'updated')
-        writeConfigText(plan.config, plan.next!);
+        writeConfigText(plan.config, plan.next!, plan.mode);
       else if (plan.change === 'deleted') deleteConfigFile(plan.config, stopAt(plan.file));
     }
   }

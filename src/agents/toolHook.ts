@@ -18,6 +18,7 @@ import { parseDuration } from '../util/duration.js';
 import type { HookCall } from './adapters/types.js';
 import { ALLOW, denyOutcome, type HookOutcome, takesWarning, warnOutcome } from './hookOutput.js';
 import { touchIfStale, warnOnce } from './sessionTouch.js';
+import { writesStateDir } from './stateDirWrite.js';
 
 const debug = createDebug('agents');
 
@@ -187,6 +188,11 @@ export async function toolHook(
   if (!self && !Object.keys(registry.sessions).length) return ALLOW;
   // A config file that cannot be used is enforced without its wrong keys (hookConfig.ts).
   const { config, problem } = await loadHookConfig(project.root, project.stateDir);
+
+  const sessions = Object.values(registry.sessions);
+  const intoState = paths.filter((abs) => writesStateDir(abs, project.stateDir, sessions));
+  if (intoState.length && phase === 'pre-tool')
+    return denyOutcome(agent, phase, messages.hookDenyStateDir(intoState[0]!));
 
   const rels: string[] = [];
   const unsure = new Map<string, string>();

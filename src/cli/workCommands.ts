@@ -3,6 +3,7 @@ import { type Command, Option } from 'commander';
 import { AGENTS } from '../project/agentNames.js';
 import { ArgumentChoice, examples, execute } from './execute.js';
 import { addLandCommand } from './landCommand.js';
+import { collect } from './repeatable.js';
 
 /** The commands of everyday work: sessions, locks, conflicts, sync, shared mode. */
 export function addWorkCommands(program: Command): void {
@@ -31,7 +32,11 @@ export function addWorkCommands(program: Command): void {
       'branch name (default: <branchPrefix><name>); an existing branch is reused',
     )
     .option('--copy', 'plain directories: copy the tree')
-    .option('--agent <name...>', `install agent hooks in the new session (${AGENTS.join(', ')})`)
+    .option(
+      '--agent <name>',
+      `install agent hooks in the new session (${AGENTS.join(', ')}); repeatable`,
+      collect,
+    )
     .addHelpText(
       'after',
       examples(

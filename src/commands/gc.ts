@@ -10,8 +10,12 @@ export function renderGc(result: GcResult): string {
   const verb = result.dryRun ? 'Would remove' : 'Removed';
   const lines = result.actions.map((a) =>
     a.kind === 'worktree-prune'
-      ? `Pruned git's worktree entries.`
-      : `${verb} ${a.kind} ${a.target}: ${a.reason}.`,
+      ? `Pruned git's worktree entry ${a.target}.`
+      : a.kind === 'absent'
+        ? `Kept session ${a.target}: ${a.reason}`
+        : a.kind === 'interrupted-new'
+          ? a.reason
+          : `${verb} ${a.kind} ${a.target}: ${a.reason}.`,
   );
   if (result.dryRun) lines.push('Run `qlock gc` without --dry-run to do it.');
   return lines.join('\n');

@@ -1,8 +1,10 @@
 import type { Context } from '../context.js';
+import { UsageError } from '../errors.js';
 import { acquireLocksWaiting } from '../locks/acquireLocksWaiting.js';
 import { resolveLockTarget } from '../locks/resolveLockTarget.js';
 import type { Lock } from '../store/types.js';
 import { lockMessages as messages } from '../ui/messages/locks.js';
+import { MAX_REASON_SHOWN } from '../ui/safeText.js';
 import { formatAge, parseDuration } from '../util/duration.js';
 
 export interface LockOptions {
@@ -35,6 +37,9 @@ export async function lock(options: LockOptions, ctx: Context): Promise<LockResu
   // Bad durations are usage errors before anything is read or changed.
   const ttlOption = options.ttl !== undefined ? parseDuration(options.ttl, '--ttl') : undefined;
   const waitMs = options.wait !== undefined ? parseDuration(options.wait, '--wait') : 0;
+  // A reason rides along in every refusal, hook message and agent context: a sentence, not 5 MB.
+  if (options.reason !== undefined && options.reason.length > MAX_REASON_SHOWN)
+    throw new UsageError(messages.reasonTooLong(options.reason.length, MAX_REASON_SHOWN));
   const { project, config, session, paths } = await resolveLockTarget(ctx, options.paths);
   const ttlMs =
     ttlOption ?? (config.lockTtl ? parseDuration(config.lockTtl, 'lockTtl') : undefined);

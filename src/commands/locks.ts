@@ -6,6 +6,7 @@ import { readRegistry } from '../store/readRegistry.js';
 import { c } from '../ui/color.js';
 import { messages } from '../ui/messages.js';
 import { sharedHolder } from '../ui/messages/remoteHolder.js';
+import { MAX_REASON_SHOWN, safeText } from '../ui/safeText.js';
 import { formatAge } from '../util/duration.js';
 
 export interface LocksResult {
@@ -39,7 +40,9 @@ export function renderRemoteLocks(
   const age = remote.asOf ? formatAge(now.getTime() - Date.parse(remote.asOf)) : undefined;
   return [
     `${indent}${messages.sharedOtherMachines(remote.remote, age)}`,
-    ...remote.locks.map((l) => `${indent}  ${l.path.padEnd(width)}  ${sharedHolder(l, now)}`),
+    ...remote.locks.map(
+      (l) => `${indent}  ${safeText(l.path).padEnd(width)}  ${sharedHolder(l, now)}`,
+    ),
   ];
 }
 
@@ -57,9 +60,9 @@ export function renderLockTable(list: LockView[], now: Date, indent = ''): strin
     const age = formatAge(now.getTime() - Date.parse(l.acquiredAt));
     const left = l.expiresAt ? Date.parse(l.expiresAt) - now.getTime() : undefined;
     const expiry = left !== undefined && left > 0 ? `  expires in ${formatAge(left)}` : '';
-    const reason = l.reason ? `  ${l.reason}` : '';
+    const reason = l.reason ? `  ${safeText(l.reason, MAX_REASON_SHOWN)}` : '';
     const stale = l.staleReason ? `  ${c.yellow(`(${STALE_TEXT[l.staleReason]})`)}` : '';
-    return `${indent}${l.path.padEnd(pathWidth)}  ${l.session.padEnd(sessionWidth)}  ${c.dim(`${age} ago`)}${expiry}${reason}${stale}`;
+    return `${indent}${safeText(l.path).padEnd(pathWidth)}  ${l.session.padEnd(sessionWidth)}  ${c.dim(`${age} ago`)}${expiry}${reason}${stale}`;
   });
 }
 

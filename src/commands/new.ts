@@ -6,8 +6,14 @@ import type { Context } from '../context.js';
 import { QlockError, UsageError } from '../errors.js';
 import { cleanGitEnv, git } from '../git/exec.js';
 import { branchExists, resolveCommit } from '../git/repo.js';
-import { POINTER_FILE, realpathOrSelf } from '../project/findProject.js';
+import { POINTER_FILE, type Project, realpathOrSelf } from '../project/findProject.js';
 import { openWorkspace, resolveBase } from '../project/openWorkspace.js';
+import {
+  clearPendingNew,
+  interruptedNews,
+  undoInterruptedNew,
+  writePendingNew,
+} from '../sessions/interruptedNew.js';
 import { checkCanRegister, checkSessionDir, registerSession } from '../sessions/registerSession.js';
 import { validateSessionName } from '../sessions/sessionName.js';
 import { worktreePath } from '../sessions/worktreePath.js';
@@ -42,6 +48,15 @@ function isOccupied(dir: string): boolean {
   }
 }
 
+/** Undoes what an interrupted `qlock new NAME` left behind; refuses when that would lose work. */
+async function recoverInterrupted(project: Project, name: string): Promise<string[]> {
+  const record = interruptedNews(project.stateDir).find((r) => r.name === name);
+  if (!record) return [];
+  const { removed, kept } = await undoInterruptedNew(project.root, project.stateDir, record);
+  if (kept.length) throw new QlockError(messages.newInterruptedKept(name, record.dir, kept));
+  return [messages.newInterruptedCleaned(name, removed)];
+}
+
 /**
  * Creates a session: a git worktree on a new branch from base (or, without git, a copy of the
  * tree) and registers it. Everything is checked before anything is created.
@@ -60,6 +75,9 @@ export async function newSession(options: NewOptions, ctx: Context): Promise<New
     ? path.resolve(ctx.cwd, options.dir)
     : worktreePath(config.worktreeDir, project, name);
   checkSessionDir(project, dir);
+  const notes: string[] = [];
+  // A `qlock new NAME` killed midway left a branch or worktree: clean it up if that loses nothing.
+  if (project.kind === 'git') notes.push(...(await recoverInterrupted(project, name)));
   if (isOccupied(dir)) throw new QlockError(messages.dirNotEmpty(dir));
 
   let session: Session;
@@ -88,9 +106,19 @@ export async function newSession(options: NewOptions, ctx: Context): Promise<New
     const args = reuse
       ? ['worktree', 'add', dir, branch]
       : ['worktree', 'add', '-b', branch, dir, base];
+    writePendingNew(project.stateDir, {
+      name,
+      dir,
+      branch,
+      createdBranch: !reuse,
+      baseTip,
+      pid: process.pid,
+      startedAt: ctx.now().toISOString(),
+    });
     try {
       await withWorktreeMutex(project.stateDir, () => git(args, { cwd: project.root, env }));
     } catch (error) {
+      clearPendingNew(project.stateDir, name);
       // `worktree add -b` creates the branch before it fails on the directory: remove it again.
       if (!reuse && (await resolveCommit(project.root, `refs/heads/${branch}`)) === baseTip)
         await git(['branch', '-D', branch], { cwd: project.root, okCodes: [0, 1] });
@@ -110,8 +138,10 @@ export async function newSession(options: NewOptions, ctx: Context): Promise<New
         git(['worktree', 'remove', '--force', realDir], { cwd: project.root, okCodes: [0, 128] }),
       );
       if (!reuse) await git(['branch', '-D', branch], { cwd: project.root, okCodes: [0, 1] });
+      clearPendingNew(project.stateDir, name);
       throw error;
     }
+    clearPendingNew(project.stateDir, name);
   } else {
     if (!options.copy) throw new UsageError(messages.copyNeeded());
     const existed = fs.existsSync(dir);
@@ -124,7 +154,12 @@ export async function newSession(options: NewOptions, ctx: Context): Promise<New
     };
     try {
       fs.mkdirSync(dir, { recursive: true });
-      for (const rel of listFiles(project.root, config.ignore)) {
+      const copied = listFiles(project.root, config.ignore);
+      // Say what was left out: the copy has no ignored files, no node_modules.
+      const leftOut = listFiles(project.root).length - copied.length;
+      const modules = fs.existsSync(path.join(project.root, 'node_modules'));
+      if (leftOut > 0 || modules) notes.push(messages.copyLeftOut(leftOut, modules));
+      for (const rel of copied) {
         const target = path.join(dir, rel);
         fs.mkdirSync(path.dirname(target), { recursive: true });
         fs.cpSync(path.join(project.root, rel), target, { verbatimSymlinks: true });
@@ -151,12 +186,13 @@ export async function newSession(options: NewOptions, ctx: Context): Promise<New
     }
   }
   const result: NewResult = { session };
+  if (notes.length) result.notes = notes;
   if (project.kind === 'git') {
     // `qlock new` works without `qlock init`, but then no git hook checks the commits.
     const { runnerPath } = await import('../project/hookPaths.js');
     const { hooksDeclined } = await import('../doctor/hooksChoice.js');
     if (!fs.existsSync(runnerPath(project.stateDir)) && !hooksDeclined(project.stateDir))
-      result.notes = [messages.newWithoutHooks()];
+      result.notes = [...notes, messages.newWithoutHooks()];
   }
   if (options.agent?.length) {
     const { installAgentForSession } = await import('../agents/installAgent.js');

@@ -5,7 +5,9 @@ import { deleteSnapshot, discardSnapshot } from '../changes/snapshot.js';
 import type { Context } from '../context.js';
 import { QlockError } from '../errors.js';
 import { git } from '../git/exec.js';
+import { forgetWorktree } from '../git/forgetWorktree.js';
 import { openWorkspace, type Workspace } from '../project/openWorkspace.js';
+import { lostOnRemoveCopy, lostOnRemoveGit, someNames } from '../sessions/lostOnRemove.js';
 import { requireSession } from '../sessions/resolveSession.js';
 import { withWorktreeMutex } from '../store/mutex.js';
 import { readRegistry, updateRegistry } from '../store/registry.js';
@@ -45,6 +47,14 @@ async function unsavedWork(ws: Workspace, session: Session): Promise<string[]> {
         ? `${uncommitted.size} file(s) with uncommitted changes`
         : `${uncommitted.size} file(s) with uncommitted changes (changed since the copy was made)`,
     );
+  const lost =
+    ws.project.kind === 'git'
+      ? await lostOnRemoveGit(session.path, ws.project.commonDir)
+      : lostOnRemoveCopy(session.path, ws.config.ignore);
+  const nested = new Set(lost.nestedRepos);
+  const ignored = lost.ignored.filter((p) => !nested.has(p));
+  if (ignored.length) problems.push(messages.rmIgnoredLost(someNames(ignored)));
+  if (nested.size) problems.push(messages.rmNestedReposLost(someNames(lost.nestedRepos)));
   if (ws.project.kind === 'git') {
     const { stdout, code } = await git(['rev-list', '--count', `${session.base}..HEAD`, '--'], {
       cwd: session.path,
@@ -94,10 +104,8 @@ export async function rm(options: RmOptions, ctx: Context): Promise<RmResult> {
   } else if (isMain && !options.keepWorktree) {
     notes.push(messages.rmMainWorktree(session.name));
   }
-  if (project.kind === 'git' && !fs.existsSync(session.path)) {
-    await withWorktreeMutex(project.stateDir, () =>
-      git(['worktree', 'prune'], { cwd: project.root, okCodes: [0, 128] }),
-    );
+  if (project.kind === 'git' && !fs.existsSync(session.path) && session.kind === 'worktree') {
+    await withWorktreeMutex(project.stateDir, () => forgetWorktree(project.root, session.path));
   }
 
   let discarded: string | undefined;

@@ -9,6 +9,7 @@ import type { RemoteListing } from '../shared/remoteListing.js';
 import { readRegistry } from '../store/readRegistry.js';
 import { c } from '../ui/color.js';
 import { messages } from '../ui/messages.js';
+import { safeText } from '../ui/safeText.js';
 import { compareText } from '../util/compareText.js';
 import { renderLockTable, renderRemoteLocks } from './locks.js';
 
@@ -80,7 +81,7 @@ export function renderWho(result: WhoResult, ctx?: Pick<Context, 'now'>): string
   const remote = renderRemoteLocks(result.remote, now, '    ');
   if (!result.locks.length && !result.changes.length && !remote.length)
     return messages.whoNobody(result.path);
-  const lines: string[] = [c.bold(result.path)];
+  const lines: string[] = [c.bold(safeText(result.path))];
   const anyLock = result.locks.length || remote.length;
   lines.push(anyLock ? '  locks:' : `  locks: ${messages.whoNoLock()}`);
   if (result.locks.length) lines.push(...renderLockTable(result.locks, now, '    '));
@@ -91,7 +92,10 @@ export function renderWho(result: WhoResult, ctx?: Pick<Context, 'now'>): string
     const files =
       change.files.length === 1 && change.files[0] === result.path
         ? ''
-        : `: ${change.files.slice(0, 5).join(', ')}${change.files.length > 5 ? ` … ${change.files.length - 5} more` : ''}`;
+        : `: ${change.files
+            .slice(0, 5)
+            .map((f) => safeText(f))
+            .join(', ')}${change.files.length > 5 ? ` … ${change.files.length - 5} more` : ''}`;
     lines.push(`    ${change.session}${state}${files}`);
   }
   return lines.join('\n');

@@ -2,7 +2,8 @@ import fs from 'node:fs';
 
 import { readManifest, rebuildManifest } from '../changes/snapshot.js';
 import { StateError } from '../errors.js';
-import { sessionState } from '../sessions/sessionState.js';
+import { interruptedNews, undoInterruptedNew } from '../sessions/interruptedNew.js';
+import { goneForGood, sessionState } from '../sessions/sessionState.js';
 import { readRegistry } from '../store/registry.js';
 import { messages } from '../ui/messages.js';
 import type { Check, Finding } from './types.js';
@@ -26,6 +27,15 @@ export const checkSessions: Check = async (ws, ctx) => {
   const findings: Finding[] = [];
   const gone = sessions.filter((s) => !fs.existsSync(s.path));
   for (const s of gone) {
+    if (!goneForGood(s, now, ws.config.staleAfter)) {
+      findings.push({
+        check: 'sessions',
+        ok: false,
+        message: messages.doctorSessionAbsent(s.name, s.path),
+        fix: messages.doctorSessionAbsentFix(s.name),
+      });
+      continue;
+    }
     findings.push({
       check: 'sessions',
       ok: false,
@@ -38,6 +48,25 @@ export const checkSessions: Check = async (ws, ctx) => {
           await collectGarbage({}, ctx);
         }
         return messages.doctorSessionGoneFixed(s.name);
+      },
+    });
+  }
+  // A `qlock new` killed midway: its branch and worktree are left unregistered.
+  for (const record of interruptedNews(ws.project.stateDir)) {
+    findings.push({
+      check: 'sessions',
+      ok: false,
+      message: messages.interruptedNew(record.name, record.dir, record.branch),
+      fix: messages.interruptedNewFix(record.name),
+      apply: async () => {
+        const { removed, kept } = await undoInterruptedNew(
+          ws.project.root,
+          ws.project.stateDir,
+          record,
+        );
+        if (kept.length)
+          throw new Error(messages.newInterruptedKept(record.name, record.dir, kept));
+        return messages.newInterruptedCleaned(record.name, removed);
       },
     });
   }

@@ -1,6 +1,7 @@
 import { checkShared } from '../shared/checkShared.js';
 import { checkAgentRecords } from './checkAgentRecords.js';
 import { checkAgents } from './checkAgents.js';
+import { checkConfigName } from './checkConfigName.js';
 import { checkConflicts } from './checkConflicts.js';
 import { checkGit } from './checkGit.js';
 import { checkHooks } from './checkHooks.js';
@@ -14,6 +15,7 @@ import type { Check } from './types.js';
 export const CHECKS: Check[] = [
   checkGit,
   checkState,
+  checkConfigName,
   checkSessions,
   checkLocks,
   checkWatchLimits,

@@ -1,5 +1,6 @@
 import type { QlockEvent } from '../store/types.js';
 import { shellArg } from '../ui/messages/locks.js';
+import { safeText } from '../ui/safeText.js';
 import { formatAge } from '../util/duration.js';
 
 /** What the text depends on: an event before or after it is stored. */
@@ -12,18 +13,22 @@ type EventText = Omit<QlockEvent, 'id' | 'ts'>;
  * falls back to the stored message. Always a single line, ending with its age.
  */
 export function formatEvent(event: QlockEvent, now: Date): string {
-  const text = describe(event)
-    .replace(/\s*\n\s*/g, ' ')
-    .trim();
+  const text = safeText(
+    describe(event)
+      .replace(/\s*\n\s*/g, ' ')
+      .trim(),
+  );
   const age = now.getTime() - Date.parse(event.ts);
   return Number.isFinite(age) ? `${text} (${formatAge(age)} ago)` : text;
 }
 
 /** The event's text without its age (live output, stored messages): one line. */
 export function describeEvent(event: EventText): string {
-  return describe(event)
-    .replace(/\s*\n\s*/g, ' ')
-    .trim();
+  return safeText(
+    describe(event)
+      .replace(/\s*\n\s*/g, ' ')
+      .trim(),
+  );
 }
 
 /** At most `max` paths, then "and N more": keeps a line readable when main moved under 200 files. */

@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 
+import { DEFAULT_CONFIG } from '../project/defaultConfig.js';
 import type { Lock, Registry } from '../store/types.js';
+import { parseDuration } from '../util/duration.js';
 
 /**
  * Pure questions about lock paths and lock records. A lock path is repo-relative and
@@ -22,15 +24,26 @@ export function lockExpired(lock: Lock, now: Date): boolean {
   return lock.expiresAt !== undefined && Date.parse(lock.expiresAt) <= now.getTime();
 }
 
+/** Default `staleAfter` (2h), in ms: how long an absent session's locks keep counting. */
+const ABSENT_GRACE_MS = parseDuration(DEFAULT_CONFIG.staleAfter);
+
 /**
  * Whether a lock still counts: not expired, and its session is registered and its directory
- * exists. Locks that are not honoured block nobody; `qlock gc` removes them.
+ * exists, or is absent but was active within `staleAfter` (an unmounted disk, a `mv` in progress:
+ * its locks must not lapse silently while it is away). Locks that are not honoured block nobody;
+ * `qlock gc` removes them.
  */
-export function isLockHonoured(lock: Lock, registry: Registry, now: Date): boolean {
+export function isLockHonoured(
+  lock: Lock,
+  registry: Registry,
+  now: Date,
+  graceMs = ABSENT_GRACE_MS,
+): boolean {
   if (lockExpired(lock, now)) return false;
   const session = registry.sessions[lock.session];
   if (!session) return false;
-  return fs.existsSync(session.path);
+  if (fs.existsSync(session.path)) return true;
+  return now.getTime() - Date.parse(session.lastSeen) <= graceMs;
 }
 
 /**

@@ -7,6 +7,7 @@ import { findProject, requireProject } from '../project/findProject.js';
 import { currentSession } from '../sessions/resolveSession.js';
 import { readRegistry } from '../store/readRegistry.js';
 import { mcpMessages } from '../ui/messages/mcp.js';
+import { MAX_REASON_SHOWN } from '../ui/safeText.js';
 import { VERSION } from '../util/version.js';
 import { runTool } from './toolResult.js';
 
@@ -58,6 +59,7 @@ export function createServer(base: Context): McpServer {
         paths: lockPaths,
         reason: z
           .string()
+          .max(MAX_REASON_SHOWN)
           .optional()
           .describe('Why you lock them, shown to any session that bumps into the lock.'),
         ttl: z

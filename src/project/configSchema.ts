@@ -10,6 +10,7 @@ import { type DurationProblem, readDuration } from '../util/duration.js';
 /** Checked exactly as the commands read it later (readDuration), so a bad one is named here. */
 const DURATION_PROBLEMS: Record<DurationProblem, string> = {
   format: 'expected a duration such as "30m", "2h" or "1d"',
+  unit: 'a duration needs a unit, such as "30s", "30m", "2h" or "1d"',
   zero: 'a duration must be greater than zero',
   'too-long': 'a duration must be at most 36500d (100 years)',
 };

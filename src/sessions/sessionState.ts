@@ -72,3 +72,13 @@ export function isLive(state: SessionState): boolean {
 export function workCounts(state: SessionState): boolean {
   return state !== 'missing';
 }
+
+/**
+ * A session whose directory is absent counts as gone for good only once it has not been seen for
+ * `staleAfter`: before that, it may be on an unmounted disk or in the middle of a `mv`, and
+ * releasing its locks (or forgetting its worktree) would hurt it when it comes back.
+ */
+export function goneForGood(session: Session, now: Date, staleAfter: string): boolean {
+  if (fs.existsSync(session.path)) return false;
+  return now.getTime() - Date.parse(session.lastSeen) > parseDuration(staleAfter);
+}

@@ -15,6 +15,7 @@ import { readRegistry } from '../store/registry.js';
 import type { Lock, Registry, Session } from '../store/types.js';
 import { createDebug } from '../ui/debug.js';
 import { messages } from '../ui/messages.js';
+import { MAX_REASON_SHOWN, safeText } from '../ui/safeText.js';
 import { compareText } from '../util/compareText.js';
 
 const debug = createDebug('status');
@@ -219,7 +220,7 @@ export async function collectStatus(
       for (const p of covered) {
         row.attention.push({
           kind: 'locked',
-          message: `${p} is locked by ${lock.session}${lock.reason ? ` (${lock.reason})` : ''}`,
+          message: `${safeText(p)} is locked by ${lock.session}${lock.reason ? ` (${safeText(lock.reason, MAX_REASON_SHOWN)})` : ''}`,
         });
       }
     }

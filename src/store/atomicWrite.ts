@@ -20,7 +20,8 @@ export function atomicWrite(
   const durable = options.durable !== false;
   const dir = path.dirname(file);
   const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${uniqueHex()}.tmp`);
-  const fd = fs.openSync(tmp, 'w', 0o644);
+  // O_EXCL: the temp name is new; should something be there (a planted link), fail, never follow.
+  const fd = fs.openSync(tmp, 'wx', 0o644);
   try {
     try {
       fs.writeFileSync(fd, content); // loops until every byte is written

@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
+import { StateError } from '../errors.js';
+import { coreMessages as messages } from '../ui/messages/core.js';
 import type { NewEvent, QlockEvent } from './types.js';
 
 /**
@@ -21,10 +23,26 @@ export function eventLogEnd(stateDir: string): number {
   }
 }
 
+/**
+ * 'a+' without following a symbolic link: a link planted at events.jsonl (a plain directory's
+ * `.qlock/` is as writable as the tree) would append qlock's lines to any file the user can
+ * write, a shell startup file among them.
+ */
+function openLogForAppend(file: string): number {
+  const { O_RDWR, O_APPEND, O_CREAT, O_NOFOLLOW } = fs.constants;
+  try {
+    return fs.openSync(file, O_RDWR | O_APPEND | O_CREAT | O_NOFOLLOW, 0o644);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ELOOP')
+      throw new StateError(messages.stateFileIsLink(file), file, { cause: error });
+    throw error;
+  }
+}
+
 /** Appends events; call only while holding the mutex. Returns the stored events. */
 export function appendEventsLocked(stateDir: string, events: NewEvent[]): QlockEvent[] {
   const file = eventLogPath(stateDir);
-  const fd = fs.openSync(file, 'a+');
+  const fd = openLogForAppend(file);
   try {
     let offset = fs.fstatSync(fd).size;
     if (offset > 0) {

@@ -5,7 +5,7 @@ import { QlockError } from '../errors.js';
 import { createDebug } from '../ui/debug.js';
 // The core area's messages, not the aggregator: the hot lock path compiles no other area's.
 import { coreMessages as messages } from '../ui/messages/core.js';
-import { uniqueHex } from './atomicWrite.js';
+import { atomicWrite, uniqueHex } from './atomicWrite.js';
 
 const debug = createDebug('mutex');
 
@@ -126,7 +126,9 @@ export async function withMutex<T>(
   }
   debug(`acquired in ${Math.round(Date.now() - started)}ms`);
   const token = `${process.pid}.${uniqueHex()}${uniqueHex()}`;
-  fs.writeFileSync(ownerFile, token);
+  // Atomically (a temp file renamed over it): a symlink planted at the owner file's name is
+  // replaced, never written through to whatever file it points at.
+  atomicWrite(ownerFile, token, { durable: false });
   const assertHeld = () => {
     if (compromised) throw new QlockError(messages.mutexLost(lockPath), 1, { cause: compromised });
     let owner = '';

@@ -8,24 +8,30 @@ const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000,
  */
 export const MAX_DURATION_MS = 36_500 * UNITS.d!;
 
-export type DurationProblem = 'format' | 'zero' | 'too-long';
+export type DurationProblem = 'format' | 'unit' | 'zero' | 'too-long';
 
 /** The duration in milliseconds, or what is wrong with it (shared with config validation). */
 export function readDuration(input: string): number | DurationProblem {
   const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$/.exec(input);
   if (!match) return 'format';
-  const value = Number(match[1]) * UNITS[match[2] ?? 's']!;
+  // A bare number is refused: "--ttl 5" meant minutes to some, seconds to others.
+  if (!match[2]) return 'unit';
+  const value = Number(match[1]) * UNITS[match[2]]!;
   if (!Number.isFinite(value) || value > MAX_DURATION_MS) return 'too-long';
   if (Math.round(value) <= 0) return 'zero';
   return Math.round(value);
 }
 
-/** Parses "30s", "30m", "2h", "1d", "500ms" or a bare number of seconds into milliseconds. */
+/** Parses "30s", "30m", "2h", "1d" or "500ms" into milliseconds (the unit is required). */
 export function parseDuration(input: string, what = 'duration'): number {
   const value = readDuration(input);
   if (value === 'format')
     throw new UsageError(
       `Invalid ${what} "${input}": use a number with a unit, e.g. 30s, 30m, 2h, 1d.`,
+    );
+  if (value === 'unit')
+    throw new UsageError(
+      `Invalid ${what} "${input}": a unit is required, e.g. ${input.trim()}s, ${input.trim()}m or ${input.trim()}h.`,
     );
   if (value === 'zero')
     throw new UsageError(`Invalid ${what} "${input}": it must be greater than zero.`);

@@ -33,7 +33,10 @@ describe('qlock agent install (built CLI)', () => {
     });
     expect(fs.existsSync(path.join(repo.root, '.claude/settings.local.json'))).toBe(true);
 
-    const newR = await runQlock(['new', 'feat', '--agent', 'q', 'codex'], { cwd: repo.root, env });
+    const newR = await runQlock(['new', 'feat', '--agent', 'q', '--agent', 'codex'], {
+      cwd: repo.root,
+      env,
+    });
     expect(newR.code, newR.stderr).toBe(0);
     const session = path.join(repo.parent, 'repo-feat');
     expect(readJson(path.join(session, '.amazonq/cli-agents/q_cli_default.json')).tools).toEqual([

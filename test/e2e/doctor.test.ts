@@ -5,7 +5,8 @@ import path from 'node:path';
 
 import { describe, expect, it } from 'vitest';
 
-import { makeRepo, type Repo, REPO_ROOT, runQlock, tempDir } from '../helpers/repo.js';
+import { updateRegistry } from '../../src/store/registry.js';
+import { gitSyncIn, makeRepo, type Repo, REPO_ROOT, runQlock, tempDir } from '../helpers/repo.js';
 
 /**
  * `qlock doctor` on broken setups, through the built CLI: each problem is detected with its fix,
@@ -107,7 +108,24 @@ describe('qlock doctor', () => {
   it('an orphan session (worktree deleted by hand): detected, its lock still counts, --fix runs gc', async () => {
     const { repo, paths } = await project('gone', 'kept');
     await q(paths[0]!, 'lock', 'src/a.txt', '--reason', 'mine');
+    // The user's own worktree (QLOCK=0: not auto-joined), absent for a moment.
+    const own = path.join(repo.parent, 'own');
+    gitSyncIn(repo.root, ['worktree', 'add', '-q', '-b', 'own', own], {
+      ...process.env,
+      QLOCK: '0',
+    });
+    repo.write('wip.txt', 'staged\n', own);
+    repo.git(['add', 'wip.txt'], own);
+    fs.renameSync(own, `${own}-away`);
     fs.rmSync(paths[0]!, { recursive: true, force: true });
+    // Recently active: the absence may be temporary, so nothing is released by --fix.
+    const recent = await doctor(repo.root, '--fix');
+    const absent = failures(recent).find((f) => f.check === 'sessions')!;
+    expect(absent).toMatchObject({ canFix: false, fix: expect.stringContaining('qlock rm gone') });
+    expect((await q(repo.root, 'locks', '--json')).stdout).toContain('src/a.txt');
+    await updateRegistry(path.join(repo.root, '.git', 'qlock'), ({ registry }) => {
+      registry.sessions.gone!.lastSeen = new Date(Date.now() - 3 * 3_600_000).toISOString();
+    });
 
     const d = await doctor(repo.root);
     const orphan = failures(d).find((f) => f.check === 'sessions')!;
@@ -130,6 +148,8 @@ describe('qlock doctor', () => {
     expect(list.sessions.map((s) => s.name)).toEqual(['kept']);
     expect((await q(repo.root, 'locks', '--json')).stdout).not.toContain('src/a.txt');
     expect(repo.git(['worktree', 'list'])).not.toContain(paths[0]!);
+    fs.renameSync(`${own}-away`, own);
+    expect(repo.git(['status', '--porcelain'], own)).toBe('A  wip.txt');
   });
 
   it('hooks not installed: flagged unless declined; hooks deleted by hand: --fix reinstalls', async () => {

@@ -29,6 +29,14 @@ async function setup() {
   return { repo, a, b };
 }
 
+/** Not seen for three hours (beyond the default staleAfter of 2h): absent counts as gone. */
+async function ageSessions(dir: string, ...names: string[]): Promise<void> {
+  const old = new Date(Date.now() - 3 * 3_600_000).toISOString();
+  await updateRegistry(dir, ({ registry }) => {
+    for (const name of names) registry.sessions[name]!.lastSeen = old;
+  });
+}
+
 const prunable = (repo: Repo) =>
   repo
     .git(['worktree', 'list', '--porcelain'])
@@ -42,6 +50,7 @@ describe('qlock gc', () => {
       registry.locks.push(lock('src/a.txt', 'a'), lock('src/', 'a'), lock('src/b.txt', 'b'));
     });
     fs.rmSync(a, { recursive: true, force: true });
+    await ageSessions(stateDir(repo), 'a');
     expect(prunable(repo)).toHaveLength(1);
     const before = await status({}, testContext(repo.root));
     expect(before.sessions.find((s) => s.name === 'a')?.state).toBe('missing');
@@ -68,7 +77,7 @@ describe('qlock gc', () => {
     const text = renderGc(result);
     expect(text).toContain('Removed session a');
     expect(text).toContain('Removed lock src/a.txt: held by removed session a');
-    expect(text).toContain("Pruned git's worktree entries");
+    expect(text).toContain(`Pruned git's worktree entry ${a}`);
     // git forgot the worktree: its branch can be checked out again elsewhere.
     repo.git(['worktree', 'add', '-q', path.join(repo.parent, 'again'), 'qlock/a']);
   });
@@ -79,6 +88,7 @@ describe('qlock gc', () => {
       registry.locks.push(lock('src/a.txt', 'a'));
     });
     fs.rmSync(a, { recursive: true, force: true });
+    await ageSessions(stateDir(repo), 'a');
     const registryBefore = fs.readFileSync(path.join(stateDir(repo), 'registry.json'), 'utf8');
     const eventsBefore = readEvents(stateDir(repo)).events.length;
     const result = await gc({ dryRun: true }, testContext(repo.root));
@@ -146,6 +156,7 @@ describe('qlock gc', () => {
     await init({}, testContext(root));
     const { session } = await newSession({ name: 'c', copy: true }, testContext(root));
     fs.rmSync(session.path, { recursive: true, force: true });
+    await ageSessions(path.join(root, '.qlock'), 'c');
     const result = await gc({}, testContext(root));
     expect(result.actions).toEqual([expect.objectContaining({ kind: 'session', target: 'c' })]);
     expect(readRegistry(path.join(root, '.qlock')).sessions).toEqual({});
@@ -175,5 +186,43 @@ describe('qlock gc', () => {
     expect(fs.readdirSync(snapshots).sort()).toEqual([live, 'c'].sort());
     expect(Object.keys(readRegistry(path.join(root, '.qlock')).sessions)).toEqual(['c']);
     expect((await gc({}, testContext(root))).actions).toEqual([]);
+  });
+
+  it('a session absent while recently active keeps its locks and registration, and is named', async () => {
+    const { repo, a } = await setup();
+    await updateRegistry(stateDir(repo), ({ registry }) => {
+      registry.locks.push(lock('src/a.txt', 'a'));
+    });
+    const moved = `${a}-moving`;
+    fs.renameSync(a, moved); // a `mv` in progress, an unmounted disk
+    const result = await gc({}, testContext(repo.root));
+    expect(result.actions).toEqual([expect.objectContaining({ kind: 'absent', target: 'a' })]);
+    expect(renderGc(result)).toContain('Kept session a');
+    expect(renderGc(result)).toContain('qlock rm a');
+    const registry = readRegistry(stateDir(repo));
+    expect(Object.keys(registry.sessions).sort()).toEqual(['a', 'b']);
+    expect(registry.locks.map((l) => l.path)).toEqual(['src/a.txt']);
+    // Back in place: git still knows it, with its index and branch.
+    fs.renameSync(moved, a);
+    expect(repo.git(['status', '--porcelain'], a)).toBe('');
+    expect(prunable(repo)).toEqual([]);
+  });
+
+  it("never prunes a worktree qlock did not register: the user's own, absent for a moment", async () => {
+    const { repo, a } = await setup();
+    const own = repo.worktree('own');
+    repo.write('wip.txt', 'staged work\n', own);
+    repo.git(['add', 'wip.txt'], own);
+    fs.renameSync(own, `${own}-away`);
+    fs.rmSync(a, { recursive: true, force: true });
+    await ageSessions(stateDir(repo), 'a');
+
+    const result = await gc({}, testContext(repo.root));
+    expect(result.actions).toEqual(
+      expect.arrayContaining([expect.objectContaining({ kind: 'worktree-prune', target: a })]),
+    );
+    fs.renameSync(`${own}-away`, own);
+    // Its index (the staged file) survived: git did not forget the worktree.
+    expect(repo.git(['status', '--porcelain'], own)).toBe('A  wip.txt');
   });
 });

@@ -18,7 +18,7 @@ import { requireProject } from '../../src/project/findProject.js';
 import { openWorkspace } from '../../src/project/openWorkspace.js';
 import { collectStatus } from '../../src/status/collectStatus.js';
 import { isFor, readEvents } from '../../src/store/eventLog.js';
-import { readRegistry } from '../../src/store/registry.js';
+import { readRegistry, updateRegistry } from '../../src/store/registry.js';
 import { makePlainDir, makeRepo, testContext } from '../helpers/repo.js';
 
 async function rejection(promise: Promise<unknown>): Promise<QlockError> {
@@ -132,12 +132,18 @@ describe('qlock lock / unlock between two worktrees', () => {
     expect(inbox.map((e) => e.kind)).toContain('lock-broken');
   });
 
-  it('a lock of a session whose directory is gone is stale, and status says so', async () => {
+  it('a lock of a session whose directory is gone is stale once inactive for staleAfter, and status says so', async () => {
     const { repo, wt, stateDir } = await twoSessions();
     await lock({ paths: ['src/'] }, testContext(wt));
     const ws = await openWorkspace(testContext(repo.root));
     expect((await collectStatus(ws, testContext(repo.root))).locks[0]?.stale).toBe(false);
     fs.rmSync(wt, { recursive: true, force: true });
+    // Absent for a moment (an unmounted disk?): its lock still counts.
+    expect((await collectStatus(ws, testContext(repo.root))).locks[0]?.stale).toBe(false);
+    await updateRegistry(stateDir, ({ registry }) => {
+      for (const s of Object.values(registry.sessions))
+        if (s.path === wt) s.lastSeen = new Date(Date.now() - 3 * 3_600_000).toISOString();
+    });
     expect((await collectStatus(ws, testContext(repo.root))).locks[0]?.stale).toBe(true);
     await lock({ paths: ['src/a.txt'] }, testContext(repo.root));
     expect(readRegistry(stateDir).locks.map((l) => `${l.session}:${l.path}`)).toEqual([

@@ -75,6 +75,13 @@ describe('options reach the command', () => {
     [['init', '--no-hooks'], 'init', { hooks: false }],
     [['init', '--agent', 'claude', 'gemini'], 'init', { hooks: true, agent: ['claude', 'gemini'] }],
     [['new', 'feat'], 'new', { name: 'feat' }],
+    // The option before the name must not swallow it (it used to: "missing required argument").
+    [['new', '--agent', 'claude', 'feat'], 'new', { name: 'feat', agent: ['claude'] }],
+    [
+      ['new', '--agent', 'claude', '--agent', 'codex,gemini', 'feat'],
+      'new',
+      { name: 'feat', agent: ['claude', 'codex', 'gemini'] },
+    ],
     [
       ['new', 'feat', '--base', 'dev', '--dir', 'd', '--branch', 'b', '--copy'],
       'new',

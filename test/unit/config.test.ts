@@ -60,7 +60,8 @@ describe('config validation names the file and the key', () => {
     [{ staleAfter: 'soon' }, 'staleAfter', 'duration'],
     [{ lockTtl: '3 weeks' }, 'lockTtl', 'duration'],
     // Durations the commands would refuse later are refused here, naming the file and the key.
-    [{ staleAfter: '0' }, 'staleAfter', 'greater than zero'],
+    [{ staleAfter: '0s' }, 'staleAfter', 'greater than zero'],
+    [{ staleAfter: '30' }, 'staleAfter', 'needs a unit'],
     [{ idleAfter: '0.1ms' }, 'idleAfter', 'greater than zero'],
     [{ lockTtl: '0s' }, 'lockTtl', 'greater than zero'],
     [{ lockTtl: '99999999999d' }, 'lockTtl', 'at most 36500d'],

@@ -68,9 +68,13 @@ describe('isLockHonoured', () => {
     expect(isLockHonoured(lock('x', 'a', { expiresAt: future }), reg, NOW)).toBe(true);
     expect(isLockHonoured(lock('x', 'a', { expiresAt: NOW.toISOString() }), reg, NOW)).toBe(false);
   });
-  it('does not honour locks of removed sessions or sessions whose directory is gone', () => {
+  it('does not honour locks of removed sessions or of sessions gone (absent and inactive for 2h)', () => {
     expect(isLockHonoured(lock('x', 'removed'), reg, NOW)).toBe(false);
-    expect(isLockHonoured(lock('x', 'gone'), reg, NOW)).toBe(false);
+    const longGone = registry([], [{ ...session('gone', GONE), lastSeen: ago(3 * 3_600_000) }]);
+    expect(isLockHonoured(lock('x', 'gone'), longGone, NOW)).toBe(false);
+  });
+  it('keeps honouring the locks of a session absent for a moment (active lately)', () => {
+    expect(isLockHonoured(lock('x', 'gone'), reg, NOW)).toBe(true);
   });
 });
 

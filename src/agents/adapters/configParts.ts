@@ -43,6 +43,8 @@ export interface JsonTarget {
   skeleton(): JsonObject;
   /** The user's file that skeleton() copies (Q: their own default agent), if any. */
   skeletonFrom?: string;
+  /** The permissions of that file: a copy of a private file (it may hold tokens) stays private. */
+  skeletonMode?: number;
   /** After uninstall: whether what is left is only what qlock's skeleton had (delete the file). */
   leftover(config: JsonObject): boolean;
 }

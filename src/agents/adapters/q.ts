@@ -42,7 +42,7 @@ const Q_TOOLS = ['fs_write', 'execute_bash'];
 export function agentFileTarget(
   part: ReturnType<typeof flatPart>,
   file: string,
-  base: { agent: JsonObject; from?: string },
+  base: { agent: JsonObject; from?: string; mode?: number },
 ): JsonTarget {
   return {
     kind: 'json',
@@ -51,6 +51,7 @@ export function agentFileTarget(
     mcp: mcpPart(file),
     skeleton: () => structuredClone(base.agent),
     ...(base.from ? { skeletonFrom: base.from } : {}),
+    ...(base.mode !== undefined ? { skeletonMode: base.mode } : {}),
     leftover: (config) => isEmptyObject(config) || same(config, base.agent),
   };
 }
@@ -60,13 +61,13 @@ export function agentFileTarget(
  * there is one, else the built-in default; either way plain `q chat` keeps its tools, resources
  * and MCP servers. (qlock's entries of a global install are left out: the new file has its own.)
  */
-function qDefaultBase(userFile: string): { agent: JsonObject; from?: string } {
+function qDefaultBase(userFile: string): { agent: JsonObject; from?: string; mode?: number } {
   try {
     const value: unknown = JSON.parse(fs.readFileSync(userFile, 'utf8'));
     if (isObject(value)) {
       removeFlat(value);
       removeMcpServer(value);
-      return { agent: value, from: userFile };
+      return { agent: value, from: userFile, mode: fs.statSync(userFile).mode & 0o777 };
     }
   } catch {
     // none, or not readable by Q either: the built-in default

@@ -1,6 +1,7 @@
 /** Messages of the agents area (see src/ui/messages.ts). */
 
 import { AGENT_TITLES, AGENTS, isAgentName } from '../../project/agentNames.js';
+import { safeText } from '../safeText.js';
 import { shellArg } from './locks.js';
 
 const title = (agent: string) => (isAgentName(agent) ? AGENT_TITLES[agent] : agent);
@@ -41,6 +42,9 @@ export const agentMessages = {
   agentConfigNotJson: (file: string, reason: string) =>
     `${file} is not plain JSON (${reason}), so qlock will not rewrite it.\n` +
     `Fix it (comments are not allowed), or add qlock's entries by hand; nothing was changed.`,
+  agentConfigNotRestorable: (file: string, reason: string) =>
+    `${file} cannot be edited and given back byte for byte: ${reason}.\n` +
+    `Remove the duplicate or "__proto__" member, or add qlock's entries by hand; nothing was changed.`,
   agentConfigNotJsonc: (file: string, reason: string) =>
     `${file} is not valid JSON with comments (${reason}), so qlock will not rewrite it.\n` +
     `Fix it, or add qlock's entries by hand; nothing was changed.`,
@@ -175,6 +179,9 @@ export const agentMessages = {
       .join(
         '; ',
       )}. Leave ${items.length > 1 ? 'these files' : 'this file'} to that session, or ask the user to coordinate (\`qlock conflicts\`).`,
+  hookDenyStateDir: (target: string) =>
+    `qlock: blocked — ${safeText(target)} is qlock's own coordination state; it is changed only through qlock commands ` +
+    '(`qlock lock`, `qlock note`, ...), never written directly.',
   hookWarnForeign: (target: string, owner: string, ownerPath: string, mine: string) =>
     `qlock: heads-up — ${target} is inside session "${owner}"'s worktree (${ownerPath}), not in yours (${mine}). ` +
     `Edit your own copy under ${mine} instead, unless the user asked for this.`,
@@ -211,7 +218,7 @@ export const agentMessages = {
           : 'no changes yet'),
   briefingLocksTitle: () => 'Locks (a write to a file locked by another session is blocked):',
   briefingLock: (l: BriefingLock) =>
-    l.mine ? `- ${l.path}: yours` : `- ${l.path}: ${l.holder} — do not edit`,
+    l.mine ? `- ${safeText(l.path)}: yours` : `- ${safeText(l.path)}: ${l.holder} — do not edit`,
   briefingEventsTitle: (n: number) => `Unread events (${n}):`,
   briefingHowTo: () =>
     'Before a large change, claim the files: `qlock lock <path> --reason "<why>"`; release them with `qlock unlock <path>`. ' +

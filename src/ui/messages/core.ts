@@ -1,5 +1,9 @@
 /** Messages of the foundation: projects, config, state, sessions. */
 
+import path from 'node:path';
+
+import { shellArg } from './locks.js';
+
 const list = (names: string[]) => (names.length ? names.join(', ') : 'none');
 
 export const coreMessages = {
@@ -71,7 +75,7 @@ export const coreMessages = {
     `The repository has no commits yet: make a first commit, then create sessions from it.`,
   rmDirty: (name: string, problems: string[]) =>
     `Refusing to remove session "${name}": ${problems.join('; ')}.\n` +
-    `Commit or merge that work first, keep the directory with \`qlock rm ${name} --keep-worktree\`, or discard it with --force.`,
+    `Commit, merge or move that work out first, keep the directory with \`qlock rm ${name} --keep-worktree\`, or discard it with --force.`,
   unreadableWorktree: (name: string, problem: string) =>
     `git cannot read it (${problem}): if the repository or the worktree moved, run \`git worktree repair\`; ` +
     `otherwise unregister it with \`qlock rm ${name} --keep-worktree\``,
@@ -79,6 +83,31 @@ export const coreMessages = {
     `The snapshot manifest ${file} is unreadable (${reason}): run \`qlock doctor --fix\` to rebuild it from the snapshot's copies of the files.`,
   snapshotCopiesMissing: (dir: string) =>
     `The snapshot's copies of the files (${dir}) are gone, so its manifest cannot be rebuilt: unregister the session with \`qlock rm <name> --keep-worktree\` and register its directory again with \`qlock join\`.`,
+  configMisnamed: (file: string) =>
+    `${file} is not read: qlock's config is .qsessionrc (JSON or YAML), .qsessionrc.json or the "qsession" key of package.json`,
+  configMisnamedFix: (file: string) =>
+    `rename it: \`mv ${shellArg(file)} ${shellArg(path.join(path.dirname(file), '.qsessionrc'))}\``,
+  copyLeftOut: (files: number, nodeModules: boolean) =>
+    `Not copied: ${[files ? `${files} file(s) matching the config's \`ignore\`` : '', nodeModules ? 'node_modules/' : ''].filter(Boolean).join(' and ')}; ` +
+    'copy or reinstall what the session needs there.',
+  stateFileIsLink: (file: string) =>
+    `${file} is a symbolic link; qlock never writes through a link in its state directory (it could point at any of your files).\n` +
+    `Remove the link (\`rm ${shellArg(file)}\`) and run the command again.`,
+  newInterruptedCleaned: (name: string, removed: string[]) =>
+    `An earlier \`qlock new ${name}\` was interrupted; removed what it left${removed.length ? `: ${removed.join(' and ')}` : ''}.`,
+  newInterruptedKept: (name: string, dir: string, kept: string[]) =>
+    `An earlier \`qlock new ${name}\` was interrupted and left ${kept.join(' and ')}.\n` +
+    `Register it as the session with \`cd ${shellArg(dir)} && qlock join ${name}\`, or move that work away and run \`qlock gc\`.`,
+  interruptedNew: (name: string, dir: string, branch: string) =>
+    `\`qlock new ${name}\` was interrupted: it left the branch ${branch} and/or the worktree ${dir} unregistered`,
+  interruptedNewFix: (name: string) =>
+    `qlock gc (or qlock doctor --fix) removes them if they hold no work; then \`qlock new ${name}\` again`,
+  gcAbsentKept: (dir: string, name: string) =>
+    `its directory ${dir} is absent, but the session was active lately (an unmounted disk, a move in progress?): ` +
+    `its locks stay. If it is gone for good, run \`qlock rm ${name}\`.`,
+  rmIgnoredLost: (names: string) => `ignored files git does not protect would be deleted: ${names}`,
+  rmNestedReposLost: (names: string) =>
+    `nested repositories (with their own commits) would be deleted: ${names}`,
   rmUnreadableSnapshot: (name: string, problem: string) =>
     `Refusing to remove session "${name}": what it changed is unknown. ${problem}\n` +
     `Or unregister it and keep the directory with \`qlock rm ${name} --keep-worktree\`.`,
@@ -94,5 +123,8 @@ export const coreMessages = {
     `qlock is set up in ${root} (state in ${stateDir}).`,
   notInitialised: (dir: string) => `${dir} is not set up for qlock: run \`qlock init\` here first.`,
   internal: (message: string) =>
-    `qlock hit an internal error: ${message}\nPlease report it with the output of the same command run with --debug.`,
+    // A full disk (or quota) is the machine's state, not a qlock bug: say so, and what to do.
+    /\b(ENOSPC|EDQUOT)\b|no space left on device|quota exceeded/i.test(message)
+      ? `The disk is full (${message}).\nFree some space and run the command again; qlock's state was left as it was before.`
+      : `qlock hit an internal error: ${message}\nPlease report it with the output of the same command run with --debug.`,
 };

@@ -1,7 +1,11 @@
 /** Messages of the locks area (see src/ui/messages.ts). */
 
+import { hasControl, MAX_REASON_SHOWN, safeText } from '../safeText.js';
+
 /** Quotes a path for a command the user may copy, only when the shell needs it. */
 export function shellArg(text: string): string {
+  // Control characters are never printed raw, even inside quotes (see safeText).
+  if (hasControl(text)) return `'${safeText(text).replace(/'/g, `'\\''`)}'`;
   if (/^[\w./@%+=:,-]+$/u.test(text)) return text;
   return `'${text.replace(/'/g, `'\\''`)}'`;
 }
@@ -17,10 +21,12 @@ export interface BlockedPath {
 }
 
 export function blockedText(b: BlockedPath): string {
-  if (b.lockPath === b.path) return `${b.path} is locked by ${b.holder}`;
+  const path = safeText(b.path);
+  const lockPath = safeText(b.lockPath);
+  if (b.lockPath === b.path) return `${path} is locked by ${b.holder}`;
   if (b.lockPath.endsWith('/') && b.path.startsWith(b.lockPath))
-    return `${b.path} is inside ${b.lockPath}, locked by ${b.holder}`;
-  return `${b.path} contains ${b.lockPath}, locked by ${b.holder}`;
+    return `${path} is inside ${lockPath}, locked by ${b.holder}`;
+  return `${path} contains ${lockPath}, locked by ${b.holder}`;
 }
 
 export const lockMessages = {
@@ -42,7 +48,7 @@ export const lockMessages = {
     `Name the paths to unlock, or pass --all to release all of your locks (\`qlock locks\` lists them).`,
 
   holder: (session: string, reason: string, age: string, expiresIn?: string) =>
-    `${session} (${reason ? `reason: ${reason}` : 'no reason given'}, ${age} ago${expiresIn ? `, expires in ${expiresIn}` : ''})`,
+    `${safeText(session)} (${reason ? `reason: ${safeText(reason, MAX_REASON_SHOWN)}` : 'no reason given'}, ${age} ago${expiresIn ? `, expires in ${expiresIn}` : ''})`,
 
   /** Exit 3: names every holder in the way, then what to do. */
   lockRefused: (requested: string[], blocked: BlockedPath[], waited?: string) => {
@@ -85,6 +91,8 @@ export const lockMessages = {
   unlocked: (paths: string[]) => `Unlocked ${paths.join(', ')}.`,
   broke: (path: string, holder: string, session: string) =>
     `Broke the lock of ${holder} on ${path}; ${session} was told in its inbox.`,
+  reasonTooLong: (length: number, max: number) =>
+    `The lock reason is ${length} characters long; at most ${max} are allowed: say why in a sentence. Nothing was locked.`,
   nothingHeld: () => `You hold no locks; nothing to release.`,
   noLocks: () => `No locks. Take one with \`qlock lock PATH --reason "why"\`.`,
   staleHint: () => `Stale locks block nobody; \`qlock gc\` removes them.`,

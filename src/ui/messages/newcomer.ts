@@ -35,6 +35,10 @@ export const newcomerMessages = {
 
   doctorSessionGone: (name: string, dir: string) =>
     `session ${name}: its directory ${dir} is gone (deleted by hand?); its locks still count until it is cleaned up`,
+  doctorSessionAbsent: (name: string, dir: string) =>
+    `session ${name}: its directory ${dir} is absent, but the session was active lately (an unmounted disk, a move in progress?); its locks still count`,
+  doctorSessionAbsentFix: (name: string) =>
+    `if it is gone for good: qlock rm ${name} (gc and doctor --fix leave it alone until it has been inactive for staleAfter)`,
   doctorSessionGoneFix: () =>
     'qlock gc (or qlock doctor --fix): unregisters it and releases its locks',
   doctorSessionGoneFixed: (name: string) => `qlock gc: unregistered ${name} and released its locks`,

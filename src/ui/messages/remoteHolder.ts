@@ -5,14 +5,15 @@
  */
 import type { Participant, RemoteLock } from '../../shared/remoteDoc.js';
 import { formatAge } from '../../util/duration.js';
+import { MAX_REASON_SHOWN, safeText } from '../safeText.js';
 
 /** "Alice <alice@example.com>" (or just the name). */
 export const person = (p: Pick<Participant, 'user' | 'email'>) =>
-  p.email ? `${p.user || p.email} <${p.email}>` : p.user || 'someone';
+  safeText(p.email ? `${p.user || p.email} <${p.email}>` : p.user || 'someone', 200);
 
 /** "feature-b of Alice <alice@example.com> on laptop-2" */
 export const who = (p: Pick<Participant, 'user' | 'email' | 'host'> & { session: string }) =>
-  `${p.session} of ${person(p)} on ${p.host}`;
+  `${safeText(p.session, 100)} of ${person(p)} on ${safeText(p.host, 200)}`;
 
 export const ago = (iso: string, now: Date) => formatAge(now.getTime() - Date.parse(iso));
 
@@ -20,7 +21,7 @@ export const ago = (iso: string, now: Date) => formatAge(now.getTime() - Date.pa
 export function sharedHolder(lock: RemoteLock, now: Date): string {
   const left = lock.expiresAt ? Date.parse(lock.expiresAt) - now.getTime() : undefined;
   return (
-    `${who(lock)} (${lock.reason ? `reason: ${lock.reason}` : 'no reason given'}, ${ago(lock.acquiredAt, now)} ago` +
+    `${who(lock)} (${lock.reason ? `reason: ${safeText(lock.reason, MAX_REASON_SHOWN)}` : 'no reason given'}, ${ago(lock.acquiredAt, now)} ago` +
     `${left !== undefined && left > 0 ? `, expires in ${formatAge(left)}` : ''})`
   );
 }

@@ -2,6 +2,7 @@
 import type { Notice, Participant } from '../../shared/remoteDoc.js';
 import type { ConflictRecord } from '../../shared/sharedFiles.js';
 import { formatAge } from '../../util/duration.js';
+import { safeText } from '../safeText.js';
 import { shellArg } from './locks.js';
 import { ago, person, sharedHolder, who } from './remoteHolder.js';
 
@@ -133,7 +134,7 @@ export const sharedStatusMessages = {
     me: boolean,
     seen: string,
   ) =>
-    `${person(p)} on ${p.host}${me ? ' (this clone)' : `, seen ${seen} ago`}: ` +
+    `${person(p)} on ${safeText(p.host, 200)}${me ? ' (this clone)' : `, seen ${seen} ago`}: ` +
     (p.sessions.length
       ? p.sessions.map((s) => (s.branch ? `${s.name} (${s.branch})` : s.name)).join(', ')
       : 'no sessions'),
