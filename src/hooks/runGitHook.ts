@@ -28,13 +28,13 @@ export async function runGitHook(name: string, args: string[], ctx: Context): Pr
   if (!spec || ctx.env.QLOCK === '0') return 0;
   const blockCode = ctx.env.QLOCK_HOOK_RUNNER === '1' ? BLOCK_EXIT : 1;
   // Until the config is read, the runner's recorded setting is the best guess.
-  let failClosed = ctx.env.QLOCK_HOOK_FAIL_CLOSED === '1';
+  let failClosed = ctx.env.QLOCK_HOOK_FAIL_CLOSED === '1' && !spec.failOpen;
   try {
     const project = findProject(ctx.cwd);
     // Not a qlock project (hooks installed by hand, the state dir removed): nothing to check.
     if (!project || project.kind !== 'git' || !fs.existsSync(project.stateDir)) return 0;
     const { config, file } = await loadConfig(project.root, project.stateDir);
-    failClosed = config.failClosed;
+    failClosed = config.failClosed && !spec.failOpen;
     await refreshRunner(project.stateDir, config.failClosed, ctx.env).catch((error: Error) =>
       debug(`could not refresh the runner: ${error.message}`),
     );

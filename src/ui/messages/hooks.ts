@@ -145,6 +145,29 @@ export const hookMessages = {
     );
     return lines.join('\n');
   },
+  /** reference-transaction refused a move of base (fast-forward merge, pull, reset, ...). */
+  refUpdateBlocked: (
+    base: string,
+    command: string | undefined,
+    locked: LockedPath[],
+    undo: string,
+  ) => {
+    const what = command ? `git ${command}` : 'this update';
+    const lines = [
+      `qlock: ${what} would move ${base} over ${locked.length} path(s) locked by another session; ${base} stays where it was:`,
+    ];
+    for (const l of locked)
+      lines.push(
+        `  ${l.path}${l.lockPath !== l.path ? ` (in ${l.lockPath})` : ''}: locked by ${l.holder}`,
+      );
+    const first = locked[0]!;
+    if (undo) lines.push(`git may already have changed your files: \`${undo}\` puts them back.`);
+    lines.push(
+      `Ways forward: ask ${first.session} to finish and run \`qlock unlock ${shellArg(first.lockPath)}\`; ` +
+        `break the lock with \`qlock unlock --force ${shellArg(first.lockPath)}\`; or go ahead anyway with \`QLOCK=0 ${command ? `git ${command} …` : 'git …'}\`.`,
+    );
+    return lines.join('\n');
+  },
   lockedWarn: (locked: LockedPath[]) =>
     `qlock: warning: ${list(locked.map((l) => `${l.path} (locked by ${l.holder})`))}; ` +
     `ask the holder before this lands (\`qlock who ${shellArg(locked[0]!.path)}\`).`,
