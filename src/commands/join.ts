@@ -18,6 +18,8 @@ export interface JoinOptions {
 export interface JoinResult {
   session: Session;
   alreadyRegistered: boolean;
+  /** Anything the user should know about the new session's setup (its hooks). */
+  notes?: string[];
 }
 
 /** A session name from a directory or branch name: characters not allowed become "-". */
@@ -63,7 +65,7 @@ export async function join(options: JoinOptions, ctx: Context): Promise<JoinResu
     options.name ?? deriveSessionName(branch ?? path.basename(root)),
   );
   checkCanRegister(project, config, name);
-  return registerSession(
+  const result = await registerSession(
     project,
     config,
     {
@@ -76,10 +78,20 @@ export async function join(options: JoinOptions, ctx: Context): Promise<JoinResu
     },
     ctx.now(),
   );
+  if (project.kind === 'git' && !result.alreadyRegistered) {
+    // Hooks that live per worktree (husky's untracked .husky/_): make them run here too.
+    const { prepareWorktreeHooks } = await import('../hooks/worktreeHooks.js');
+    const notes = await prepareWorktreeHooks(project, root);
+    if (notes.length) return { ...result, notes };
+  }
+  return result;
 }
 
 export function renderJoin(result: JoinResult): string {
   const s = result.session;
   if (result.alreadyRegistered) return messages.pathAlreadySession(s.name, s.path);
-  return `Registered session "${s.name}" at ${s.path}${s.branch ? ` (branch ${s.branch}, base ${s.base})` : ''}.`;
+  return [
+    `Registered session "${s.name}" at ${s.path}${s.branch ? ` (branch ${s.branch}, base ${s.base})` : ''}.`,
+    ...(result.notes ?? []),
+  ].join('\n');
 }

@@ -109,7 +109,12 @@ function worktreeProblems(
       worktree,
     });
   }
-  const missing = hooks.filter((h) => !fileHasBlock(fileOf(h)));
+  // With husky's `.husky/_` missing, the files qlock puts there (direct hooks) are missing too:
+  // copying the stubs from another worktree brings them back, one problem says it.
+  const huskyMissing = problems.some((p) => p.kind === 'husky-missing');
+  const missing = hooks.filter(
+    (h) => !(huskyMissing && table[h]!.direct) && !fileHasBlock(fileOf(h)),
+  );
   if (missing.length) {
     problems.push({
       kind: 'block-missing',

@@ -28,8 +28,9 @@ export const handle: HookHandler = async ({ ws, registry, args, ctx }) => {
   const { deriveSessionName, join } = await import('../commands/join.js');
   const name = deriveSessionName(path.basename(root));
   try {
-    const { session, alreadyRegistered } = await join({ name }, { ...ctx, cwd: root });
+    const { session, alreadyRegistered, notes } = await join({ name }, { ...ctx, cwd: root });
     if (!alreadyRegistered) outcome.lines.push(hookMessages.autoJoined(session.name, root));
+    outcome.lines.push(...(notes ?? []));
   } catch (error) {
     if (!isQlockError(error)) throw error;
     outcome.lines.push(hookMessages.autoJoinSkipped(root, error.message.split('\n')[0]!));

@@ -198,6 +198,10 @@ export const hookMessages = {
   mainMovedTold: (base: string, sessions: string[]) =>
     `qlock: ${base} moved; told ${list(sessions)} (their inbox, \`qlock status\`).`,
 
+  // A new session worktree whose hooks live per worktree (husky, a relative core.hooksPath).
+  worktreeHooksNoSource: (worktree: string, hooksPath: string) =>
+    `qlock: no worktree has the hooks of core.hooksPath ${hooksPath} to copy into ${worktree}: git may run no hook there; \`qlock doctor\` checks.`,
+
   // post-checkout
   autoJoined: (name: string, dir: string) =>
     `qlock: registered ${dir} as session "${name}" (autoJoin; \`qlock rm ${name} --keep-worktree\` undoes it).`,
