@@ -31,6 +31,17 @@ qlock_msg_crash_block=@MSG_CRASH_BLOCK@
 qlock_state=${0%/*}/..
 qlock_hook=${1-}
 
+# `qlock doctor` runs the hook files git would run with QLOCK_PROBE=<file>: qlock answers there,
+# with no other effect, and the hook stops here, so that the project's own hooks do not run.
+if [ -n "${QLOCK_PROBE-}" ]; then
+  if [ -x "$qlock_node" ] && [ -f "$qlock_bin" ]; then
+    "$qlock_node" "$qlock_bin" hook "$qlock_hook" </dev/null >/dev/null 2>&1
+  else
+    qlock hook "$qlock_hook" </dev/null >/dev/null 2>&1
+  fi
+  exit 1
+fi
+
 qlock_listed() {
   case " $2 " in *" $1 "*) return 0 ;; esac
   return 1

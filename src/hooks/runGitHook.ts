@@ -26,6 +26,11 @@ const debug = createDebug('hooks');
 export async function runGitHook(name: string, args: string[], ctx: Context): Promise<number> {
   const spec = GIT_HOOKS[name];
   if (!spec || ctx.env.QLOCK === '0') return 0;
+  // `qlock doctor`'s probe (see probeHooks.ts): say that this hook ran, and nothing else.
+  if (ctx.env.QLOCK_PROBE) {
+    fs.appendFileSync(ctx.env.QLOCK_PROBE, `${name}\n`);
+    return 0;
+  }
   const blockCode = ctx.env.QLOCK_HOOK_RUNNER === '1' ? BLOCK_EXIT : 1;
   // Until the config is read, the runner's recorded setting is the best guess.
   let failClosed = ctx.env.QLOCK_HOOK_FAIL_CLOSED === '1' && !spec.failOpen;

@@ -56,6 +56,10 @@ export const hookMessages = {
       3,
     )}.`,
   fixReinstall: () => 'run `qlock hooks install`',
+  problemProbe: (worktree: string, file: string) =>
+    `${worktree}: git's ${file} did not reach qlock when doctor ran it (the files look right, but the hook does not run qlock's check).`,
+  fixProbe: () =>
+    "see what runs that file (husky: HUSKY=0 in ~/.config/husky/init.sh, or its .husky/_/h; another manager's runner), then `qlock doctor` again; QLOCK_DEBUG=1 shows the runner",
   fixTrackedBlock: (worktree: string, dir: string) =>
     `the hook files in ${dir} are per worktree: commit qlock's change to them on base and run \`qlock sync\` in ${worktree}, or run \`qlock hooks install\` there`,
   problemNotExecutable: (files: string[]) =>
