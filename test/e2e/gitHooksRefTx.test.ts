@@ -173,6 +173,46 @@ describe('reference-transaction: base moving without a commit hook', () => {
     );
   });
 
+  it('chains a reference-transaction hook of the user’s (same stdin, its exit status) and uninstalls byte for byte', async () => {
+    const repo = makeRepo({ files: { 'src/a.txt': 'a\n', 'src/other.txt': 'o\n' } });
+    const hook = path.join(repo.root, '.git/hooks/reference-transaction');
+    const log = path.join(repo.parent, 'user-hook.log');
+    const original = `#!/bin/sh\n# the user's own\nwhile read -r o n r; do echo "$1 $r" >>${JSON.stringify(log)}; done\n[ -z "$REFUSE" ] || [ "$1" != prepared ] || exit 1\n`;
+    fs.writeFileSync(hook, original, { mode: 0o750 });
+    await qlockOk(['init'], repo.root);
+    const alpha = JSON.parse(await qlockOk(['new', 'alpha', '--json'], repo.root)).session
+      .path as string;
+    const beta = JSON.parse(await qlockOk(['new', 'beta', '--json'], repo.root)).session
+      .path as string;
+    const installed = fs.readFileSync(hook, 'utf8');
+    expect(installed.startsWith('#!/bin/sh\n# >>> qlock >>>\n')).toBe(true);
+    expect(installed.endsWith(original.slice('#!/bin/sh\n'.length))).toBe(true);
+
+    // A base update qlock passes on to node (beta's lock exists, the path is free): the user's
+    // hook still gets the same lines afterwards.
+    await qlockOk(['lock', 'src/other.txt'], beta);
+    fs.appendFileSync(path.join(alpha, 'src/a.txt'), 'alpha\n');
+    repo.git(['commit', '-q', '--no-verify', '-am', 'alpha'], alpha);
+    fs.rmSync(log, { force: true });
+    const merge = await gitRun(repo.root, ['merge', '-q', 'qlock/alpha']);
+    expect(merge.code, merge.stderr).toBe(0);
+    const seen = fs.readFileSync(log, 'utf8');
+    expect(seen).toContain('prepared refs/heads/main\n');
+    expect(seen).toContain('committed refs/heads/main\n');
+    // Its exit status still counts: it refuses, git refuses.
+    const before = head(repo);
+    const refused = await gitRun(repo.root, ['commit', '-q', '--allow-empty', '-m', 'x'], {
+      REFUSE: '1',
+    });
+    expect(refused.code).not.toBe(0);
+    expect(head(repo)).toBe(before);
+
+    const un = await runQlock(['hooks', 'uninstall'], { cwd: repo.root });
+    expect(un.code, un.stderr).toBe(0);
+    expect(fs.readFileSync(hook, 'utf8')).toBe(original);
+    expect(fs.statSync(hook).mode & 0o777).toBe(0o750);
+  });
+
   it('never fails on qlock’s own crash, even with failClosed, and never in committed/aborted', async () => {
     const { repo, alpha, beta } = await world();
     fs.writeFileSync(path.join(repo.root, '.qsessionrc.json'), '{"failClosed": true}\n');
