@@ -31,10 +31,12 @@ function npmBin(pkg: string, bin: string): string {
   const file = path.join(TOOLS, 'node_modules', '.bin', bin);
   if (!fs.existsSync(file)) {
     fs.mkdirSync(TOOLS, { recursive: true });
+    // --ignore-scripts, from TOOLS: lefthook's postinstall would run `lefthook install` in the
+    // directory npm was started from (this checkout). Its binary comes in a package of its own.
     const r = spawnSync(
       'npm',
-      ['install', '--prefix', TOOLS, '--no-audit', '--no-fund', '--ignore-scripts=false', pkg],
-      { encoding: 'utf8', timeout: 240_000 },
+      ['install', '--prefix', TOOLS, '--no-audit', '--no-fund', '--ignore-scripts', pkg],
+      { cwd: TOOLS, encoding: 'utf8', timeout: 240_000 },
     );
     if (r.status !== 0) throw new Error(`npm install ${pkg} failed: ${r.stderr}`);
   }
