@@ -16,6 +16,7 @@ qlock_bin=@BIN@
 qlock_fail_closed=@FAIL_CLOSED@
 qlock_block_exit=@BLOCK_EXIT@
 qlock_blocking_hooks=@MAY_BLOCK@
+qlock_fail_open_hooks=@FAIL_OPEN@
 qlock_stdin_hooks=@STDIN@
 qlock_staged_hooks=@STAGED@
 qlock_staged_end=@STAGED_END@
@@ -29,6 +30,17 @@ qlock_msg_crash_block=@MSG_CRASH_BLOCK@
 [ "${QLOCK-}" = 0 ] && exit 0
 qlock_state=${0%/*}/..
 qlock_hook=${1-}
+
+# `qlock doctor` runs the hook files git would run with QLOCK_PROBE=<file>: qlock answers there,
+# with no other effect, and the hook stops here, so that the project's own hooks do not run.
+if [ -n "${QLOCK_PROBE-}" ]; then
+  if [ -x "$qlock_node" ] && [ -f "$qlock_bin" ]; then
+    "$qlock_node" "$qlock_bin" hook "$qlock_hook" </dev/null >/dev/null 2>&1
+  else
+    qlock hook "$qlock_hook" </dev/null >/dev/null 2>&1
+  fi
+  exit 1
+fi
 
 qlock_listed() {
   case " $2 " in *" $1 "*) return 0 ;; esac
@@ -66,6 +78,9 @@ fi
 
 qlock_blocks=0
 qlock_listed "$qlock_hook" "$qlock_blocking_hooks" && qlock_blocks=1
+# Hooks that must never fail on qlock's own errors (reference-transaction), failClosed or not.
+qlock_crash_blocks=$qlock_fail_closed
+qlock_listed "$qlock_hook" "$qlock_fail_open_hooks" && qlock_crash_blocks=0
 
 qlock_fallback=0
 if [ -x "$qlock_node" ] && [ -f "$qlock_bin" ]; then
@@ -74,7 +89,7 @@ elif command -v qlock >/dev/null 2>&1; then
   qlock_fallback=1
   set -- qlock hook "$@"
 else
-  if [ "$qlock_blocks" = 1 ] && [ "$qlock_fail_closed" = 1 ]; then
+  if [ "$qlock_blocks" = 1 ] && [ "$qlock_crash_blocks" = 1 ]; then
     # shellcheck disable=SC2059 # the messages are printf formats
     printf "$qlock_msg_missing_block\n" "$qlock_hook" "$qlock_bin" >&2
     exit 1
@@ -116,7 +131,7 @@ if [ "$qlock_code" = "$qlock_block_exit" ]; then
 fi
 # Anything else is a crash of qlock, not a decision.
 [ "${QLOCK_DEBUG-}" = 1 ] && [ -n "$qlock_err" ] && printf '%s\n' "$qlock_err" >&2
-if [ "$qlock_blocks" = 1 ] && [ "$qlock_fail_closed" = 1 ]; then
+if [ "$qlock_blocks" = 1 ] && [ "$qlock_crash_blocks" = 1 ]; then
   # shellcheck disable=SC2059
   printf "$qlock_msg_crash_block\n" "$qlock_hook" "$qlock_code" >&2
   exit 1

@@ -188,11 +188,15 @@ export async function newSession(options: NewOptions, ctx: Context): Promise<New
   const result: NewResult = { session };
   if (notes.length) result.notes = notes;
   if (project.kind === 'git') {
+    // Hooks that live per worktree (husky's untracked .husky/_): make them run in the new one.
+    const { prepareWorktreeHooks } = await import('../hooks/worktreeHooks.js');
+    const hookNotes = await prepareWorktreeHooks(project, session.path);
+    if (hookNotes.length) result.notes = [...(result.notes ?? []), ...hookNotes];
     // `qlock new` works without `qlock init`, but then no git hook checks the commits.
     const { runnerPath } = await import('../project/hookPaths.js');
     const { hooksDeclined } = await import('../doctor/hooksChoice.js');
     if (!fs.existsSync(runnerPath(project.stateDir)) && !hooksDeclined(project.stateDir))
-      result.notes = [...notes, messages.newWithoutHooks()];
+      result.notes = [...(result.notes ?? []), messages.newWithoutHooks()];
   }
   if (options.agent?.length) {
     const { installAgentForSession } = await import('../agents/installAgent.js');

@@ -1,8 +1,9 @@
 import { git, splitZ } from '../git/exec.js';
+import { lockCovers } from '../locks/lockTable.js';
 import { resolveBase, type Workspace } from '../project/openWorkspace.js';
 import { eventLogEnd, readEvents } from '../store/eventLog.js';
 import { readRegistry, updateRegistry } from '../store/registry.js';
-import type { QlockEvent, Session } from '../store/types.js';
+import type { QlockEvent, Registry, Session } from '../store/types.js';
 import { messages } from '../ui/messages.js';
 import { analyzePairs } from './analyzePairs.js';
 import { saveCache } from './conflictCache.js';
@@ -105,7 +106,12 @@ export async function checkMainMoved(ws: Workspace, now: Date): Promise<QlockEve
           ? await diffChanges(project.root, session.baseTip, to).catch(() => baseChanges)
           : baseChanges;
       const changedOnBase = [...touchedPaths(lastMove)];
-      const paths = changedOnBase.filter((p) => mine.has(p)).sort();
+      // Its locked files first: base moved over a lock (a hook could not refuse, or was skipped).
+      const locked = lockedByMove(registry, session.name, changedOnBase);
+      const paths = [
+        ...locked,
+        ...changedOnBase.filter((p) => mine.has(p) && !locked.includes(p)).sort(),
+      ];
       const commits = await commitCount(project.root, session.baseTip!, to);
       const conflicts = verdict!.conflict ? verdict!.paths : [];
       moves.push({
@@ -121,6 +127,7 @@ export async function checkMainMoved(ws: Workspace, now: Date): Promise<QlockEve
             paths,
             verdict!.conflict,
             conflicts,
+            locked,
           ),
           paths,
           data: {
@@ -131,6 +138,7 @@ export async function checkMainMoved(ws: Workspace, now: Date): Promise<QlockEve
             changed: changedOnBase.length,
             conflict: verdict!.conflict,
             conflicts,
+            ...(locked.length ? { locked } : {}),
           },
         },
       });
@@ -156,6 +164,13 @@ export async function checkMainMoved(ws: Workspace, now: Date): Promise<QlockEve
     }
   });
   return emitted ? readEvents(project.stateDir, start).events.slice(0, emitted) : [];
+}
+
+/** The files changed on base that `session` holds a lock on (a file lock or a directory one). */
+function lockedByMove(registry: Registry, session: string, changed: readonly string[]): string[] {
+  const mine = registry.locks.filter((l) => l.session === session);
+  if (!mine.length) return [];
+  return changed.filter((p) => mine.some((l) => lockCovers(l.path, p))).sort();
 }
 
 /** Files changed on base between two commits (used by the hooks to describe a move). */

@@ -98,6 +98,19 @@ export const checkHooks: Check = async (ws) => {
     });
   }
   if (!findings.length) {
+    // Every file looks right: ask git's side for real, by running each worktree's pre-commit.
+    const { probeHook } = await import('../hooks/probeHooks.js');
+    for (const w of status.worktrees) {
+      if (await probeHook(w.path, w.gitHooksDir, 'pre-commit')) continue;
+      findings.push({
+        check: 'hooks',
+        ok: false,
+        message: hookMessages.problemProbe(w.path, path.join(w.gitHooksDir, 'pre-commit')),
+        fix: hookMessages.fixProbe(),
+      });
+    }
+  }
+  if (!findings.length) {
     findings.push({
       check: 'hooks',
       ok: true,

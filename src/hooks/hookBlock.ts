@@ -19,6 +19,11 @@ export interface BlockOptions {
   stdin: boolean;
   /** This file wraps a hook moved aside to `<hook>.pre-qlock`: run that one afterwards. */
   chain: boolean;
+  /**
+   * reference-transaction: filter in the block itself, with shell builtins only, and start the
+   * runner only for a `prepared` transaction that updates a base ref (see renderRefsFilter).
+   */
+  refs?: boolean;
 }
 
 /**
@@ -27,6 +32,7 @@ export interface BlockOptions {
  * the chained hook still runs.
  */
 export function renderBlock(hook: string, options: BlockOptions): string {
+  if (options.refs) return renderRefsBlock(hook, options);
   const run = '"$qlock_dir/qlock/hooks/run.sh"';
   const lines = [
     BEGIN,
@@ -55,6 +61,53 @@ export function renderBlock(hook: string, options: BlockOptions): string {
     lines.push(`    sh ${run} ${hook} "$@" || exit $?`);
   }
   lines.push('  fi', 'fi');
+  if (options.chain) lines.push(`[ ! -x "$0${MOVED_SUFFIX}" ] || exec "$0${MOVED_SUFFIX}" "$@"`);
+  lines.push(END);
+  return lines.join('\n') + '\n';
+}
+
+/**
+ * The reference-transaction block. git runs it for every ref transaction (a non-atomic fetch: two
+ * per fetched ref), so everything up to the decision is shell builtins: no `cat`, no `git`, no
+ * second shell. Only `prepared` can refuse; `committed` and `aborted` do nothing and never fail.
+ * The `<old> <new> <ref>` lines are read once, matched against `<common dir>/qlock/hooks/bases`,
+ * handed to the runner only when a base ref is among them (with the git process's pid, which tells
+ * qlock the git command), and replayed for the rest of the file.
+ */
+function renderRefsBlock(hook: string, options: BlockOptions): string {
+  const bases = '"$qlock_dir/qlock/hooks/bases"';
+  const run = '"$qlock_dir/qlock/hooks/run.sh"';
+  const lines = [
+    BEGIN,
+    '# qlock: checks across parallel sessions. `qlock hooks uninstall` removes this block; QLOCK=0 skips it.',
+    `if [ "\${QLOCK-}" != 0 ] && [ "\${1-}" = prepared ]; then`,
+    `  qlock_dir=\${GIT_DIR:-.git}`,
+    `  if [ -f "$qlock_dir" ]; then`,
+    `    read -r qlock_c <"$qlock_dir" || :`,
+    `    qlock_dir=\${qlock_c#gitdir: }`,
+    `  fi`,
+    `  if [ -f "$qlock_dir/commondir" ]; then`,
+    `    read -r qlock_c <"$qlock_dir/commondir" || :`,
+    `    case $qlock_c in /*) qlock_dir=$qlock_c ;; *) qlock_dir=$qlock_dir/$qlock_c ;; esac`,
+    `  fi`,
+    `  if [ -f ${bases} ] && [ -f ${run} ]; then`,
+    `    qlock_in=`,
+    `    qlock_hit=`,
+    `    while read -r qlock_o qlock_n qlock_r; do`,
+    `      qlock_in="$qlock_in$qlock_o $qlock_n $qlock_r`,
+    `"`,
+    `      while read -r qlock_b; do [ "$qlock_b" != "$qlock_r" ] || qlock_hit=1; done <${bases}`,
+    `    done`,
+    `    if [ -n "$qlock_hit" ]; then`,
+    `      printf '%s' "$qlock_in" | QLOCK_GIT_PID=$PPID sh ${run} ${hook} "$@" || exit $?`,
+    `    fi`,
+    `    if [ -n "$qlock_in" ]; then exec <<qlock_stdin_end`,
+    `\${qlock_in%?}`,
+    `qlock_stdin_end`,
+    `    else exec </dev/null; fi`,
+    `  fi`,
+    'fi',
+  ];
   if (options.chain) lines.push(`[ ! -x "$0${MOVED_SUFFIX}" ] || exec "$0${MOVED_SUFFIX}" "$@"`);
   lines.push(END);
   return lines.join('\n') + '\n';

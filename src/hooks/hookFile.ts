@@ -35,6 +35,8 @@ export interface HookFileTarget {
   stdin: boolean;
   /** husky's `.husky/<hook>`: always sh, run with `sh -e`, no exec bit needed. */
   husky: boolean;
+  /** The block filters ref updates itself (reference-transaction, see hookBlock.ts). */
+  refs?: boolean;
 }
 
 function lstat(file: string): fs.Stats | undefined {
@@ -112,12 +114,13 @@ export function installHookFile(
   previous: ManifestEntry | undefined,
 ): { change: InstallChange; entry: ManifestEntry } {
   const { hook, file, stdin, husky } = target;
+  const refs = target.refs === true;
   const stat = lstat(file);
   if (!stat) {
     // Missing (maybe deleted by hand after a wrap): create it, chaining a hook still moved aside.
     const movedTo = previous?.movedTo;
     const chain = previous?.how === 'wrapped' && movedTo !== undefined && !!lstat(movedTo);
-    const content = (husky ? '' : CREATED_SHEBANG) + renderBlock(hook, { stdin, chain });
+    const content = (husky ? '' : CREATED_SHEBANG) + renderBlock(hook, { stdin, chain, refs });
     fs.mkdirSync(path.dirname(file), { recursive: true });
     writeBytes(file, content, husky ? 0o644 : 0o755);
     const written = digest(Buffer.from(content, 'latin1'));
@@ -132,7 +135,10 @@ export function installHookFile(
     const text = bytes.toString('latin1');
     if (findBlock(text)) {
       // Installed before: refresh the block where it is.
-      const next = insertBlock(text, renderBlock(hook, { stdin, chain: chainsMovedHook(text) }));
+      const next = insertBlock(
+        text,
+        renderBlock(hook, { stdin, chain: chainsMovedHook(text), refs }),
+      );
       const written = digest(Buffer.from(next, 'latin1'));
       const entry: ManifestEntry = previous
         ? { ...previous, written }
@@ -143,7 +149,7 @@ export function installHookFile(
     }
     const inline = husky || (isExecutable(stat) && classifyHookText(text) === 'inline');
     if (inline) {
-      const next = insertBlock(text, renderBlock(hook, { stdin, chain: false }));
+      const next = insertBlock(text, renderBlock(hook, { stdin, chain: false, refs }));
       writeBytes(file, next, stat.mode & 0o7777);
       return {
         change: 'added',
@@ -162,7 +168,7 @@ export function installHookFile(
   // Wrap: move the original aside untouched (a rename keeps bytes, mode and symlinks).
   const movedTo = file + MOVED_SUFFIX;
   fs.renameSync(file, movedTo);
-  const content = CREATED_SHEBANG + renderBlock(hook, { stdin, chain: true });
+  const content = CREATED_SHEBANG + renderBlock(hook, { stdin, chain: true, refs });
   writeBytes(file, content, 0o755);
   return {
     change: 'wrapped',

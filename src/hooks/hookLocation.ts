@@ -1,6 +1,7 @@
 import path from 'node:path';
 
 import { git, gitOut } from '../git/exec.js';
+import type { HookSpec } from './hookTable.js';
 
 /**
  * Where a worktree's git hooks live, as git itself resolves it:
@@ -40,4 +41,16 @@ export async function hookLocation(worktree: string): Promise<HookLocation> {
   if (isHuskyHooksPath(hooksPath))
     return { mode: 'husky', dir: path.dirname(gitHooksDir), gitHooksDir, hooksPath, perWorktree };
   return { mode: 'hooksPath', dir: gitHooksDir, gitHooksDir, hooksPath, perWorktree };
+}
+
+/**
+ * The file qlock edits for a hook: in `dir` (husky: the tracked `.husky/<hook>`), or, for a
+ * `direct` hook, in the directory git runs hooks from (husky's runner has no stub for it).
+ */
+export function hookFilePath(
+  location: HookLocation,
+  hook: string,
+  spec: Pick<HookSpec, 'direct'>,
+): string {
+  return path.join(spec.direct ? location.gitHooksDir : location.dir, hook);
 }

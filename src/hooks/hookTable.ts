@@ -13,9 +13,11 @@ import type { HookHandler } from './hookTypes.js';
  * Shell filters the runner applies before starting node (a node start costs ~60 ms):
  * - `base`: only when HEAD is a base branch (the refs cached in <state>/hooks/bases);
  * - `worktree-add`: only post-checkout of `git worktree add` (old sha all zeros, branch flag 1);
- * - `sessions`: only when the registry exists (something registered to check against).
+ * - `sessions`: only when the registry exists (something registered to check against);
+ * - `refs`: the hook block itself passes on only a `prepared` transaction that updates a base ref
+ *   (reference-transaction runs for every ref update: it must not even start the runner).
  */
-export type HookFilter = 'base' | 'worktree-add' | 'sessions';
+export type HookFilter = 'base' | 'worktree-add' | 'sessions' | 'refs';
 
 export interface HookSpec {
   /** A non-zero exit stops the git operation (pre-*); post-* hooks never fail. */
@@ -28,6 +30,16 @@ export interface HookSpec {
    * so that git runs while node starts instead of after (see stagedPaths.ts).
    */
   staged?: boolean;
+  /**
+   * Never blocks on qlock's own failure, even with failClosed (reference-transaction: a crash must
+   * not stop every ref update of the repository).
+   */
+  failOpen?: boolean;
+  /**
+   * The file goes straight into the directory git runs hooks from, also with husky (whose runner
+   * has no stub for this hook, and costs a shell start more on every ref update).
+   */
+  direct?: boolean;
   load: () => Promise<{ handle: HookHandler }>;
 }
 
@@ -63,6 +75,16 @@ export const GIT_HOOKS: Readonly<Record<string, HookSpec>> = {
     stdin: false,
     filter: 'base',
     load: () => import('./postBaseMoved.js'),
+  },
+  // Every move of base, including those no other hook can refuse (fast-forward merge, pull,
+  // reset, cherry-pick, rebase, am, update-ref); `<old> <new> <ref>` lines on stdin.
+  'reference-transaction': {
+    mayBlock: true,
+    stdin: true,
+    filter: 'refs',
+    failOpen: true,
+    direct: true,
+    load: () => import('./referenceTransaction.js'),
   },
   'post-checkout': {
     mayBlock: false,

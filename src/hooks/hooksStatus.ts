@@ -9,7 +9,7 @@ import { readRegistry } from '../store/registry.js';
 import type { Registry } from '../store/types.js';
 import { hookMessages } from '../ui/messages/hooks.js';
 import { hasBlock } from './hookBlock.js';
-import { type HookLocation, hookLocation, type HookMode } from './hookLocation.js';
+import { hookFilePath, type HookLocation, hookLocation, type HookMode } from './hookLocation.js';
 import { GIT_HOOKS, type HookSpec } from './hookTable.js';
 import { readRunner, runnerPath } from './runner.js';
 
@@ -92,9 +92,13 @@ function fileHasBlock(file: string): boolean {
 function worktreeProblems(
   worktree: string,
   location: HookLocation,
-  hooks: string[],
+  table: Readonly<Record<string, HookSpec>>,
   shared: boolean,
 ): HookProblem[] {
+  const hooks = Object.keys(table);
+  const fileOf = (h: string) => hookFilePath(location, h, table[h]!);
+  // husky runs its `.husky/<hook>` files with sh (no exec bit needed); git runs the others.
+  const needsExec = (h: string) => location.mode !== 'husky' || table[h]!.direct === true;
   const problems: HookProblem[] = [];
   if (location.mode === 'husky' && !fs.existsSync(path.join(location.gitHooksDir, 'h'))) {
     problems.push({
@@ -105,7 +109,12 @@ function worktreeProblems(
       worktree,
     });
   }
-  const missing = hooks.filter((h) => !fileHasBlock(path.join(location.dir, h)));
+  // With husky's `.husky/_` missing, the files qlock puts there (direct hooks) are missing too:
+  // copying the stubs from another worktree brings them back, one problem says it.
+  const huskyMissing = problems.some((p) => p.kind === 'husky-missing');
+  const missing = hooks.filter(
+    (h) => !(huskyMissing && table[h]!.direct) && !fileHasBlock(fileOf(h)),
+  );
   if (missing.length) {
     problems.push({
       kind: 'block-missing',
@@ -115,12 +124,13 @@ function worktreeProblems(
         : hookMessages.fixTrackedBlock(worktree, location.dir),
       safe: shared,
       worktree,
-      files: missing.map((h) => path.join(location.dir, h)),
+      files: missing.map(fileOf),
     });
   }
-  if (location.mode !== 'husky') {
+  {
     const notExec = hooks
-      .map((h) => path.join(location.dir, h))
+      .filter(needsExec)
+      .map(fileOf)
       .filter((f) => fileHasBlock(f) && !isExecutableFile(f));
     if (notExec.length) {
       problems.push({
@@ -140,7 +150,8 @@ export async function hooksStatus(
   project: Project,
   options: { table?: Readonly<Record<string, HookSpec>> } = {},
 ): Promise<HooksStatus> {
-  const hooks = Object.keys(options.table ?? GIT_HOOKS);
+  const table = options.table ?? GIT_HOOKS;
+  const hooks = Object.keys(table);
   const here = await hookLocation(project.worktreeRoot);
   const runnerInfo = readRunner(project.stateDir);
   const runner: HooksStatus['runner'] = {
@@ -151,12 +162,12 @@ export async function hooksStatus(
     binOk: runnerInfo ? fs.existsSync(runnerInfo.bin) : false,
   };
   const hookFiles = hooks.map((hook) => {
-    const file = path.join(here.dir, hook);
+    const file = hookFilePath(here, hook, table[hook]!);
     return {
       hook,
       file,
       installed: fileHasBlock(file),
-      executable: here.mode === 'husky' ? true : isExecutableFile(file),
+      executable: here.mode === 'husky' && !table[hook]!.direct ? true : isExecutableFile(file),
     };
   });
   const installed = runner.exists || hookFiles.some((h) => h.installed);
@@ -207,7 +218,7 @@ export async function hooksStatus(
       if (!location) return;
       const session = registry ? sessionForPath(registry, w.path)?.name : undefined;
       const shared = !location.perWorktree;
-      const wtProblems = worktreeProblems(w.path, location, hooks, shared);
+      const wtProblems = worktreeProblems(w.path, location, table, shared);
       worktrees.push({
         path: w.path,
         ...(session ? { session } : {}),

@@ -17,7 +17,7 @@ import {
   type UninstallChange,
   uninstallHookFile,
 } from './hookFile.js';
-import { hookLocation, type HookMode } from './hookLocation.js';
+import { hookFilePath, hookLocation, type HookMode } from './hookLocation.js';
 import { GIT_HOOKS, type HookSpec } from './hookTable.js';
 import { type ManifestEntry, readManifest, writeManifest } from './manifest.js';
 import { currentRunnerTarget, hooksStateDir, runnerPath, writeRunner } from './runner.js';
@@ -61,9 +61,10 @@ export async function installHooks(
   const husky = location.mode === 'husky';
   const targets: HookFileTarget[] = Object.entries(table).map(([hook, spec]) => ({
     hook,
-    file: path.join(location.dir, hook),
+    file: hookFilePath(location, hook, spec),
     stdin: spec.stdin,
-    husky,
+    husky: husky && !spec.direct,
+    refs: spec.filter === 'refs',
   }));
   // Everything that could refuse is checked before anything changes.
   checkHooksDir(location.dir);
@@ -186,7 +187,8 @@ export async function uninstallHooks(
   };
   const files = new Map<string, string>();
   for (const entry of manifest.entries) files.set(entry.file, entry.hook);
-  for (const hook of Object.keys(table)) files.set(path.join(location.dir, hook), hook);
+  for (const [hook, spec] of Object.entries(table))
+    files.set(hookFilePath(location, hook, spec), hook);
   for (const [file, hook] of files) {
     const entry = manifest.entries.find((e) => e.file === file);
     const change = uninstallHookFile(file, entry);

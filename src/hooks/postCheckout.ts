@@ -30,7 +30,12 @@ export const handle: HookHandler = async ({ ws, registry, args, ctx }) => {
   const name = deriveSessionName(path.basename(root));
   try {
     const { session, alreadyRegistered } = await joinSession({ name }, { ...ctx, cwd: root });
-    if (!alreadyRegistered) outcome.lines.push(hookMessages.autoJoined(session.name, root));
+    if (!alreadyRegistered) {
+      outcome.lines.push(hookMessages.autoJoined(session.name, root));
+      // Hooks that live per worktree (husky's untracked .husky/_): make them run here too.
+      const { prepareWorktreeHooks } = await import('./worktreeHooks.js');
+      outcome.lines.push(...(await prepareWorktreeHooks(project, root)));
+    }
   } catch (error) {
     if (!isQlockError(error)) throw error;
     outcome.lines.push(hookMessages.autoJoinSkipped(root, error.message.split('\n')[0]!));

@@ -27,9 +27,14 @@ const debug = createDebug('hooks');
 export async function runGitHook(name: string, args: string[], ctx: Context): Promise<number> {
   const spec = GIT_HOOKS[name];
   if (!spec || ctx.env.QLOCK === '0') return 0;
+  // `qlock doctor`'s probe (see probeHooks.ts): say that this hook ran, and nothing else.
+  if (ctx.env.QLOCK_PROBE) {
+    fs.appendFileSync(ctx.env.QLOCK_PROBE, `${name}\n`);
+    return 0;
+  }
   const blockCode = ctx.env.QLOCK_HOOK_RUNNER === '1' ? BLOCK_EXIT : 1;
   // Until the config is read, the runner's recorded setting is the best guess.
-  let failClosed = ctx.env.QLOCK_HOOK_FAIL_CLOSED === '1';
+  let failClosed = ctx.env.QLOCK_HOOK_FAIL_CLOSED === '1' && !spec.failOpen;
   try {
     const project = findProject(ctx.cwd);
     // Not a qlock project (hooks installed by hand, the state dir removed): nothing to check.
@@ -37,8 +42,8 @@ export async function runGitHook(name: string, args: string[], ctx: Context): Pr
     // A config file that cannot be used never switches enforcement off (see hookConfig.ts); it
     // is named once per git command: post-commit follows a pre-commit that said it already.
     const { config, file, problem } = await loadHookConfig(project.root, project.stateDir);
-    if (problem && name !== 'post-commit') ctx.err(problem);
-    failClosed = config.failClosed;
+    if (problem && name !== 'post-commit' && name !== 'reference-transaction') ctx.err(problem);
+    failClosed = config.failClosed && !spec.failOpen;
     await refreshRunner(project.stateDir, config.failClosed, ctx.env).catch((error: Error) =>
       debug(`could not refresh the runner: ${error.message}`),
     );

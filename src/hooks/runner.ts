@@ -65,6 +65,7 @@ export function renderRunner(
     MAY_BLOCK: names((s) => s.mayBlock),
     STDIN: names((s) => s.stdin),
     STAGED: names((s) => s.staged === true && !s.stdin),
+    FAIL_OPEN: names((s) => s.failOpen === true),
     FILTER_BASE: names((s) => s.filter === 'base'),
     FILTER_WORKTREE_ADD: names((s) => s.filter === 'worktree-add'),
     STAGED_END: shellQuote(STAGED_END),

@@ -23,6 +23,8 @@ export interface JoinOptions {
 export interface JoinResult {
   session: Session;
   alreadyRegistered: boolean;
+  /** Anything the user should know about the new session's setup (its hooks). */
+  notes?: string[];
 }
 
 /** Registers the working copy that contains the cwd (a worktree or a plain directory). */

@@ -205,6 +205,9 @@ describe('qlock doctor', () => {
     repo.commitAll('husky and qlock hooks');
     const made = await q(repo.root, 'new', 'wt', '--json');
     const wt = (JSON.parse(made.stdout) as { session: { path: string } }).session.path;
+    // `qlock new` copied husky's untracked stubs; `git clean -fdx` there takes them away again.
+    expect(fs.existsSync(path.join(wt, '.husky/_/h'))).toBe(true);
+    repo.git(['clean', '-fdxq'], wt);
     expect(fs.existsSync(path.join(wt, '.husky/_'))).toBe(false);
 
     const d = await doctor(wt);

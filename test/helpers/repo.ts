@@ -17,13 +17,16 @@ export const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
 export const BIN = path.join(REPO_ROOT, 'bin/qlock.js');
 
 /** A fresh directory under the system temp dir, named with a random UUID; removed after the test. */
-export function tempDir(label = 'qlock'): string {
+export function tempDir(
+  label = 'qlock',
+  cleanup: (fn: () => void) => void = onTestFinished,
+): string {
   const dir = fs.realpathSync(
     fs.mkdtempSync(path.join(os.tmpdir(), `${label}-${crypto.randomUUID()}-`)),
   );
   if (path.resolve(dir) === process.cwd())
     throw new Error('refusing to use the cwd as a test directory');
-  onTestFinished(() => fs.rmSync(dir, { recursive: true, force: true }));
+  cleanup(() => fs.rmSync(dir, { recursive: true, force: true }));
   return dir;
 }
 
@@ -56,10 +59,12 @@ export interface RepoOptions {
   /** Directory name of the main worktree (use spaces or unicode to test paths). */
   name?: string;
   files?: Record<string, string>;
+  /** When to delete it (default: when the test finishes; `afterAll` for a repo shared by tests). */
+  cleanup?: (fn: () => void) => void;
 }
 
 export function makeRepo(options: RepoOptions = {}): Repo {
-  const parent = tempDir('qlock-repo');
+  const parent = tempDir('qlock-repo', options.cleanup);
   const root = path.join(parent, options.name ?? 'repo');
   fs.mkdirSync(root, { recursive: true });
   const repo: Repo = {

@@ -232,8 +232,14 @@ describe('hooks install / uninstall', () => {
     expect(report.notes.join('\n')).toMatch(/commit them/);
     // Nothing was written into .git/hooks, which git ignores while core.hooksPath is set.
     expect(fs.existsSync(path.join(repo.root, '.git/hooks/pre-commit'))).toBe(false);
+    // husky's own stubs stay untouched; reference-transaction, for which husky has no stub, goes
+    // straight into .husky/_ (git runs it from there), beside them.
+    expect(change['reference-transaction']).toBe('created');
     for (const name of fs.readdirSync(path.join(husky, '_')))
-      expect(snapshot(husky)[path.join('_', name)]).toEqual(before[path.join('_', name)]);
+      if (name !== 'reference-transaction')
+        expect(snapshot(husky)[path.join('_', name)]).toEqual(before[path.join('_', name)]);
+    expect(before[path.join('_', 'reference-transaction')]).toBeUndefined();
+    expect(fs.existsSync(path.join(husky, 'reference-transaction'))).toBe(false);
 
     await uninstallHooks(project);
     expect(snapshot(husky)).toEqual(before);

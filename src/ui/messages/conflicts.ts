@@ -54,12 +54,19 @@ export const conflictMessages = {
     touched: readonly string[],
     conflict: boolean,
     conflicts: readonly string[],
+    locked: readonly string[] = [],
   ) => {
     const n = commits === undefined ? '' : ` (${commits} commit${commits === 1 ? '' : 's'})`;
     const head = `${base} moved${n}`;
-    const files = touched.length
-      ? `: ${some(touched)} changed under your work`
-      : ', none of your files changed';
+    const others = touched.filter((p) => !locked.includes(p));
+    const lockedPart = locked.length
+      ? `: your locked file${locked.length === 1 ? '' : 's'} ${some(locked)} changed`
+      : '';
+    const files = locked.length
+      ? `${lockedPart}${others.length ? `; ${some(others)} changed under your work` : ''}`
+      : touched.length
+        ? `: ${some(touched)} changed under your work`
+        : ', none of your files changed';
     const clash = conflict
       ? `; your work now conflicts with ${base}${conflicts.length ? ` in ${some(conflicts)}` : ''}`
       : '';

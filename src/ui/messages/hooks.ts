@@ -56,6 +56,10 @@ export const hookMessages = {
       3,
     )}.`,
   fixReinstall: () => 'run `qlock hooks install`',
+  problemProbe: (worktree: string, file: string) =>
+    `${worktree}: git's ${file} did not reach qlock when doctor ran it (the files look right, but the hook does not run qlock's check).`,
+  fixProbe: () =>
+    "see what runs that file (husky: HUSKY=0 in ~/.config/husky/init.sh, or its .husky/_/h; another manager's runner), then `qlock doctor` again; QLOCK_DEBUG=1 shows the runner",
   fixTrackedBlock: (worktree: string, dir: string) =>
     `the hook files in ${dir} are per worktree: commit qlock's change to them on base and run \`qlock sync\` in ${worktree}, or run \`qlock hooks install\` there`,
   problemNotExecutable: (files: string[]) =>
@@ -145,6 +149,29 @@ export const hookMessages = {
     );
     return lines.join('\n');
   },
+  /** reference-transaction refused a move of base (fast-forward merge, pull, reset, ...). */
+  refUpdateBlocked: (
+    base: string,
+    command: string | undefined,
+    locked: LockedPath[],
+    undo: string,
+  ) => {
+    const what = command ? `git ${command}` : 'this update';
+    const lines = [
+      `qlock: ${what} would move ${base} over ${locked.length} path(s) locked by another session; ${base} stays where it was:`,
+    ];
+    for (const l of locked)
+      lines.push(
+        `  ${l.path}${l.lockPath !== l.path ? ` (in ${l.lockPath})` : ''}: locked by ${l.holder}`,
+      );
+    const first = locked[0]!;
+    if (undo) lines.push(`git may already have changed your files: \`${undo}\` puts them back.`);
+    lines.push(
+      `Ways forward: ask ${first.session} to finish and run \`qlock unlock ${shellArg(first.lockPath)}\`; ` +
+        `break the lock with \`qlock unlock --force ${shellArg(first.lockPath)}\`; or go ahead anyway with \`QLOCK=0 ${command ? `git ${command} …` : 'git …'}\`.`,
+    );
+    return lines.join('\n');
+  },
   lockedWarn: (locked: LockedPath[]) =>
     `qlock: warning: ${list(locked.map((l) => `${l.path} (locked by ${l.holder})`))}; ` +
     `ask the holder before this lands (\`qlock who ${shellArg(locked[0]!.path)}\`).`,
@@ -174,6 +201,10 @@ export const hookMessages = {
   // post-commit / post-merge / post-rewrite
   mainMovedTold: (base: string, sessions: string[]) =>
     `qlock: ${base} moved; told ${list(sessions)} (their inbox, \`qlock status\`).`,
+
+  // A new session worktree whose hooks live per worktree (husky, a relative core.hooksPath).
+  worktreeHooksNoSource: (worktree: string, hooksPath: string) =>
+    `qlock: no worktree has the hooks of core.hooksPath ${hooksPath} to copy into ${worktree}: git may run no hook there; \`qlock doctor\` checks.`,
 
   // post-checkout
   autoJoined: (name: string, dir: string) =>

@@ -1,0 +1,45 @@
+import fs from 'node:fs';
+import path from 'node:path';
+
+import { describe, expect, it } from 'vitest';
+
+import { makeRepo, runQlock } from '../helpers/repo.js';
+
+/**
+ * `qlock doctor` verifies the hooks by running them (issue 21, point 2): it runs the pre-commit
+ * file git would run in each worktree with QLOCK_PROBE set; qlock answers there without side
+ * effects and stops the file, so the project's own hook does not run. A file that holds qlock's
+ * block but never reaches it (here an early `exit 0` before the block) looks right on disk and is
+ * reported only because doctor ran it.
+ */
+describe('doctor probes the hooks by running them', () => {
+  it('reports a hook that never reaches qlock, is silent on a working one, runs nothing else', async () => {
+    const repo = makeRepo();
+    const hook = path.join(repo.root, '.git/hooks/pre-commit');
+    const marker = path.join(repo.parent, 'project-hook-ran');
+    fs.writeFileSync(hook, `#!/bin/sh\ntouch ${JSON.stringify(marker)}\n`, { mode: 0o755 });
+    expect((await runQlock(['init'], { cwd: repo.root })).code).toBe(0);
+    expect((await runQlock(['new', 'alpha'], { cwd: repo.root })).code).toBe(0);
+
+    const ok = await runQlock(['doctor'], { cwd: repo.root });
+    expect(ok.stdout).toMatch(/ok {4}hooks: git hooks installed in .*all 2 worktree\(s\) run them/);
+    expect(ok.stdout).not.toContain('did not reach qlock');
+    // The probe stopped the hook after qlock's block: the project's own line never ran.
+    expect(fs.existsSync(marker)).toBe(false);
+
+    // An early exit before qlock's block: every file still "has the block".
+    const text = fs.readFileSync(hook, 'utf8');
+    fs.writeFileSync(hook, text.replace('#!/bin/sh\n', '#!/bin/sh\nexit 0\n'));
+    const broken = await runQlock(['doctor'], { cwd: repo.root });
+    expect(broken.code).toBe(1);
+    expect(broken.stdout).toContain(`${repo.root}: git's ${hook} did not reach qlock`);
+    expect((await runQlock(['hooks', 'status', '--json'], { cwd: repo.root })).stdout).toContain(
+      '"ok": true',
+    );
+    fs.writeFileSync(hook, text);
+    expect((await runQlock(['doctor'], { cwd: repo.root })).stdout).not.toContain(
+      'did not reach qlock',
+    );
+    expect(fs.existsSync(marker)).toBe(false);
+  });
+});
