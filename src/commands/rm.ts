@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 
+import { qlockExcludedFiles } from '../agents/gitExclude.js';
 import { tryReadChangeSet } from '../changes/readChangeSet.js';
 import { deleteSnapshot, discardSnapshot } from '../changes/snapshot.js';
 import type { Context } from '../context.js';
@@ -49,7 +50,10 @@ async function unsavedWork(ws: Workspace, session: Session): Promise<string[]> {
     );
   const lost =
     ws.project.kind === 'git'
-      ? await lostOnRemoveGit(session.path, ws.project.commonDir)
+      ? await lostOnRemoveGit(
+          session.path,
+          ws.project.commonDir ? qlockExcludedFiles(ws.project.commonDir) : [],
+        )
       : lostOnRemoveCopy(session.path, ws.config.ignore);
   const nested = new Set(lost.nestedRepos);
   const ignored = lost.ignored.filter((p) => !nested.has(p));

@@ -1,7 +1,7 @@
 import path from 'node:path';
 
 import { git, gitOut } from '../git/exec.js';
-import type { HookSpec } from './hookTable.js';
+import type { HookSpec } from './hookTypes.js';
 
 /**
  * Where a worktree's git hooks live, as git itself resolves it:

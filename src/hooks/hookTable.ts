@@ -1,4 +1,4 @@
-import type { HookHandler } from './hookTypes.js';
+import type { HookSpec } from './hookTypes.js';
 
 /**
  * The git hooks qlock installs and handles, one row each. The installer writes a marked block
@@ -9,39 +9,7 @@ import type { HookHandler } from './hookTypes.js';
  * no handler imports this table (which imports every handler).
  */
 
-/**
- * Shell filters the runner applies before starting node (a node start costs ~60 ms):
- * - `base`: only when HEAD is a base branch (the refs cached in <state>/hooks/bases);
- * - `worktree-add`: only post-checkout of `git worktree add` (old sha all zeros, branch flag 1);
- * - `sessions`: only when the registry exists (something registered to check against);
- * - `refs`: the hook block itself passes on only a `prepared` transaction that updates a base ref
- *   (reference-transaction runs for every ref update: it must not even start the runner).
- */
-export type HookFilter = 'base' | 'worktree-add' | 'sessions' | 'refs';
-
-export interface HookSpec {
-  /** A non-zero exit stops the git operation (pre-*); post-* hooks never fail. */
-  mayBlock: boolean;
-  /** The hook reads stdin (pre-push, post-rewrite); the runner gives the others /dev/null. */
-  stdin: boolean;
-  filter: HookFilter;
-  /**
-   * The runner pipes `git diff --cached --raw -z` (the hook's index) into qlock's stdin,
-   * so that git runs while node starts instead of after (see stagedPaths.ts).
-   */
-  staged?: boolean;
-  /**
-   * Never blocks on qlock's own failure, even with failClosed (reference-transaction: a crash must
-   * not stop every ref update of the repository).
-   */
-  failOpen?: boolean;
-  /**
-   * The file goes straight into the directory git runs hooks from, also with husky (whose runner
-   * has no stub for this hook, and costs a shell start more on every ref update).
-   */
-  direct?: boolean;
-  load: () => Promise<{ handle: HookHandler }>;
-}
+export type { HookFilter, HookSpec } from './hookTypes.js';
 
 export const GIT_HOOKS: Readonly<Record<string, HookSpec>> = {
   'pre-commit': {

@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-import { qlockExcludedFiles } from '../agents/gitExclude.js';
 import { makeIgnoreMatcher } from '../changes/ignoreGlobs.js';
 import { git } from '../git/exec.js';
 import { POINTER_FILE } from '../project/findProject.js';
@@ -23,7 +22,11 @@ export interface LostOnRemove {
 const NUL = '\0';
 
 /** Ignored entries of a git worktree, and nested repositories inside or outside of them. */
-export async function lostOnRemoveGit(dir: string, commonDir?: string): Promise<LostOnRemove> {
+/** `ourFiles`: the agent configs `qlock agent install` wrote and excluded (anchored, `/rel`). */
+export async function lostOnRemoveGit(
+  dir: string,
+  ourFiles: Iterable<string> = [],
+): Promise<LostOnRemove> {
   const list = async (extra: string[]) => {
     const { stdout } = await git(
       ['ls-files', '-z', '--others', '--directory', '--exclude-standard', ...extra],
@@ -33,7 +36,7 @@ export async function lostOnRemoveGit(dir: string, commonDir?: string): Promise<
   };
   // qlock's own agent configs (written by `agent install`, excluded by it) are not the user's work.
   const ours = new Set<string>();
-  if (commonDir) for (const p of qlockExcludedFiles(commonDir)) ours.add(p.replace(/^\//, ''));
+  for (const p of ourFiles) ours.add(p.replace(/^\//, ''));
   const onlyOurs = (entry: string): boolean => {
     if (!entry.endsWith('/')) return ours.has(entry);
     const files = filesBelow(dir, entry);

@@ -44,8 +44,9 @@ describe('qlock watch: base moving', () => {
     repo.git(['fetch', '-q', 'origin']);
     repo.git(['merge', '-q', '--ff-only', 'origin/main']);
     const fetched = await w.waitEvent(movedTo('fb', upstreamTip));
-    // Still what changed on main since fb forked that fb changed too (src/c.txt is not fb's).
-    expect(fetched.paths).toEqual(['src/a.txt']);
+    // Only this move's files that fb changed too: src/c.txt is not fb's, and src/a.txt was told
+    // at the move before (a notice never repeats an earlier move's files).
+    expect(fetched.paths).toEqual([]);
     expect(fetched.data).toMatchObject({ from: topicTip, commits: 1 });
 
     // `git update-ref` (what scripts and some tools do), again straight after packing.
