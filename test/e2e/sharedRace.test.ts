@@ -102,7 +102,12 @@ async function race({ urlFor, mode = 'lib', iterations = ITERATIONS }: RaceOptio
   expect(entries.filter((e) => 'warning' in e)).toEqual([]);
   expect(done.reduce((n, d) => n + d.refused, 0)).toBeGreaterThan(0);
   expect(intervals.length).toBe(done.reduce((n, d) => n + d.granted, 0));
-  expect(new Set(intervals.map((i) => i.clone)).size).toBe(CLONES);
+  // Grants came from several machines (the cross-clone path really raced). With the CLI's few
+  // iterations a clone may lose every one of its tries by chance (seen once in 3 runs), so there
+  // it is at least two clones; with the library's many iterations, every clone.
+  const granting = new Set(intervals.map((i) => i.clone)).size;
+  if (mode === 'cli') expect(granting).toBeGreaterThanOrEqual(2);
+  else expect(granting).toBe(CLONES);
 
   // Zero double grants.
   const overlaps: string[] = [];
