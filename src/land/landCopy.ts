@@ -7,7 +7,7 @@ import type { Workspace } from '../project/openWorkspace.js';
 import { readRegistry, updateRegistry } from '../store/registry.js';
 import type { Session } from '../store/types.js';
 import { messages } from '../ui/messages.js';
-import type { LandFailure, LandOutcome } from './landTypes.js';
+import { type LandFailure, type LandOutcome, startOutcome } from './landTypes.js';
 import { runCheck } from './runCheck.js';
 
 /**
@@ -62,19 +62,7 @@ export async function landCopy(input: LandCopyInput): Promise<LandOutcome> {
   const { project, config } = ws;
   const { stateDir, root } = project;
   const name = session.name;
-  const out: LandOutcome = {
-    session: name,
-    base: 'main tree',
-    strategy: 'copy',
-    ok: true,
-    landed: false,
-    commits: 0,
-    paths: [],
-    check: null,
-    baseCheckouts: [],
-    untracked: [],
-    notified: [],
-  };
+  const out = startOutcome(name, 'main tree', 'copy');
   const fail = (failure: LandFailure): LandOutcome => ({ ...out, ok: false, failure });
   if (!fs.existsSync(session.path)) return fail({ stage: 'missing' });
   if (path.resolve(session.path) === path.resolve(root)) return fail({ stage: 'on-base' });

@@ -31,7 +31,12 @@ import {
   untrackedFiles,
   workSince,
 } from './landGit.js';
-import type { LandFailure, LandOutcome, LandStrategy } from './landTypes.js';
+import {
+  type LandFailure,
+  type LandOutcome,
+  type LandStrategy,
+  startOutcome,
+} from './landTypes.js';
 import { runCheck } from './runCheck.js';
 
 const debug = createDebug('land');
@@ -67,19 +72,7 @@ export async function landSession(input: LandInput): Promise<LandOutcome> {
   const root = project.root;
   const dir = session.path;
   const name = session.name;
-  const out: LandOutcome = {
-    session: name,
-    base,
-    strategy,
-    ok: true,
-    landed: false,
-    commits: 0,
-    paths: [],
-    check: null,
-    baseCheckouts: [],
-    untracked: [],
-    notified: [],
-  };
+  const out = startOutcome(name, base, strategy);
   const fail = (failure: LandFailure): LandOutcome => ({ ...out, ok: false, failure });
 
   if (!fs.existsSync(dir)) return fail({ stage: 'missing' });

@@ -71,3 +71,20 @@ export interface LandOutcome {
    */
   keptStash?: string;
 }
+
+/** A landing that has done nothing yet (and nothing failed): each step fills in what it did. */
+export function startOutcome(session: string, base: string, strategy: LandStrategy): LandOutcome {
+  return {
+    session,
+    base,
+    strategy,
+    ok: true,
+    landed: false,
+    commits: 0,
+    paths: [],
+    check: null,
+    baseCheckouts: [],
+    untracked: [],
+    notified: [],
+  };
+}
