@@ -44,8 +44,10 @@ export interface World {
   install: RunResult;
   /**
    * Makes `command` run (output discarded) right after qlock's session-start hook, in the same
-   * hook command, so it happens between the session-start briefing and the first prompt's hook
-   * (each client runs the two one after the other). Returns what puts the hooks file back.
+   * hook command, so it happens between the session-start briefing and the first prompt's hook.
+   * Copilot CLI may run its sessionStart and userPromptSubmitted hooks concurrently, so the prompt
+   * hook is made to wait (at most 20 s) until the command is done: the order is the test's, not
+   * the machine load's. Returns what puts the hooks file back.
    */
   afterSessionStart(command: string): () => void;
 }
@@ -127,11 +129,20 @@ export async function makeWorld(
     const hook = / agent-hook \w+ session-start"/g;
     if (original.match(hook)?.length !== 1)
       throw new Error(`not one qlock session-start hook in ${file}:\n${original}`);
+    const done = path.join(home, 'session-start-command-done');
     // qlock's exit status stays the hook's: the client judges the briefing by it.
-    const then = `; status=$?; { ${command} ; } >/dev/null 2>&1; exit $status`;
+    const then = `; status=$?; { ${command} ; } >/dev/null 2>&1; : > '${done}'; exit $status`;
+    const wait = `i=0; while [ ! -e '${done}' ] && [ $i -lt 200 ]; do sleep 0.1; i=$((i+1)); done; `;
+    const asJson = (text: string) => JSON.stringify(text).slice(1, -1);
+    // The prompt hook's command: the whole JSON string that ends in "agent-hook <client> prompt".
+    const prompt = /"((?:[^"\\]|\\.)* agent-hook \w+ prompt)"/g;
+    if (original.match(prompt)?.length !== 1)
+      throw new Error(`not one qlock prompt hook in ${file}:\n${original}`);
     fs.writeFileSync(
       file,
-      original.replace(hook, (m) => `${m.slice(0, -1)}${JSON.stringify(then).slice(1, -1)}"`),
+      original
+        .replace(hook, (m) => `${m.slice(0, -1)}${asJson(then)}"`)
+        .replace(prompt, (_m, cmd: string) => `"${asJson(wait)}${cmd}"`),
     );
     return () => fs.writeFileSync(file, original);
   };
