@@ -85,9 +85,10 @@ export async function runHookProcess(
   });
   if (outcome.stdout) writeStdout(outcome.stdout);
   if (outcome.stderr) writeStderr(outcome.stderr);
+  // The answer is given: a git still running is one the hook stopped waiting for (a briefing that
+  // gave up on a slow tree). Left alone it would keep the process, and the agent, waiting for it.
+  stopRunningGit();
   if (timedOut) {
-    // A git that hangs (a stuck network file system, a blocked lock) must not outlive the hook.
-    stopRunningGit();
     // Something still runs: leave at once. A read of a stdin the agent never closed blocks a
     // thread-pool thread, and Node's exit waits for those threads: only a signal ends the
     // process then (status 137, which every agent treats as a failed hook that blocks nothing).

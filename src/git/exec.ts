@@ -29,7 +29,15 @@ function running(): Set<ChildProcess> {
  * not outlive it, one more each time the hook runs.
  */
 export function stopRunningGit(): void {
-  for (const child of running()) child.kill('SIGTERM');
+  for (const child of running()) {
+    child.kill('SIGTERM');
+    // A git stuck in the kernel (a hung network mount) outlives even the signal: let the process
+    // leave without it rather than wait on its pipes.
+    child.stdin?.destroy();
+    child.stdout?.destroy();
+    child.stderr?.destroy();
+    child.unref();
+  }
 }
 
 /**
