@@ -14,6 +14,7 @@ const shared = {
 const SLOW = [
   'test/e2e/realAgents/**/*.test.ts', // real Claude Code, Gemini CLI, Codex CLI (minutes)
   'test/e2e/**/*{Race,race,Concurrency,concurrency}*.test.ts', // processes racing for locks
+  'test/integration/**/*{Race,race}*.test.ts', // in-process races, repeated until they show
   'test/e2e/**/*{Crash,crash}*.test.ts', // killed writers, stale mutexes
   'test/e2e/watch*.test.ts', // `qlock watch` as a process: waits on live events
   'test/integration/watch*.test.ts', // in-process watchers on real trees

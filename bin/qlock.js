@@ -9,9 +9,9 @@
  * are run all the time (status), where every millisecond counts.
  *
  * Those commands first go to their bundle, dist/fastBundle-<group>.cjs (scripts/bundle.mjs: the
- * command's fast path and its hot modules in one file), while that bundle is fresh; anything the
- * fast path does not handle (help, a typo), and everything else, goes to the full CLI in
- * dist/bin.js. Fresh: every dist file the bundle was made from still has its size and is not newer
+ * light way in, src/cli/fast.ts, and the command's hot modules in one file), while that bundle is
+ * fresh; anything the light parser does not take (help, a typo), and everything else, goes to
+ * commander (dist/cli.js, through dist/bin.js). Fresh: every dist file the bundle was made from still has its size and is not newer
  * than the bundle, so a plain `tsc` rebuild can never run stale code, only slower code.
  */
 const fs = require('node:fs');
@@ -28,22 +28,20 @@ for (const stream of [process.stdout, process.stderr]) {
     throw error;
   });
 }
-/** Hot command → its bundle (see scripts/bundle.mjs). */
-const FAST = { hook: 'hook', lock: 'lock', unlock: 'lock', prompt: 'prompt', status: 'status' };
-/** `agent-hook <agent> <event>`: the tool events (canonical and native names) have their own. */
-const TOOL_EVENTS = new Set([
-  'pre-tool',
-  'post-tool',
-  'pretooluse',
-  'posttooluse',
-  'beforetool',
-  'aftertool',
-]);
-
+/**
+ * The bundle for this command line, from dist/fastRoutes.json, which the build writes from the
+ * command table (src/cli/commandTable.ts): `<command>`, or `agent-hook <event>` for the tool events.
+ */
 function bundleFor(argv) {
-  if (argv[0] === 'agent-hook')
-    return TOOL_EVENTS.has(String(argv[2]).toLowerCase()) ? 'agent-tool' : 'agent-context';
-  return Object.hasOwn(FAST, argv[0]) ? FAST[argv[0]] : undefined;
+  let routes;
+  try {
+    routes = JSON.parse(fs.readFileSync(path.join(dist, 'fastRoutes.json'), 'utf8'));
+  } catch {
+    return undefined;
+  }
+  for (const key of [`${argv[0]} ${String(argv[2]).toLowerCase()}`, String(argv[0])])
+    if (Object.hasOwn(routes, key)) return routes[key];
+  return undefined;
 }
 
 function bundleIsFresh(bundleFile, manifestFile) {
@@ -74,7 +72,7 @@ async function main(argv) {
     if (fresh) {
       const code = await require(bundleFile).runFast(argv);
       if (code !== undefined) return code;
-      // Declined (a typo, an unusual option): the full CLI reports it the usual way.
+      // Declined (a typo, an unusual option): commander reports it the usual way.
       const { main: cli } = await import(pathToFileURL(path.join(dist, 'cli.js')).href);
       return cli(argv);
     }

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * Bundles the fast path of each group of hot commands into one CommonJS file of its own:
+ * Bundles the light way in (src/cli/fast.ts) with each group of hot commands into one CommonJS file:
  *   dist/fastBundle-hook.cjs    `qlock hook …` (every installed git hook)
  *   dist/fastBundle-agent-tool.cjs     `qlock agent-hook <agent> pre-tool|post-tool` (every write)
  *   dist/fastBundle-agent-context.cjs  `qlock agent-hook <agent> prompt|session-start`
@@ -35,19 +35,21 @@ const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..')
 const dist = path.join(root, 'dist');
 
 /**
- * Each bundle: its entry (a src/fast/ handler, exporting runFast(argv)) and the modules it loads
- * with import() that still belong in it, because the command needs them on every run.
+ * Each bundle: the light way in (src/cli/fast.ts: the command table, the light parser, execute)
+ * and the modules its command loads with import() that still belong in it, because the command
+ * needs them on every run. Which commands are hot, and in which bundle, is the command table's
+ * `hot` (src/cli/commandTable.ts); this build writes it out for bin/qlock.js (fastRoutes.json).
  */
+const ENTRY = 'cli/fast.js';
 const BUNDLES = {
   hook: {
-    entry: 'fast/hook.js',
-    hot: ['hooks/runGitHook.js', 'hooks/preCommit.js', 'project/loadConfig.js'],
+    hot: ['commands/hook.js', 'hooks/runGitHook.js', 'hooks/preCommit.js', 'project/loadConfig.js'],
   },
   // `qlock agent-hook`: the tool hooks (before every write: the budget) apart from the context
   // hooks (prompt, session start), which need the inbox, change sets and all the messages.
   'agent-tool': {
-    entry: 'fast/agentHook.js',
     hot: [
+      'commands/agentHook.js',
       'agents/hookProcess.js',
       'agents/toolTargets.js',
       'agents/toolHook.js',
@@ -59,8 +61,8 @@ const BUNDLES = {
     ],
   },
   'agent-context': {
-    entry: 'fast/agentHook.js',
     hot: [
+      'commands/agentHook.js',
       'agents/hookProcess.js',
       'agents/contextHooks.js',
       'project/findProject.js',
@@ -70,7 +72,6 @@ const BUNDLES = {
     ],
   },
   lock: {
-    entry: 'fast/lock.js',
     hot: [
       'commands/lock.js',
       'commands/unlock.js',
@@ -79,10 +80,9 @@ const BUNDLES = {
       'proper-lockfile',
     ],
   },
-  prompt: { entry: 'fast/prompt.js', hot: [] },
+  prompt: { hot: ['commands/prompt.js'] },
   // `qlock status`: its budget (p95 < 500 ms) is mostly ten git scans; the rest is startup.
   status: {
-    entry: 'fast/status.js',
     hot: [
       'commands/status.js',
       'sessions/touchSession.js',
@@ -94,8 +94,10 @@ const BUNDLES = {
 
 const bundleFile = (name) => path.join(dist, `fastBundle-${name}.cjs`);
 const manifestFile = (name) => path.join(dist, `fastBundle-${name}.json`);
+const routesFile = path.join(dist, 'fastRoutes.json');
 
 function removeBundles(reason) {
+  fs.rmSync(routesFile, { force: true });
   for (const name of Object.keys(BUNDLES)) {
     fs.rmSync(bundleFile(name), { force: true });
     fs.rmSync(manifestFile(name), { force: true });
@@ -120,9 +122,8 @@ try {
   removeBundles(`rolldown not found: ${error.message.split('\n')[0]}`);
   process.exit(0);
 }
-const missing = Object.values(BUNDLES).find((b) => !fs.existsSync(path.join(dist, b.entry)));
-if (missing) {
-  removeBundles(`dist/${missing.entry} is missing: run tsc first`);
+if (!fs.existsSync(path.join(dist, ENTRY))) {
+  removeBundles(`dist/${ENTRY} is missing: run tsc first`);
   process.exit(0);
 }
 // The old single bundle (before one per command group), if a previous build left it.
@@ -140,7 +141,8 @@ const SHIMS = {
     'module.exports = { equal(actual, expected, message) { if (actual != expected) throw new Error(message); } };\n',
 };
 
-async function bundle(name, { entry, hot }) {
+async function bundle(name, { hot }) {
+  const entry = ENTRY;
   const inline = new Set(hot);
   const build = await rolldown({
     input: path.join(dist, entry),
@@ -201,3 +203,24 @@ async function bundle(name, { entry, hot }) {
 
 for (const [name, spec] of Object.entries(BUNDLES))
   console.log(`scripts/bundle.mjs: ${await bundle(name, spec)}`);
+
+/**
+ * bin/qlock.js's routes, from the command table: `<command>` → its bundle, and for agent-hook
+ * `agent-hook <event>` → the tool bundle for every tool event (qlock's names and each agent's
+ * native ones, lower case, as parseHookEvent compares them).
+ */
+const { COMMANDS } = await import(pathToFileURL(path.join(dist, 'cli/commandTable.js')).href);
+const { ADAPTERS } = await import(pathToFileURL(path.join(dist, 'agents/adapters/index.js')).href);
+const routes = {};
+for (const spec of COMMANDS) {
+  if (!spec.hot) continue;
+  if (!Object.hasOwn(BUNDLES, spec.hot))
+    throw new Error(`no bundle "${spec.hot}" for ${spec.name}`);
+  routes[spec.name] = spec.hot;
+}
+for (const event of ['pre-tool', 'post-tool']) {
+  const names = [event, ...Object.values(ADAPTERS).map((a) => a.events[event].toLowerCase())];
+  for (const name of names) routes[`agent-hook ${name}`] = 'agent-tool';
+}
+writeAtomic(routesFile, JSON.stringify(routes, null, 2) + '\n');
+console.log(`scripts/bundle.mjs: dist/fastRoutes.json, ${Object.keys(routes).length} routes`);

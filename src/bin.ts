@@ -1,10 +1,9 @@
 /**
- * Entry point behind bin/qlock.js. The fast path handles well-formed hot invocations without
- * loading commander (~10-15 ms); it returns undefined for anything it does not handle, and the
- * full CLI takes over.
+ * Entry point behind bin/qlock.js when no fresh bundle runs the command: the light way in for the
+ * hot commands (src/cli/fast.ts), commander for everything it does not take (src/cli.ts).
  */
 export async function run(argv: string[]): Promise<number> {
-  const { runFast } = await import('./fastPath.js');
+  const { runFast } = await import('./cli/fast.js');
   const fast = await runFast(argv);
   if (fast !== undefined) return fast;
   const { main } = await import('./cli.js');

@@ -1,18 +1,18 @@
 import fs from 'node:fs';
 
-import { Argument, type Command } from 'commander';
-
 import { type Context, currentDir, defaultContext, resolveDir } from '../context.js';
 import { ExitCode, UsageError } from '../errors.js';
 import { disableColor } from '../ui/color.js';
 import { enableDebug } from '../ui/debug.js';
-import { messages } from '../ui/messages.js';
-import { printResult } from './report.js';
+import { newcomerMessages } from '../ui/messages/newcomer.js';
+import type { CommandInput, CommandSpec } from './commandTable.js';
+import { printError, printResult, type Streams } from './report.js';
 
 /**
- * What every command of the commander CLI shares: the global options, the context they make, and
- * execute(), which runs a command, records the session's activity, prints the result (JSON or its
- * rendering) and notes the exit code the result asks for.
+ * The one execute() of the CLI, for both ways a command line is parsed (commander in
+ * src/cli/program.ts, the light parser in src/cli/fast.ts): the context from the global options,
+ * the command's `run`, the session's activity, the result printed (JSON or its rendering) and the
+ * exit code returned: the one the result asks for, or the one its error stands for.
  */
 
 export interface GlobalOptions {
@@ -28,8 +28,6 @@ interface WithExitCode {
   exitCode?: number;
 }
 
-export type Renderer<R> = (result: R, ctx: Context) => string | undefined;
-
 function isDirectory(dir: string): boolean {
   try {
     return fs.statSync(dir).isDirectory();
@@ -38,51 +36,54 @@ function isDirectory(dir: string): boolean {
   }
 }
 
-function makeContext(globals: GlobalOptions): Context {
-  if (globals.debug) enableDebug();
-  if (globals.color === false) disableColor();
-  const cwd = globals.C ? resolveDir(globals.C) : currentDir();
-  if (globals.C && !isDirectory(cwd)) throw new UsageError(messages.noSuchDirectory(globals.C));
-  return defaultContext({
-    cwd,
-    json: globals.json === true,
-    ...(globals.session ? { session: globals.session } : {}),
-  });
-}
-
-/**
- * What a run of the CLI decided: the exit code a command's result asked for, and commander's last
- * usage error text (see configureOutput in buildProgram). Reset by main() for each run.
- */
-export const runState = { exitCode: ExitCode.ok as number, usageErrorText: '' };
-
-export async function execute<R>(
-  cmd: Command,
-  run: (ctx: Context) => Promise<R>,
-  render?: Renderer<R>,
-): Promise<void> {
-  const ctx = makeContext(cmd.optsWithGlobals<GlobalOptions>());
-  let result: R;
+/** The directory to run in; undefined when the shell's is gone and the command stays silent. */
+function workingDir(spec: CommandSpec, globals: GlobalOptions): string | undefined {
+  if (globals.C) {
+    const dir = resolveDir(globals.C);
+    if (!isDirectory(dir)) throw new UsageError(newcomerMessages.noSuchDirectory(globals.C));
+    return dir;
+  }
+  if (!spec.withoutCwd) return currentDir();
   try {
-    result = await run(ctx);
-  } finally {
-    // Any command run for a session counts as activity (its lastSeen advances).
-    const { touchCurrentSession } = await import('../sessions/touchSession.js');
-    await touchCurrentSession(ctx);
-  }
-  printResult(result, ctx, () => render?.(result, ctx));
-  const wanted = (result as WithExitCode | undefined)?.exitCode;
-  if (typeof wanted === 'number') runState.exitCode = wanted;
-}
-
-/** commander.Argument with a fixed set of values, declared once. */
-export class ArgumentChoice extends Argument {
-  constructor(name: string, description: string, choices: string[]) {
-    super(name, description);
-    this.choices(choices);
+    return process.cwd();
+  } catch {
+    return spec.withoutCwd === 'pwd' ? (process.env.PWD ?? '/') : undefined;
   }
 }
 
-export function examples(...lines: string[]): string {
-  return `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`;
+export async function execute(
+  spec: CommandSpec,
+  input: CommandInput,
+  globals: GlobalOptions,
+  io: Streams,
+): Promise<number> {
+  const json = globals.json === true;
+  try {
+    if (globals.debug) enableDebug();
+    if (globals.color === false) disableColor();
+    const cwd = workingDir(spec, globals);
+    if (cwd === undefined) return ExitCode.ok;
+    const ctx: Context = defaultContext({
+      cwd,
+      json,
+      out: (text) => io.stdout(text.endsWith('\n') ? text : text + '\n'),
+      err: (text) => io.stderr(text.endsWith('\n') ? text : text + '\n'),
+      ...(globals.session ? { session: globals.session } : {}),
+    });
+    let outcome;
+    try {
+      outcome = await spec.run(input, ctx);
+    } finally {
+      // Any command run for a session counts as activity (its lastSeen advances).
+      if (!spec.quiet) {
+        const { touchCurrentSession } = await import('../sessions/touchSession.js');
+        await touchCurrentSession(ctx);
+      }
+    }
+    printResult(outcome.result, ctx, () => outcome.render?.(), io);
+    const wanted = (outcome.result as WithExitCode | undefined)?.exitCode;
+    return typeof wanted === 'number' ? wanted : ExitCode.ok;
+  } catch (error) {
+    return printError(error, json, io);
+  }
 }

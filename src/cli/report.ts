@@ -1,22 +1,22 @@
 import type { Context } from '../context.js';
 import { ExitCode, isQlockError } from '../errors.js';
 import { isDebug } from '../ui/debug.js';
-// The core area's messages, not the aggregator: the fast paths print errors too.
+// The core area's messages, not the aggregator: the hot commands' bundles print errors too.
 import { coreMessages as messages } from '../ui/messages/core.js';
 import { writeStderr, writeStdout } from '../ui/stdio.js';
 
 /**
- * The one place that prints a command's outcome, for both ways a command line is parsed (the
- * commander program in src/cli.ts and the fast paths in src/fast/): the result as JSON with
- * --json, else its rendering; an error as one or two lines on stderr (`qlock: …`, the stack
- * only with --debug) and, with --json, `{"error":{"message","exitCode"}}` on stdout. Returns the
- * exit code the error stands for; src/cli.ts and the fast paths hand it to bin/qlock.js, which
- * sets it.
+ * The one place that prints a command's outcome, called by execute() (src/cli/execute.ts) for
+ * both parsers (commander and the light parser), and by src/cli.ts for commander's usage errors:
+ * the result as JSON with --json, else its rendering; an error as one or two lines on stderr
+ * (`qlock: …`, the stack only with --debug) and, with --json, `{"error":{"message","exitCode"}}`
+ * on stdout. Returns the exit code the error stands for, which goes back to bin/qlock.js, the one
+ * place that sets it.
  */
 
 /**
  * Where the report goes: node's streams for the commander program (commander writes through them
- * too), direct descriptor writes for the fast paths (see ui/stdio.ts: no stream set-up).
+ * too), direct descriptor writes for the light way in (see ui/stdio.ts: no stream set-up).
  */
 export interface Streams {
   stdout(text: string): void;

@@ -2,7 +2,7 @@ import { parseHookEvent } from '../agents/adapters/index.js';
 import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
 import { isAgentName } from '../project/agentNames.js';
-import { messages } from '../ui/messages.js';
+import { agentMessages as messages } from '../ui/messages/agents.js';
 
 export interface AgentHookOptions {
   agent: string;
@@ -10,9 +10,8 @@ export interface AgentHookOptions {
 }
 
 /**
- * `qlock agent-hook <agent> <event>` through the full CLI (the fast path handles the plain form;
- * this one also takes the global options, e.g. --debug). Output goes straight to stdout/stderr in
- * the form the agent reads; the result only carries the exit code.
+ * `qlock agent-hook <agent> <event>`, a hot command (src/cli/commandTable.ts). Output goes straight
+ * to stdout/stderr in the form the agent reads; the result only carries the exit code.
  */
 export async function agentHook(
   options: AgentHookOptions,

@@ -16,8 +16,10 @@ export interface HookResult {
 }
 
 /**
- * `qlock hook <git-hook> [args...]` through the full CLI (the fast path in src/fast/hook.ts
- * normally answers first). The handler's messages go to stderr; the result only sets the exit code.
+ * `qlock hook <git-hook> [args...]`, a hot command (src/cli/commandTable.ts): the call every
+ * installed git hook makes. A name qlock does not handle is a usage error, except under the
+ * runner: a hook block left by another qlock version must never stop a commit. The handler's
+ * messages go to stderr; the result only sets the exit code.
  */
 export async function hook(options: HookOptions, ctx: Context): Promise<HookResult> {
   const { name } = options;

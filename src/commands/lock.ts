@@ -1,7 +1,7 @@
 import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
-import { acquireLocksWaiting } from '../locks/acquireLocksWaiting.js';
 import { resolveLockTarget } from '../locks/resolveLockTarget.js';
+import { takeLocks } from '../shared/sharedMode.js';
 import type { Lock } from '../store/types.js';
 import { lockMessages as messages } from '../ui/messages/locks.js';
 import { MAX_REASON_SHOWN } from '../ui/safeText.js';
@@ -51,12 +51,7 @@ export async function lock(options: LockOptions, ctx: Context): Promise<LockResu
     now: () => ctx.now(),
     waitMs,
   };
-  // Shared mode (config shared): the same locally, then on the git remote (src/shared/).
-  const result = config.shared
-    ? await (
-        await import('../shared/sharedLocks.js')
-      ).acquireShared({ project, config }, request, (w) => ctx.err(w))
-    : await acquireLocksWaiting(project.stateDir, request);
+  const result = await takeLocks({ project, config }, request, (w) => ctx.err(w));
   return {
     session: session.name,
     locks: result.taken,

@@ -2,6 +2,7 @@ import type { Context } from '../context.js';
 import { describeLocks, type LockView } from '../locks/describeLocks.js';
 import { openWorkspace } from '../project/openWorkspace.js';
 import type { RemoteListing } from '../shared/remoteListing.js';
+import { otherMachinesLocks } from '../shared/sharedMode.js';
 import { readRegistry } from '../store/readRegistry.js';
 import { c } from '../ui/color.js';
 import { messages } from '../ui/messages.js';
@@ -23,9 +24,7 @@ export async function locks(_options: object, ctx: Context): Promise<LocksResult
   const ws = await openWorkspace(ctx);
   const now = ctx.now();
   const local = describeLocks(readRegistry(ws.project.stateDir), now);
-  if (!ws.config.shared) return { locks: local };
-  const { remoteListing } = await import('../shared/remoteListing.js');
-  const remote = await remoteListing(ws, now, (line) => ctx.err(line));
+  const remote = await otherMachinesLocks(ws, now, (line) => ctx.err(line));
   return { locks: local, ...(remote ? { remote } : {}) };
 }
 

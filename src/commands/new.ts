@@ -4,6 +4,7 @@ import path from 'node:path';
 import { listFiles } from '../changes/snapshot.js';
 import type { Context } from '../context.js';
 import { QlockError, UsageError } from '../errors.js';
+import { deleteBranch, isValidBranchName, removeWorktree } from '../git/branches.js';
 import { cleanGitEnv, git } from '../git/exec.js';
 import { branchExists, resolveCommit } from '../git/repo.js';
 import { POINTER_FILE, type Project, realpathOrSelf } from '../project/findProject.js';
@@ -94,11 +95,8 @@ export async function newSession(options: NewOptions, ctx: Context): Promise<New
         : new QlockError(messages.unknownBase(base));
     }
     const branch = options.branch ?? `${config.branchPrefix}${name}`;
-    const valid = await git(['check-ref-format', '--branch', branch], {
-      cwd: project.root,
-      okCodes: [0, 1, 128],
-    });
-    if (valid.code !== 0) throw new UsageError(messages.badBranchName(branch));
+    if (!(await isValidBranchName(project.root, branch)))
+      throw new UsageError(messages.badBranchName(branch));
     const reuse = await branchExists(project.root, branch);
     if (reuse && !options.branch) throw new QlockError(messages.branchExists(branch));
     // QLOCK=0: our own post-checkout hook must not auto-join this worktree under another name.
@@ -121,7 +119,7 @@ export async function newSession(options: NewOptions, ctx: Context): Promise<New
       clearPendingNew(project.stateDir, name);
       // `worktree add -b` creates the branch before it fails on the directory: remove it again.
       if (!reuse && (await resolveCommit(project.root, `refs/heads/${branch}`)) === baseTip)
-        await git(['branch', '-D', branch], { cwd: project.root, okCodes: [0, 1] });
+        await deleteBranch(project.root, branch);
       throw error;
     }
     const realDir = realpathOrSelf(dir);
@@ -135,9 +133,9 @@ export async function newSession(options: NewOptions, ctx: Context): Promise<New
     } catch (error) {
       // Registration refused (a race for the name or the last slot): undo the worktree we made.
       await withWorktreeMutex(project.stateDir, () =>
-        git(['worktree', 'remove', '--force', realDir], { cwd: project.root, okCodes: [0, 128] }),
+        removeWorktree(project.root, realDir, { force: true }),
       );
-      if (!reuse) await git(['branch', '-D', branch], { cwd: project.root, okCodes: [0, 1] });
+      if (!reuse) await deleteBranch(project.root, branch);
       clearPendingNew(project.stateDir, name);
       throw error;
     }

@@ -1,7 +1,7 @@
 import type { Context } from '../context.js';
 import { promptInfo, type PromptResult } from '../inbox/promptInfo.js';
 
-/** `qlock prompt`: the shell-prompt segment (the fast path in src/fast/prompt.ts does the same). */
+/** `qlock prompt`: the shell-prompt segment, run before every command line (a hot command). */
 export async function prompt(_options: object, ctx: Context): Promise<PromptResult> {
   return promptInfo(ctx.cwd, ctx.env, ctx.session);
 }

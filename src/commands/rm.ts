@@ -5,6 +5,7 @@ import { tryReadChangeSet } from '../changes/readChangeSet.js';
 import { deleteSnapshot, discardSnapshot } from '../changes/snapshot.js';
 import type { Context } from '../context.js';
 import { QlockError } from '../errors.js';
+import { commitsAhead } from '../git/branches.js';
 import { git } from '../git/exec.js';
 import { forgetWorktree } from '../git/forgetWorktree.js';
 import { openWorkspace, type Workspace } from '../project/openWorkspace.js';
@@ -60,13 +61,9 @@ async function unsavedWork(ws: Workspace, session: Session): Promise<string[]> {
   if (ignored.length) problems.push(messages.rmIgnoredLost(someNames(ignored)));
   if (nested.size) problems.push(messages.rmNestedReposLost(someNames(lost.nestedRepos)));
   if (ws.project.kind === 'git') {
-    const { stdout, code } = await git(['rev-list', '--count', `${session.base}..HEAD`, '--'], {
-      cwd: session.path,
-      okCodes: [0, 128],
-    });
-    const ahead = Number(stdout.trim() || 0);
+    const ahead = await commitsAhead(session.path, session.base);
     // Base gone (renamed, deleted): we cannot tell what is unmerged, so treat it as unsafe.
-    if (code !== 0) problems.push(`cannot tell which commits are not in ${session.base}`);
+    if (ahead === undefined) problems.push(`cannot tell which commits are not in ${session.base}`);
     else if (ahead > 0) problems.push(`${ahead} commit(s) not in ${session.base}`);
   }
   return problems;

@@ -1,8 +1,8 @@
 import type { Context } from '../context.js';
 import { formatHolder } from '../locks/formatHolder.js';
-import { releaseLocks } from '../locks/releaseLocks.js';
 import { resolveLockTarget } from '../locks/resolveLockTarget.js';
 import type { RemoteLock } from '../shared/remoteDoc.js';
+import { giveUpLocks } from '../shared/sharedMode.js';
 import type { Lock } from '../store/types.js';
 import { lockMessages as messages } from '../ui/messages/locks.js';
 import { sharedHolder } from '../ui/messages/remoteHolder.js';
@@ -37,12 +37,7 @@ export async function unlock(options: UnlockOptions, ctx: Context): Promise<Unlo
     ...(options.force ? { force: true } : {}),
     now: ctx.now(),
   };
-  // Shared mode (config shared): released locally, then on the git remote (src/shared/).
-  const result = config.shared
-    ? await (
-        await import('../shared/sharedLocks.js')
-      ).releaseShared({ project, config }, request, (w) => ctx.err(w))
-    : await releaseLocks(project.stateDir, request);
+  const result = await giveUpLocks({ project, config }, request, (w) => ctx.err(w));
   return { session: session.name, ...result };
 }
 

@@ -6,6 +6,7 @@ import { lockCovers, locksOverlap } from '../locks/lockTable.js';
 import { openWorkspace, resolveBase } from '../project/openWorkspace.js';
 import { type SessionState, sessionState } from '../sessions/sessionState.js';
 import type { RemoteListing } from '../shared/remoteListing.js';
+import { otherMachinesLocks } from '../shared/sharedMode.js';
 import { readRegistry } from '../store/readRegistry.js';
 import { c } from '../ui/color.js';
 import { messages } from '../ui/messages.js';
@@ -70,9 +71,7 @@ export async function who(options: WhoOptions, ctx: Context): Promise<WhoResult>
       }),
     )
   ).filter((change) => change.files.length);
-  if (!config.shared) return { path: target, locks, changes };
-  const { remoteListing } = await import('../shared/remoteListing.js');
-  const remote = await remoteListing(ws, now, (line) => ctx.err(line), target);
+  const remote = await otherMachinesLocks(ws, now, (line) => ctx.err(line), target);
   return { path: target, locks, changes, ...(remote ? { remote } : {}) };
 }
 

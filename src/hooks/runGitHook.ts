@@ -19,7 +19,7 @@ const debug = createDebug('hooks');
  * `qlock hook <name> [args...]`: runs one git hook's handler and returns the exit status. It never
  * throws: a failure inside qlock lets the git operation go ahead with a one-line warning (fail
  * open), or blocks it when `failClosed` is set and the hook is one that can block. Called by the
- * fast path (src/fast/hook.ts) and by the `hook` command alike.
+ * `hook` command (src/commands/hook.ts), on the light way in or through commander.
  *
  * Exit status: 0 = go ahead; a block is 1, or BLOCK_EXIT under the runner (QLOCK_HOOK_RUNNER=1),
  * which tells a decision from a crash that way.

@@ -4,7 +4,7 @@ import { predictConflicts } from '../conflicts/predictConflicts.js';
 import { trackedChanges } from '../conflicts/syncSession.js';
 import type { ConflictReport } from '../conflicts/types.js';
 import type { Context } from '../context.js';
-import { git } from '../git/exec.js';
+import { commitsAhead } from '../git/branches.js';
 import { formatHolder } from '../locks/formatHolder.js';
 import { findBlockingLocks } from '../locks/lockTable.js';
 import { openWorkspace, resolveBase, type Workspace } from '../project/openWorkspace.js';
@@ -55,12 +55,9 @@ export interface LandPlan {
   notes: string[];
 }
 
-async function commitsAhead(dir: string, base: string): Promise<number> {
-  const { stdout, code } = await git(['rev-list', '--count', `${base}..HEAD`], {
-    cwd: dir,
-    okCodes: [0, 128],
-  });
-  return code === 0 ? Number(stdout.trim()) : 0;
+/** Commits of the session's HEAD that base lacks; 0 when git cannot tell (a base gone). */
+async function aheadOfBase(dir: string, base: string): Promise<number> {
+  return (await commitsAhead(dir, base)) ?? 0;
 }
 
 export async function landPlan(options: { names: string[] }, ctx: Context): Promise<LandPlan> {
@@ -143,7 +140,7 @@ async function describe(
     ].sort();
     return entry.paths.length ? entry : undefined;
   }
-  entry.commits = await commitsAhead(session.path, base);
+  entry.commits = await aheadOfBase(session.path, base);
   entry.uncommitted = new Set([
     ...(await trackedChanges(session.path)),
     ...(await untrackedFiles(session.path)),

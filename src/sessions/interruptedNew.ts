@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-import { git } from '../git/exec.js';
+import { deleteBranch, removeWorktree } from '../git/branches.js';
 import { resolveCommit } from '../git/repo.js';
 import { atomicWrite } from '../store/atomicWrite.js';
 import { withWorktreeMutex } from '../store/mutex.js';
@@ -88,21 +88,16 @@ export async function undoInterruptedNew(
   const removed: string[] = [];
   const kept: string[] = [];
   if (fs.existsSync(record.dir)) {
-    const { code } = await withWorktreeMutex(stateDir, () =>
-      git(['worktree', 'remove', record.dir], { cwd: root, okCodes: [0, 128] }),
-    );
-    if (code === 0) removed.push(`the worktree ${record.dir}`);
+    const gone = await withWorktreeMutex(stateDir, () => removeWorktree(root, record.dir));
+    if (gone) removed.push(`the worktree ${record.dir}`);
     else kept.push(`the worktree ${record.dir} (it holds changes, or is not a worktree)`);
   } else {
-    await withWorktreeMutex(stateDir, () =>
-      git(['worktree', 'remove', record.dir], { cwd: root, okCodes: [0, 128] }),
-    );
+    await withWorktreeMutex(stateDir, () => removeWorktree(root, record.dir));
   }
   if (record.createdBranch && !kept.length) {
     const tip = await resolveCommit(root, `refs/heads/${record.branch}`);
     if (tip === record.baseTip) {
-      const { code } = await git(['branch', '-D', record.branch], { cwd: root, okCodes: [0, 1] });
-      if (code === 0) removed.push(`the branch ${record.branch}`);
+      if (await deleteBranch(root, record.branch)) removed.push(`the branch ${record.branch}`);
     } else if (tip) kept.push(`the branch ${record.branch} (it has commits of its own)`);
   }
   if (!kept.length) clearPendingNew(stateDir, record.name);

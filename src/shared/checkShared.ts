@@ -1,5 +1,5 @@
 import type { Check, Finding } from '../doctor/types.js';
-import { git } from '../git/exec.js';
+import { remoteExists } from '../git/branches.js';
 import { messages } from '../ui/messages.js';
 import { cloneId } from './identity.js';
 import { fetchState, RemoteRefused, RemoteUnavailable } from './remoteStore.js';
@@ -20,8 +20,7 @@ export const checkShared: Check = async (ws, ctx) => {
   const findings: Finding[] = [];
 
   if (/^[A-Za-z0-9._-]+$/.test(s.remote)) {
-    const { code } = await git(['remote', 'get-url', s.remote], { cwd, okCodes: [0, 2, 128] });
-    if (code !== 0)
+    if (!(await remoteExists(cwd, s.remote)))
       return [
         {
           check,

@@ -27,7 +27,7 @@ export function writeStderr(text: string): void {
 }
 
 /**
- * Context.out / Context.err for the fast paths (src/fast/). The full CLI keeps node's streams:
+ * Context.out / Context.err for the light way in (src/cli/fast.ts). Commander keeps node's streams:
  * commander writes through them too, and there a few milliseconds do not matter.
  */
 export const directOutput = {

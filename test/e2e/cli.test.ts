@@ -220,35 +220,3 @@ describe('input safety through the CLI: exit 2, a clear message, nothing created
     expect(fs.existsSync(path.join(repo.root, '.git/qlock/registry.json'))).toBe(false);
   });
 });
-
-describe('the status fast path answers exactly like the full CLI', () => {
-  it('text, --json, -v, a name, an unknown name, from a session and from the main worktree', async () => {
-    const repo = makeRepo();
-    expect((await runQlock(['init', '--no-hooks'], { cwd: repo.root })).code).toBe(0);
-    expect((await runQlock(['new', 'a'], { cwd: repo.root })).code).toBe(0);
-    const a = path.join(repo.parent, 'repo-a');
-    fs.writeFileSync(path.join(a, 'src/a.txt'), 'changed\n');
-    fs.writeFileSync(path.join(a, 'new file ✓.txt'), 'new\n');
-    expect((await runQlock(['lock', 'src/a.txt', '--reason', 'r'], { cwd: a })).code).toBe(0);
-    // Moments apart: ages and lastSeen may tick between the two runs.
-    const steady = (text: string) =>
-      text.replace(/seen \S+ ago/g, 'seen N ago').replace(/"lastSeen": "[^"]+"/g, '"lastSeen"');
-    // A global option before the command skips the fast path: the full CLI answers.
-    const cases: [string[], string[], string][] = [
-      [['status'], ['--no-color', 'status'], repo.root],
-      [['status', '--json'], ['--json', 'status'], a],
-      [['status', 'a', '-v'], ['--no-color', 'status', 'a', '--verbose'], a],
-      [['status', 'nosuch'], ['--no-color', 'status', 'nosuch'], a],
-      [['status', 'nosuch', '--json'], ['--json', 'status', 'nosuch'], a],
-    ];
-    for (const [fast, full, cwd] of cases) {
-      const env = { QLOCK_DEBUG: '0' };
-      const x = await runQlock(fast, { cwd, env });
-      const y = await runQlock(full, { cwd, env });
-      expect(
-        { code: x.code, stderr: steady(x.stderr), stdout: steady(x.stdout) },
-        fast.join(' '),
-      ).toEqual({ code: y.code, stderr: steady(y.stderr), stdout: steady(y.stdout) });
-    }
-  });
-});

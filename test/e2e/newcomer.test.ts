@@ -8,7 +8,7 @@ import { makeRepo, type Repo, runQlock, tempDir } from '../helpers/repo.js';
 /**
  * A new user's mistakes, as a table: every usage error exits 2 with one or two lines on stderr
  * (what happened, then the next step or the nearest spelling), nothing on stdout, no stack trace,
- * and nothing changed. The hot commands' fast path falls back to the full CLI for all of them, so
+ * and nothing changed. The light parser of the hot commands hands all of them to commander, so
  * the answer is the same either way. Then the other exit codes of the contract (1 and 3).
  */
 
@@ -44,7 +44,7 @@ const USAGE: [string[], RegExp][] = [
   [['status', '--verbos'], /unknown option '--verbos'\n\(Did you mean --verbose\?\)$/],
   [['--jsno', 'list'], /unknown option '--jsno'\n\(Did you mean --json\?\)$/],
   [['watch', '--foo'], /unknown option '--foo'\nSee `qlock help watch`/],
-  // The fast path (lock, unlock, prompt, hook, agent-hook) hands these to the full CLI.
+  // The light parser (lock, unlock, prompt, hook, agent-hook, status) hands these to commander.
   [['lock', 'src/a.txt', '--tll', '1h'], /unknown option '--tll'\n\(Did you mean --ttl\?\)$/],
   [
     ['lock', 'src/a.txt', '--ttl'],
@@ -115,39 +115,17 @@ describe('usage errors: exit 2, one or two lines, the next step, nothing changed
       else if (/\n\s+at /.test(r.stderr)) failures.push(`${label}: stack trace`);
     }
     expect(failures).toEqual([]);
-    // Nothing changed: no session, lock or event from any of them.
-    expect(w.registry()).toBe(before);
+    // Nothing changed: no session, lock or event from any of them. lastSeen may advance: a
+    // command run in session a is its activity, and under load the table takes over the 30 s
+    // between two records of it (it failed so on the base commit too).
+    const steady = (text: string) => text.replace(/"lastSeen": "[^"]+"/g, '"lastSeen"');
+    expect(steady(w.registry())).toBe(steady(before));
   });
 
   it('a bare `qlock` prints the help on stderr and exits 2', async () => {
     const r = await runQlock([], { cwd: tempDir() });
     expect(r).toMatchObject({ code: 2, stdout: '' });
     expect(r.stderr).toMatch(/^Usage: qlock/);
-  });
-
-  it('the fast path and the full CLI give the same answer', async () => {
-    const w = await world();
-    // A leading global option sends the same command through commander instead.
-    for (const args of [
-      ['lock', 'src/a.txt', '--ttl', '5x'],
-      ['lock', 'src/b.txt'],
-      ['unlock', 'src/b.txt'],
-      ['lock', 'src/a.txt', '--session', 'nobody'],
-      ['prompt'],
-    ]) {
-      const fast = await runQlock(args, { cwd: w.a });
-      const full = await runQlock(['--no-color', ...args], { cwd: w.a });
-      // Ages ("0s ago") may tick between the two runs.
-      const age = (t: string) => t.replace(/\b\d+s ago\b/g, 'Ns ago');
-      expect(
-        { code: full.code, stdout: age(full.stdout), stderr: age(full.stderr) },
-        args.join(' '),
-      ).toEqual({
-        code: fast.code,
-        stdout: age(fast.stdout),
-        stderr: age(fast.stderr),
-      });
-    }
   });
 
   it('--debug adds the stack trace; without it there is none', async () => {
