@@ -1,9 +1,9 @@
+import fs from 'node:fs';
 import path from 'node:path';
 
 import { AGENT_TITLES, type HookEvent } from '../../project/agentNames.js';
 import type { JsonObject } from '../configEdits.js';
 import { reconcileFlat, removeFlat } from '../configEdits.js';
-import { readConfigText } from '../configFile.js';
 import { hookCommand, qlockMcpServer } from '../hookCommand.js';
 import {
   homeDir,
@@ -179,9 +179,7 @@ function hooksPart(): Part {
 function opencodeConfig(base: string): string {
   const plain = path.join(base, 'opencode.json');
   const withComments = path.join(base, 'opencode.jsonc');
-  return !readConfigText(plain).exists && readConfigText(withComments).exists
-    ? withComments
-    : plain;
+  return !fs.existsSync(plain) && fs.existsSync(withComments) ? withComments : plain;
 }
 
 /** OpenCode's config directory: $XDG_CONFIG_HOME/opencode, else ~/.config/opencode. */
