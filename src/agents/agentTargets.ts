@@ -18,6 +18,7 @@ export type {
   Scope,
   Target,
   TargetOptions,
+  TextTarget,
   TomlTarget,
 } from './adapters/configParts.js';
 export { homeDir } from './adapters/configParts.js';

@@ -186,7 +186,13 @@ export function removeFlat(config: JsonObject, keep: Keep = KEEP_NONE): boolean 
 
 /** Every qlock hook command found in a config of either shape. */
 export function ourCommands(config: unknown): string[] {
-  if (!isObject(config) || !isObject(config.hooks)) return [];
+  if (!isObject(config)) return [];
+  // Kiro CLI 3's standalone hooks: a list of `{trigger, action: {type, command}}`.
+  if (Array.isArray(config.hooks))
+    return config.hooks
+      .map((h) => (isObject(h) && isObject(h.action) ? h.action.command : undefined))
+      .filter((c): c is string => isQlockHookCommand(c));
+  if (!isObject(config.hooks)) return [];
   const out: string[] = [];
   for (const list of Object.values(config.hooks)) {
     if (!Array.isArray(list)) continue;

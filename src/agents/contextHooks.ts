@@ -1,3 +1,5 @@
+import path from 'node:path';
+
 import { readChangeSet } from '../changes/readChangeSet.js';
 import { formatEvent } from '../inbox/formatEvent.js';
 import { takeUnread } from '../inbox/takeUnread.js';
@@ -59,6 +61,50 @@ async function locate(cwd: string): Promise<Found | undefined> {
     ws: { project, config, ...(file ? { configFile: file } : {}) },
     ...(problem ? { problem } : {}),
   };
+}
+
+/**
+ * Where agents put the worktrees they create themselves, relative to the main checkout: Claude
+ * Code's `--worktree` (`.claude/worktrees/<name>`, made with `git -c core.hooksPath=/dev/null
+ * worktree add`, so qlock's post-checkout autoJoin never sees it).
+ */
+const AGENT_WORKTREES = [['.claude', 'worktrees']];
+
+/**
+ * A worktree an agent created in the project (AGENT_WORKTREES) and that is no session yet becomes
+ * one at its first session start, as post-checkout's `autoJoin` does for `git worktree add`
+ * (same rule: only with autoJoin on). Returns the line that tells the model, or undefined.
+ */
+async function joinAgentWorktree(cwd: string, now: Date): Promise<string | undefined> {
+  const project = findProject(cwd);
+  if (project?.kind !== 'git' || !project.gitDir || project.gitDir === project.commonDir) return;
+  const root = project.worktreeRoot;
+  const inside = AGENT_WORKTREES.some((parts) => {
+    const rel = path.relative(path.join(project.root, ...parts), root);
+    return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel) && !rel.includes(path.sep);
+  });
+  if (!inside) return;
+  try {
+    if (!(await loadHookConfig(project.root, project.stateDir)).config.autoJoin) return;
+    const { joinSession } = await import('../sessions/joinSession.js');
+    const { deriveSessionName } = await import('../sessions/sessionName.js');
+    const name = deriveSessionName(path.basename(root));
+    const { session, alreadyRegistered } = await joinSession(
+      { name },
+      {
+        cwd: root,
+        env: process.env,
+        json: false,
+        now: () => now,
+        out: () => {},
+        err: () => {},
+      },
+    );
+    return alreadyRegistered ? undefined : messages.agentWorktreeJoined(session.name, root);
+  } catch (error) {
+    debug(`joining ${root} failed: ${(error as Error).message}`);
+    return undefined;
+  }
 }
 
 /** Main moved? Records the events; a failure only loses this early notice. */
@@ -177,7 +223,9 @@ export async function sessionStartHook(
   now: Date,
   call: HookCall = {},
 ): Promise<HookOutcome> {
-  const found = await locate(cwd);
+  let found = await locate(cwd);
+  const joined = found ? undefined : await joinAgentWorktree(cwd, now);
+  if (joined) found = await locate(cwd);
   if (!found) return outsideBriefing(agent, cwd, now);
   const { project, self, ws } = found;
   await noticeMainMoved(ws, now);
@@ -193,6 +241,7 @@ export async function sessionStartHook(
   const changes = await changesOf(found, live);
 
   const lines = [messages.briefingIntro(self.name, self.branch, self.base, 1 + others.length)];
+  if (joined) lines.push(joined);
   if (found.problem) lines.push(found.problem);
   if (others.length) {
     lines.push(messages.briefingSessionsTitle());

@@ -75,8 +75,9 @@ export function qlockMcpServer(): McpServerSpec {
 export function isQlockMcpEntry(entry: unknown): boolean {
   if (!entry || typeof entry !== 'object') return false;
   const { command, args } = entry as { command?: unknown; args?: unknown };
-  const words = [command, ...(Array.isArray(args) ? args : [])].filter(
-    (w): w is string => typeof w === 'string',
-  );
+  // OpenCode's entry has no args: `command` is the whole argv.
+  const words = [command, ...(Array.isArray(args) ? args : [])]
+    .flat()
+    .filter((w): w is string => typeof w === 'string');
   return words.includes('mcp') && words.some((w) => /qlock(?:\.js)?$/.test(w));
 }

@@ -1,6 +1,6 @@
 import { QlockError } from '../errors.js';
 import { messages } from '../ui/messages.js';
-import type { Target } from './agentTargets.js';
+import type { Target, TextTarget } from './agentTargets.js';
 import { emptyContainers, hasQlockEntries } from './configEdits.js';
 import {
   type ConfigText,
@@ -37,6 +37,7 @@ export interface FilePlan {
 
 function holds(target: Target, parts: Part[]): string[] {
   const out: string[] = [];
+  if (target.kind === 'text') return parts.includes(target.part) ? ['hooks'] : [];
   if (parts.includes('hooks') && target.kind === 'json' && target.hooks) out.push('hooks');
   if (parts.includes('mcp') && target.mcp) out.push('MCP server');
   return out;
@@ -52,6 +53,22 @@ function shapeError(file: string, error: unknown): never {
   if (error instanceof TypeError)
     throw new QlockError(messages.agentConfigShape(file, error.message));
   throw error;
+}
+
+/**
+ * A file that is qlock's whole (TextTarget): written when absent or qlock's, deleted on uninstall;
+ * one that is not qlock's stops an install before anything is written, and is left by uninstall.
+ */
+function textPlan(target: TextTarget, what: string[], action: 'install' | 'uninstall'): FilePlan {
+  const config = readConfigText(target.file);
+  const ours = config.exists && config.text.includes(target.mark);
+  if (action === 'install') {
+    if (config.exists && !ours) throw new QlockError(messages.agentFileNotOurs(target.file));
+    const next = target.text();
+    return { file: target.file, config, next, change: changeOf(config, next), holds: what };
+  }
+  const next = ours ? undefined : config.exists ? config.text : undefined;
+  return { file: target.file, config, next, change: changeOf(config, next), holds: what };
 }
 
 export class ChangePlan {
@@ -89,6 +106,10 @@ export class ChangePlan {
     for (const target of targets) {
       const what = holds(target, parts);
       if (!what.length) continue;
+      if (target.kind === 'text') {
+        this.files.push(textPlan(target, what, 'install'));
+        continue;
+      }
       if (target.kind === 'toml') {
         if (parts.includes('mcp'))
           this.editToml(target.file, what, (e, userMcp) => {
@@ -137,6 +158,10 @@ export class ChangePlan {
     for (const target of targets) {
       const what = holds(target, parts);
       if (!what.length) continue;
+      if (target.kind === 'text') {
+        this.files.push(textPlan(target, what, 'uninstall'));
+        continue;
+      }
       if (target.kind === 'toml') {
         if (parts.includes('mcp'))
           this.editToml(target.file, what, (e) => ({ ...e, mcp: undefined }));

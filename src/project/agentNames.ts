@@ -6,7 +6,16 @@
  * Everything else about an agent is in its adapter, src/agents/adapters/<agent>.ts.
  */
 
-export const AGENTS = ['q', 'kiro', 'claude', 'gemini', 'codex', 'qwen', 'copilot'] as const;
+export const AGENTS = [
+  'q',
+  'kiro',
+  'claude',
+  'gemini',
+  'codex',
+  'qwen',
+  'copilot',
+  'opencode',
+] as const;
 export type AgentName = (typeof AGENTS)[number];
 
 /** Each agent's name for people (its adapter's `title`; here so that messages need no adapter). */
@@ -18,6 +27,7 @@ export const AGENT_TITLES: Record<AgentName, string> = {
   codex: 'Codex CLI',
   qwen: 'Qwen Code',
   copilot: 'GitHub Copilot CLI',
+  opencode: 'OpenCode',
 };
 
 export const HOOK_EVENTS = ['session-start', 'prompt', 'pre-tool', 'post-tool'] as const;

@@ -55,7 +55,22 @@ export interface TomlTarget {
   mcp: McpServerSpec;
 }
 
-export type Target = JsonTarget | TomlTarget;
+/**
+ * A whole file that is qlock's own (OpenCode's plugin): written as `text()` when absent or
+ * qlock's, taken out whole on uninstall. A file of that name that is not qlock's (no `mark`) is
+ * never touched: install stops with an error naming it, before anything is written.
+ */
+export interface TextTarget {
+  kind: 'text';
+  file: string;
+  /** The part this file carries ('hooks': it goes and comes with them). */
+  part: 'hooks';
+  text(): string;
+  /** A line only qlock's file has. */
+  mark: string;
+}
+
+export type Target = JsonTarget | TomlTarget | TextTarget;
 
 export interface TargetOptions {
   scope: Scope;

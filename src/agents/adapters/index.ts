@@ -4,6 +4,7 @@ import { codex } from './codex.js';
 import { copilot } from './copilot.js';
 import { gemini } from './gemini.js';
 import { kiro } from './kiro.js';
+import { opencode } from './opencode.js';
 import { q } from './q.js';
 import { qwen } from './qwen.js';
 import type { AgentAdapter, ToolSpec } from './types.js';
@@ -17,6 +18,7 @@ export const ADAPTERS: Record<AgentName, AgentAdapter> = {
   codex,
   qwen,
   copilot,
+  opencode,
 };
 
 export function adapterOf(agent: AgentName): AgentAdapter {

@@ -24,6 +24,8 @@ export interface HookCall {
    * runs the hooks in `.claude/settings*.json` too): the answer must take that program's form.
    */
   caller?: 'copilot';
+  /** The event name the payload gives (`hook_event_name`), as the running program spells it. */
+  nativeEvent?: string;
 }
 
 export interface ToolSpec {

@@ -51,6 +51,10 @@ export const agentMessages = {
   agentConfigComments: (file: string) =>
     `${file} has comments where qlock's entries go that a rewrite would lose (e.g. inside a one-line object or array), so nothing was changed.\n` +
     "Move those comments, or add qlock's entries by hand.",
+  agentWorktreeJoined: (name: string, dir: string) =>
+    `This worktree (${dir}), made by the agent itself, is now qlock session "${name}" (autoJoin; \`qlock rm ${name} --keep-worktree\` undoes it).`,
+  agentFileNotOurs: (file: string) =>
+    `${file} exists and is not qlock's; nothing was changed.\nMove it away (or rename it), then run the command again.`,
   agentConfigShape: (file: string, reason: string) =>
     `${file} has an unexpected shape (${reason}); nothing was changed.\nFix that key, then run the command again.`,
   agentConfigUnwritable: (file: string, reason: string) =>

@@ -41,7 +41,7 @@ function mcpProfile(allowedTools: string[]): ClientProfile {
       ...base.args(prompt, origin),
       ...(allowedTools.length ? ['--allowedTools', allowedTools.join(',')] : []),
     ],
-    env: (origin) => ({ ...base.env(origin), ENABLE_TOOL_SEARCH: 'false' }),
+    env: (origin, cwd) => ({ ...base.env(origin, cwd), ENABLE_TOOL_SEARCH: 'false' }),
   };
 }
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { ClientName } from '../../../helpers/agentClients.js';
 import type { ApiKind, LoggedRequest } from './mockApi.js';
 import { stringsIn } from './mockApi.js';
-import { copilot, qwen } from './openaiProfiles.js';
+import { copilot, opencode, qwen } from './openaiProfiles.js';
 
 /**
  * How each real client runs headless and offline against its stand-in (reference/agent-hooks.md
@@ -40,7 +40,10 @@ export interface ClientProfile {
    * relative to the session's worktree), so every run also proves the client reads the result.
    */
   projectConfig?: { file: string; text: string };
-  env(origin: string): NodeJS.ProcessEnv;
+  /** Whatever the session's worktree needs once `qlock agent install` ran there. */
+  prepareWorktree?(a: string): void;
+  /** `cwd`: where the client runs (the session's worktree). */
+  env(origin: string, cwd: string): NodeJS.ProcessEnv;
   /** The stand-in's SCRIPT that makes the model write a file with this client's write tool. */
   writeScript(intent: WriteIntent): unknown;
   /** The stand-in's SCRIPT that makes the model run a shell command (cwd: the session). */
@@ -236,7 +239,7 @@ const codex: ClientProfile = {
     requests.filter((r) => r.method === 'POST' && r.url.split('?')[0]!.endsWith('/responses')),
 };
 
-export const PROFILES = { claude, gemini, codex, qwen, copilot } satisfies Partial<
+export const PROFILES = { claude, gemini, codex, qwen, copilot, opencode } satisfies Partial<
   Record<ClientName, ClientProfile>
 >;
 

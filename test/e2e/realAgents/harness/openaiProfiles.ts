@@ -124,3 +124,77 @@ export const copilot: ClientProfile = {
   toolResults: chatToolResults,
   modelTurns: chatTurns,
 };
+
+/**
+ * At start OpenCode npm-installs `@opencode-ai/plugin` into every config directory it loads (the
+ * user's and the project's `.opencode/`), which hangs offline; it skips a directory that has a
+ * `node_modules/` and a package-lock.json listing the package (reference/agent-hooks.md §8).
+ * qlock's plugin needs no package: the test marks both directories as done, as an earlier online
+ * start of OpenCode would have left them.
+ */
+export function opencodeInstalled(dir: string): void {
+  fs.mkdirSync(path.join(dir, 'node_modules'), { recursive: true });
+  writeJson(path.join(dir, 'package-lock.json'), {
+    lockfileVersion: 3,
+    packages: { '': { dependencies: { '@opencode-ai/plugin': '*' } } },
+  });
+}
+
+export const opencode: ClientProfile = {
+  name: 'opencode',
+  api: 'openai',
+  writeUserConfig(home) {
+    opencodeInstalled(path.join(home, '.config', 'opencode'));
+  },
+  prepareWorktree: (a) => opencodeInstalled(path.join(a, '.opencode')),
+  args: (prompt) => ['run', '--format', 'json', '-m', 'mock/mock-model', prompt],
+  hooksFile: (a) => path.join(a, '.opencode', 'qlock-hooks.json'),
+  // The user's project config, with the model provider (the stand-in) and a comment: qlock
+  // merges its MCP server into it.
+  projectConfig: {
+    file: 'opencode.json',
+    text: `${JSON.stringify(
+      {
+        $schema: 'https://opencode.ai/config.json',
+        provider: {
+          mock: {
+            npm: '@ai-sdk/openai-compatible',
+            name: 'Mock',
+            options: { baseURL: '{env:MOCK_URL}', apiKey: 'test' },
+            models: {
+              'mock-model': {
+                name: 'Mock model',
+                tool_call: true,
+                limit: { context: 100000, output: 4096 },
+              },
+            },
+          },
+        },
+        permission: { edit: 'allow', bash: 'allow' },
+        autoupdate: false,
+        share: 'disabled',
+      },
+      null,
+      2,
+    ).replace('{\n', '{\n  // the model: a loopback stand-in of an OpenAI-compatible API\n')}\n`,
+  },
+  // OpenCode takes its directory from PWD (inherited from whoever runs the suite), not the cwd.
+  env: (origin, cwd) => ({
+    PWD: cwd,
+    MOCK_URL: `${origin}/v1`,
+    OPENCODE_DISABLE_MODELS_FETCH: 'true',
+    OPENCODE_DISABLE_AUTOUPDATE: 'true',
+    OPENCODE_DISABLE_LSP_DOWNLOAD: 'true',
+    OPENCODE_DISABLE_SHARE: 'true',
+  }),
+  // OpenCode overwrites a file only after the session has read it: read it first.
+  writeScript: ({ abs, content, before }) => {
+    const write = { name: 'write', arguments: { filePath: abs, content } };
+    if (before === undefined) return write;
+    return { sequence: [{ name: 'read', arguments: { filePath: abs } }, write] };
+  },
+  shellScript: (command) => ({ name: 'bash', arguments: { command, description: 'run it' } }),
+  idleScript: { name: 'no_such_tool', arguments: {} },
+  toolResults: chatToolResults,
+  modelTurns: chatTurns,
+};

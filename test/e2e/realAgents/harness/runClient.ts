@@ -95,7 +95,7 @@ export async function runClient(
   const home = path.join(runDir, 'home');
   fs.cpSync(options.homeTemplate, home, { recursive: true });
   const mock = await startMockApi(profile.api, options.script, runDir);
-  const env = clientEnv(home, profile.env(mock.origin), options.pathDirs);
+  const env = clientEnv(home, profile.env(mock.origin, options.cwd), options.pathDirs);
   const args = [
     ...client.prefixArgs,
     ...profile.args(options.prompt ?? 'do it', mock.origin, options.editedHooks),

@@ -116,6 +116,7 @@ export async function makeWorld(
     ],
     a,
   );
+  profile.prepareWorktree?.(a);
   if (own) {
     const merged = fs.readFileSync(path.join(a, own.file), 'utf8');
     for (const comment of own.text.match(/\/\/.*$/gm) ?? [])
