@@ -69,9 +69,12 @@ async function dispatch(options: RunHookOptions, cwd: string, call: HookCall) {
     case 'pre-tool':
     case 'post-tool': {
       // Most tool calls write nothing qlock can see (a read, `git status`): answer those before
-      // loading anything else.
-      const { toolTargets } = await import('./toolTargets.js');
-      const targets = toolTargets(call.tool, call.input, cwd, toolSpecFor(agent));
+      // loading anything else. The shell command reader is loaded only for a shell tool.
+      const tools = toolSpecFor(agent);
+      const { fileTargets } = await import('./fileTargets.js');
+      const targets =
+        fileTargets(call.tool, call.input, cwd, tools) ??
+        (await import('./toolTargets.js')).toolTargets(call.tool, call.input, cwd, tools);
       debug(`${event} ${String(call.tool)}: ${targets.paths.join(', ') || 'no paths'}`);
       let paths = targets.paths;
       let unsure: Map<string, string> | undefined;

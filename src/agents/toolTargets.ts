@@ -1,11 +1,10 @@
-import os from 'node:os';
 import path from 'node:path';
 
 import { shellGuardMessages } from '../ui/messages/shellGuard.js';
 import { toolSpecFor } from './adapters/index.js';
 import type { ToolSpec } from './adapters/types.js';
+import { absolute, fileTargets, home, str, type ToolTargets } from './fileTargets.js';
 import { patchPaths } from './patchPaths.js';
-import type { Deferred } from './shellDeferred.js';
 import { shellWrites } from './shellWrites.js';
 
 export { patchPaths };
@@ -32,27 +31,10 @@ export { patchPaths };
  * the cwd with that path suffix (a deferred `suffix` write, checked against the locks).
  */
 
-export type ToolKind = 'file' | 'shell' | 'other';
-
-export interface ToolTargets {
-  kind: ToolKind;
-  /** Absolute paths. */
-  paths: string[];
-  /** Shell commands: some writes may not have been recognised. */
-  partial?: boolean;
-  /** Shell commands: writes whose files only the locks can tell (shellDeferred.ts). */
-  deferred?: Deferred[];
-}
+export type { ToolKind, ToolTargets } from './fileTargets.js';
 
 /** Every agent's tools (a hook may be run by another program than it was written for). */
 const ALL_TOOLS: ToolSpec = toolSpecFor('claude');
-
-/** Where a patch tool's patch is when its input is an object (Codex: command; OpenCode: patchText). */
-const PATCH_FIELDS = ['command', 'patch', 'input', 'patchText'];
-
-function str(value: unknown): string | undefined {
-  return typeof value === 'string' && value ? value : undefined;
-}
 
 /** A shell tool's command: a string, or an argv such as ["bash", "-lc", "<script>"]. */
 function shellCommand(input: Record<string, unknown>): string | undefined {
@@ -70,62 +52,40 @@ function shellCommand(input: Record<string, unknown>): string | undefined {
   return undefined;
 }
 
-function home(): string {
-  return process.env.HOME || os.homedir();
-}
-
 export function toolTargets(
   toolName: unknown,
   toolInput: unknown,
   cwd: string,
   tools: ToolSpec = ALL_TOOLS,
 ): ToolTargets {
-  const name = typeof toolName === 'string' ? toolName : '';
+  const known = fileTargets(toolName, toolInput, cwd, tools);
+  if (known) return known;
   const input: Record<string, unknown> =
     toolInput && typeof toolInput === 'object' ? (toolInput as Record<string, unknown>) : {};
-  // Not path.resolve: it folds `link/../x` into `x`, where the kernel leaves the link's target.
-  // normalizeLockPath resolves the path as the write will.
-  const abs = (p: string) => (path.isAbsolute(p) ? p : `${cwd}${path.sep}${p}`);
-  const isPatch = tools.patch.includes(name);
-  const fields = Object.hasOwn(tools.file, name) ? tools.file[name] : undefined;
-  if (fields && typeof toolInput !== 'string') {
-    let p = fields.map((f) => str(input[f])).find((v) => v !== undefined);
-    // Amazon Q (and Kiro) expand a leading `~` in fs_write's path.
-    if (p && /^~(\/|$)/.test(p)) p = home() + p.slice(1);
-    if (p || !isPatch) return { kind: 'file', paths: p ? [abs(p)] : [] };
-  }
-  if (isPatch) {
-    const patch =
-      typeof toolInput === 'string'
-        ? toolInput
-        : (PATCH_FIELDS.map((f) => str(input[f])).find((v) => v !== undefined) ?? '');
-    return { kind: 'file', paths: patchPaths(patch).map(abs) };
-  }
-  if (tools.shell.includes(name)) {
-    const command = shellCommand(input);
-    if (!command) return { kind: 'shell', paths: [] };
-    const where = str(input.dir_path) ?? str(input.directory) ?? str(input.workdir);
-    const dir = where ? abs(where) : cwd;
-    const found = shellWrites(command, dir, { home: home() });
-    const deferred = [...found.deferred];
-    if (tools.hiddenWorkdir) {
-      for (const written of found.relative) {
-        const rel = path.relative(dir, written).split(path.sep).join('/');
-        if (rel && !rel.startsWith('..'))
-          deferred.push({
-            kind: 'suffix',
-            base: dir,
-            rel,
-            why: shellGuardMessages.shellUnsureCodexWorkdir(rel, dir),
-          });
-      }
+  // A shell tool (fileTargets answers every other call).
+  const abs = (p: string) => absolute(p, cwd);
+  const command = shellCommand(input);
+  if (!command) return { kind: 'shell', paths: [] };
+  const where = str(input.dir_path) ?? str(input.directory) ?? str(input.workdir);
+  const dir = where ? abs(where) : cwd;
+  const found = shellWrites(command, dir, { home: home() });
+  const deferred = [...found.deferred];
+  if (tools.hiddenWorkdir) {
+    for (const written of found.relative) {
+      const rel = path.relative(dir, written).split(path.sep).join('/');
+      if (rel && !rel.startsWith('..'))
+        deferred.push({
+          kind: 'suffix',
+          base: dir,
+          rel,
+          why: shellGuardMessages.shellUnsureCodexWorkdir(rel, dir),
+        });
     }
-    return {
-      kind: 'shell',
-      paths: found.paths,
-      partial: found.partial,
-      ...(deferred.length ? { deferred } : {}),
-    };
   }
-  return { kind: 'other', paths: [] };
+  return {
+    kind: 'shell',
+    paths: found.paths,
+    partial: found.partial,
+    ...(deferred.length ? { deferred } : {}),
+  };
 }

@@ -92,9 +92,11 @@ async function currentTree(input: SnapshotInput): Promise<{ tree: string; entry:
     const listed = input.uncommitted ? { uncommitted: [...input.uncommitted].sort() } : {};
     const sum = indexChecksum(mine.file);
     if (previous && sum !== undefined && previous.index === sum) {
-      // The same index content as the one the cached tree was written from: the same tree.
-      const { uncommitted: _stale, ...kept } = previous;
-      return { tree: previous.tree, entry: { ...kept, scannedAt, ...listed } };
+      // The same index content as the one the cached tree was written from: the same tree. The
+      // last `git status` list stays true of it (same real index: the seed; same working tree
+      // content: this index), so a caller without a list (`qlock conflicts`) keeps it, and the
+      // next `qlock status` can still spare this tree its `add -A` (issue 22).
+      return { tree: previous.tree, entry: { ...previous, scannedAt, ...listed } };
     }
     // write-tree rewrites the index too (it stores the cache tree there).
     const tree = await writeTree(worktree, mine.file);

@@ -296,6 +296,59 @@ describe('fresh git status lists spare unchanged trees a scan (qlock status)', (
   });
 });
 
+describe('a run without lists (qlock conflicts) keeps the lists of unchanged trees', () => {
+  it('so the next qlock status still spares them a scan; a changed tree drops its list', async () => {
+    const { gitChangeSet } = await import('../../src/changes/changeSet.js');
+    const { a, b, ws } = await twoSessions();
+    editLine(a, 'src/a.txt', 5, 'A5');
+    editLine(b, 'src/a.txt', 9, 'B9');
+    const lists = async () => {
+      const map = new Map<string, string[]>();
+      for (const [name, dir] of [
+        ['a', a],
+        ['b', b],
+      ] as const) {
+        const set = await gitChangeSet(dir, 'main');
+        map.set(name, [...set.staged, ...set.unstaged, ...set.untracked]);
+      }
+      return map;
+    };
+    const withLists = async () =>
+      (await predictConflicts(ws, { includeBase: false, uncommitted: await lists() })).pairs[0]!;
+    // What `qlock conflicts` does: no git status lists, every tree scanned with `add -A`.
+    const withoutLists = async () => (await predictConflicts(ws, { includeBase: false })).pairs[0]!;
+    const file = path.join(ws.project.stateDir, 'cache', 'conflicts.json');
+    type Cache = {
+      sessions: Record<string, { scannedAt: number; uncommitted?: string[] }>;
+      pairs: Record<string, { paths: string[] }>;
+    };
+    const cache = () => JSON.parse(fs.readFileSync(file, 'utf8')) as Cache;
+    snapshotTuning.timestampSlackMs = 0;
+    onTestFinished(() => void (snapshotTuning.timestampSlackMs = 2000));
+    const edited = Date.now();
+    await waitFor(() => Date.now() > edited + 20);
+    expect((await withLists()).conflict).toBe(false);
+    expect((await withoutLists()).conflict).toBe(false);
+    for (const s of Object.values(cache().sessions)) expect(s.uncommitted).toEqual(['src/a.txt']);
+
+    // The next run with lists trusts both trees: a marker planted in the cache comes back.
+    const scanned = Date.now();
+    await waitFor(() => Date.now() > scanned + 20);
+    const data = cache();
+    for (const p of Object.values(data.pairs)) p.paths = ['from-the-cache'];
+    fs.writeFileSync(file, JSON.stringify(data));
+    expect((await withLists()).paths).toEqual(['from-the-cache']);
+
+    // A tree that changed: the run without lists writes a new tree and keeps no list for it,
+    // so the next run with lists scans it and sees the conflict.
+    editLine(b, 'src/a.txt', 5, 'B5');
+    expect(await withoutLists()).toMatchObject({ conflict: true, paths: ['src/a.txt'] });
+    expect(cache().sessions.b!.uncommitted).toBeUndefined();
+    expect(cache().sessions.a!.uncommitted).toEqual(['src/a.txt']);
+    expect(await withLists()).toMatchObject({ conflict: true, paths: ['src/a.txt'] });
+  });
+});
+
 describe('doctor check', () => {
   it('reports merge-tree support and removes leftovers of the conflicts cache', async () => {
     const { checkConflicts } = await import('../../src/doctor/checkConflicts.js');
