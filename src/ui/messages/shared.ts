@@ -54,8 +54,15 @@ const sharedLockMessages = {
   sharedNewerFormat: (remote: string, ref: string, detail: string) =>
     `${ref} on ${remote} was written by a newer qlock (${detail}): upgrade qlock on this machine to share locks again.`,
   sharedCorruptDoc: (remote: string, ref: string, sha: string, detail: string) =>
-    `${ref} on ${remote} (${sha.slice(0, 12)}) holds unreadable qlock state (${detail}); qlock will not overwrite it.\n` +
-    `Inspect it with \`git show ${sha.slice(0, 12)}:state.json\`; if nobody needs its locks, delete it: \`git push ${remote} --delete ${ref}\`.`,
+    `${ref} on ${remote} (${sha.slice(0, 12)}) holds unreadable qlock state (${detail}); qlock will not overwrite it: ` +
+    `inspect it with \`git show ${sha.slice(0, 12)}:state.json\`; if nobody needs its locks, delete it: \`git push ${remote} --delete ${ref}\`.`,
+  /** Presence entries or notices left out of the document (each clone rewrites its own). */
+  sharedIgnoredEntries: (remote: string, ref: string, entries: string[], removed = false) =>
+    `qlock: warning: ${ref} on ${remote} held malformed data, left out: ` +
+    `${entries.slice(0, 5).join(', ')}${entries.length > 5 ? ` and ${entries.length - 5} more` : ''}; ` +
+    (removed
+      ? 'removed from the ref now (a clone writes its presence again at its next sync).'
+      : 'the next update of the ref removes it (`qlock shared sync`).'),
   sharedPushRefused: (remote: string, ref: string, summary: string) =>
     `${remote} refuses updates of ${ref}: ${summary}.\nAllow pushes to ${ref} on that remote, or choose another config shared.refPrefix.`,
   sharedBusy: (remote: string, attempts: number, seconds: number) =>
@@ -74,8 +81,10 @@ const sharedLockMessages = {
   sharedRefusedLocalOnly: (remote: string, message: string) =>
     `qlock: warning: shared remote "${remote}" not usable, working on this machine only: ${message.split('\n')[0]}`,
   /** The hooks' version: which locks they checked. */
-  sharedOfflineCheck: (remote: string, reason: string, ageMs?: number) =>
-    `qlock: warning: shared remote "${remote}" unreachable (${reason}); ` +
+  sharedOfflineCheck: (remote: string, reason: string, ageMs?: number, refused?: string) =>
+    (refused
+      ? `qlock: warning: shared remote "${remote}" not usable: ${refused.replace(/\.$/, '')}; `
+      : `qlock: warning: shared remote "${remote}" unreachable (${reason}); `) +
     (ageMs === undefined
       ? 'checking local locks only (no remote locks known yet).'
       : `checking local locks and remote locks as of ${formatAge(ageMs)} ago.`),
