@@ -146,6 +146,18 @@ export function addToolCommands(program: Command): void {
     });
 
   program
+    .command('config')
+    .description(
+      "trust this project's JavaScript config (qsession.config.js and kin), so the hooks run it",
+    )
+    .addArgument(new ArgumentChoice('<action>', 'trust', ['trust']))
+    .addHelpText('after', examples('qlock config trust'))
+    .action(async (action: 'trust', _opts: object, cmd: Command) => {
+      const { config, renderConfig } = await import('../commands/config.js');
+      await execute(cmd, (ctx) => config({ action }, ctx), renderConfig);
+    });
+
+  program
     .command('prompt')
     .description('a short segment for a shell prompt or tmux status line')
     .addHelpText('after', examples("PS1='$(qlock prompt) '$PS1", 'qlock prompt --json'))

@@ -8,6 +8,7 @@ import { atomicWrite } from '../store/atomicWrite.js';
 // The core area's messages, not the aggregator: git hooks start here and need no other area's.
 import { coreMessages as messages } from '../ui/messages/core.js';
 import type { Config } from './configSchema.js';
+import { contentHash, isCodeConfig } from './configTrust.js';
 import { DEFAULT_CONFIG } from './defaultConfig.js';
 
 /**
@@ -37,11 +38,13 @@ export interface LoadedConfig {
   file?: string;
 }
 
-interface CacheEntry {
+export interface CacheEntry {
   file: string;
   size: number;
   mtimeMs: number;
   config: Config;
+  /** A JavaScript config: the SHA-256 of the content this config came from (see configTrust.ts). */
+  hash?: string;
 }
 
 export function configCandidate(root: string): { file: string; stat: fs.Stats } | undefined {
@@ -75,17 +78,21 @@ export function readCache(
   file: string,
   stat: Pick<fs.Stats, 'size' | 'mtimeMs'> | undefined,
 ): Config | undefined {
+  const entry = readCacheEntry(stateDir, file);
+  // No stat: the last config that was valid in this file, whatever it holds now.
+  if (entry && (!stat || (entry.size === stat.size && entry.mtimeMs === stat.mtimeMs)))
+    return entry.config;
+  return undefined;
+}
+
+/** The cached config of `file`, whatever the file holds now. */
+export function readCacheEntry(stateDir: string | undefined, file: string): CacheEntry | undefined {
   if (!stateDir) return undefined;
   try {
     const entry = JSON.parse(
       fs.readFileSync(path.join(stateDir, 'config-cache.json'), 'utf8'),
     ) as CacheEntry;
-    // No stat: the last config that was valid in this file, whatever it holds now.
-    if (
-      entry.file === file &&
-      (!stat || (entry.size === stat.size && entry.mtimeMs === stat.mtimeMs))
-    )
-      return entry.config;
+    if (entry.file === file) return entry;
   } catch {
     // no cache, or an unreadable one: it is only a cache, so read the file again
   }
@@ -208,8 +215,16 @@ export async function loadConfig(root: string, stateDir?: string): Promise<Loade
   const cached = readCache(stateDir, file, stat);
   if (cached) return { config: cached, file };
 
+  // Hashed before it runs: the hash names the content this config came from, not a later one.
+  const hash = isCodeConfig(file) ? contentHash(file) : undefined;
   const raw = await readRawConfig(file);
   const config = await validateConfig(raw, file);
-  writeCache(stateDir, { file, size: stat.size, mtimeMs: stat.mtimeMs, config });
+  writeCache(stateDir, {
+    file,
+    size: stat.size,
+    mtimeMs: stat.mtimeMs,
+    config,
+    ...(hash ? { hash } : {}),
+  });
   return { config, file };
 }
