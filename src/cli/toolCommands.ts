@@ -49,14 +49,24 @@ export function addToolCommands(program: Command): void {
         'status',
       ]),
     )
+    .option(
+      '--force',
+      'with a core.hooksPath shared by every repository (global git config): install there, or uninstall from there too',
+    )
     .addHelpText(
       'after',
       examples('qlock hooks install', 'qlock hooks status', 'qlock hooks uninstall'),
     )
-    .action(async (action: 'install' | 'uninstall' | 'status', _opts: object, cmd: Command) => {
-      const { hooks, renderHooks } = await import('../commands/hooks.js');
-      await execute(cmd, (ctx) => hooks({ action }, ctx), renderHooks);
-    });
+    .action(
+      async (
+        action: 'install' | 'uninstall' | 'status',
+        opts: { force?: boolean },
+        cmd: Command,
+      ) => {
+        const { hooks, renderHooks } = await import('../commands/hooks.js');
+        await execute(cmd, (ctx) => hooks({ action, force: !!opts.force }, ctx), renderHooks);
+      },
+    );
 
   program
     .command('hook')
