@@ -91,6 +91,8 @@ export const lockMessages = {
   unlocked: (paths: string[]) => `Unlocked ${paths.join(', ')}.`,
   broke: (path: string, holder: string, session: string) =>
     `Broke the lock of ${holder} on ${path}; ${session} was told in its inbox.`,
+  waitTooLong: (wait: string, max: string) =>
+    `wait "${wait}" is too long: a lock waits at most ${max} here. Nothing was locked; ask again with a shorter wait, or leave the holder a note.`,
   reasonTooLong: (length: number, max: number) =>
     `The lock reason is ${length} characters long; at most ${max} are allowed: say why in a sentence. Nothing was locked.`,
   nothingHeld: () => `You hold no locks; nothing to release.`,
