@@ -4,6 +4,9 @@ import { hasControl, MAX_REASON_SHOWN, safeText } from '../safeText.js';
 
 /** Quotes a path for a command the user may copy, only when the shell needs it. */
 export function shellArg(text: string): string {
+  // A relative path that starts with "-" would be read as an option once pasted: `./-x` is the
+  // same file and never an option (qlock, git, mv and rm alike).
+  if (text.startsWith('-')) return shellArg(`./${text}`);
   // Control characters are never printed raw, even inside quotes (see safeText).
   if (hasControl(text)) return `'${safeText(text).replace(/'/g, `'\\''`)}'`;
   if (/^[\w./@%+=:,-]+$/u.test(text)) return text;
