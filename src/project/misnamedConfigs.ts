@@ -13,3 +13,15 @@ export function misnamedConfigs(root: string): string[] {
     .filter((n) => /^\.qlockrc(\.(json|ya?ml|js|cjs|mjs))?$|^qlock\.config\.(js|cjs|mjs)$/.test(n))
     .map((n) => path.join(root, n));
 }
+
+/** One warning line per misnamed config file on stderr: its settings do nothing. */
+export async function warnMisnamedConfigs(
+  root: string,
+  err: (text: string) => void,
+): Promise<void> {
+  const misnamed = misnamedConfigs(root);
+  if (!misnamed.length) return;
+  const { coreMessages } = await import('../ui/messages/core.js');
+  for (const f of misnamed)
+    err(`qlock: warning: ${coreMessages.configMisnamed(f)}; ${coreMessages.configMisnamedFix(f)}.`);
+}

@@ -4,7 +4,7 @@ import { readRegistry } from '../store/registry.js';
 import type { Config } from './configSchema.js';
 import { type Project, requireProject } from './findProject.js';
 import { loadConfig } from './loadConfig.js';
-import { misnamedConfigs } from './misnamedConfigs.js';
+import { warnMisnamedConfigs } from './misnamedConfigs.js';
 
 /** A project with its configuration: what nearly every command starts from. */
 export interface Workspace {
@@ -17,14 +17,7 @@ export async function openWorkspace(ctx: Context): Promise<Workspace> {
   const project = requireProject(ctx.cwd);
   const { config, file } = await loadConfig(project.root, project.stateDir);
   // A `.qlockrc` does nothing: say so wherever the config is read, not only in doctor.
-  const misnamed = misnamedConfigs(project.root);
-  if (misnamed.length) {
-    const { coreMessages } = await import('../ui/messages/core.js');
-    for (const f of misnamed)
-      ctx.err(
-        `qlock: warning: ${coreMessages.configMisnamed(f)}; ${coreMessages.configMisnamedFix(f)}.`,
-      );
-  }
+  await warnMisnamedConfigs(project.root, (t) => ctx.err(t));
   return { project, config, ...(file ? { configFile: file } : {}) };
 }
 

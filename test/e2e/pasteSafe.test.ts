@@ -57,15 +57,15 @@ describe('paste-safe suggestions', () => {
   });
 
   it('a .qlockrc is named by the commands that read the config, and nothing is said without one', async () => {
-    const { repo } = await setup();
+    const { repo, a } = await setup();
     for (const args of [['list'], ['locks']]) {
       const r = await runQlock(args, { cwd: repo.root });
       expect(r.stderr, args.join(' ')).toBe('');
     }
     const rc = path.join(repo.root, '.qlockrc');
     fs.writeFileSync(rc, '{"onLocked": "warn"}\n');
-    for (const args of [['list'], ['locks'], ['new', 'c']]) {
-      const r = await runQlock(args, { cwd: repo.root });
+    for (const args of [['list'], ['locks'], ['new', 'c'], ['lock', 'README.md']]) {
+      const r = await runQlock(args, { cwd: args[0] === 'lock' ? a : repo.root });
       expect(r.code, r.stderr).toBe(0);
       expect(r.stderr, args.join(' ')).toContain(
         `${rc} is not read: qlock's config is .qsessionrc`,
