@@ -22,6 +22,9 @@ export async function mcp(_options: object, ctx: Context): Promise<undefined> {
   // library) would corrupt a message, so the console goes to stderr, which clients log.
   for (const method of ['log', 'info', 'debug'] as const) console[method] = console.error;
   if (process.stdin.isTTY) ctx.err(mcpMessages.mcpOnTerminal());
+  // An agent CLI starts this server by itself in whatever it checked out: a JavaScript config is
+  // run only as the user trusted it, as in the hooks (project/configTrust.ts).
+  process.env.QLOCK_TRUSTED_CONFIG_ONLY = '1';
 
   // Ends the waits of lock calls once the client is gone (nobody is left to answer).
   const gone = new AbortController();

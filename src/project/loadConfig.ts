@@ -8,7 +8,7 @@ import { atomicWrite } from '../store/atomicWrite.js';
 // The core area's messages, not the aggregator: git hooks start here and need no other area's.
 import { coreMessages as messages } from '../ui/messages/core.js';
 import type { Config } from './configSchema.js';
-import { contentHash, isCodeConfig } from './configTrust.js';
+import { contentHash, isCodeConfig, isTrusted, trustedHash } from './configTrust.js';
 import { DEFAULT_CONFIG } from './defaultConfig.js';
 
 /**
@@ -17,6 +17,9 @@ import { DEFAULT_CONFIG } from './defaultConfig.js';
  * cosmiconfig and zod on every call, so: no config file → defaults without any import; otherwise
  * the validated result is cached in the state dir, keyed by the file's path, size and mtime.
  */
+
+/** Set by `qlock mcp`: JavaScript configs load only as trusted (see configTrust.ts). */
+export const TRUSTED_ONLY_ENV = 'QLOCK_TRUSTED_CONFIG_ONLY';
 
 export const SEARCH_PLACES = [
   'package.json',
@@ -212,6 +215,15 @@ export async function loadConfig(root: string, stateDir?: string): Promise<Loade
   const found = configCandidate(root);
   if (!found) return { config: DEFAULT_CONFIG };
   const { file, stat } = found;
+  // Started by an agent CLI, not by the user (`qlock mcp`): a JavaScript config runs only as
+  // trusted, as in the hooks (see configTrust.ts); the tool calls say what to do.
+  if (process.env[TRUSTED_ONLY_ENV] === '1' && isCodeConfig(file) && !isTrusted(file, process.env))
+    throw new QlockError(
+      messages.configUntrustedServer(
+        path.basename(file),
+        trustedHash(file, process.env) !== undefined,
+      ),
+    );
   const cached = readCache(stateDir, file, stat);
   if (cached) return { config: cached, file };
 

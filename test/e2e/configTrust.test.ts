@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 
 import { payload } from '../fixtures/agents/payloads.js';
 import { makeRepo, type Repo, runQlock, tempDir } from '../helpers/repo.js';
+import { connectMcp } from './mcpHarness.js';
 
 /**
  * Issue 16: a JavaScript config (qsession.config.cjs and kin) is code. A commit that adds or
@@ -132,5 +133,21 @@ describe('a JavaScript config runs in the hooks only once trusted', () => {
     const json = commit(fa, 'src/a.txt');
     expect(json.code, json.stderr).toBe(0);
     expect(json.stderr).not.toContain('trust');
+  });
+
+  it('the MCP server (started by the agent CLI) does not run it either until trusted', async () => {
+    const w = await world();
+    const { repo, fa } = w;
+    const marker = path.join(tempDir('marker'), 'ran');
+    fs.writeFileSync(path.join(repo.root, 'qsession.config.cjs'), jsConfig(marker));
+    const mcp = await connectMcp(fa);
+    const refused = await mcp.call('lock', { paths: ['src/b.txt'] });
+    expect(fs.existsSync(marker)).toBe(false);
+    expect(refused.isError).toBe(true);
+    expect(refused.text).toContain('qsession.config.cjs is not trusted yet');
+    expect(refused.text).toContain('`qlock config trust`');
+    expect((await runQlock(['config', 'trust'], { cwd: repo.root })).code).toBe(0);
+    const taken = await mcp.call('lock', { paths: ['src/b.txt'] });
+    expect(taken.isError, taken.text).toBe(false);
   });
 });

@@ -30,6 +30,10 @@ export const coreMessages = {
     `so the git and agent hooks do not run it (a pulled commit could make them run any code), and enforce ` +
     `${last ? 'the configuration of its last trusted version' : 'the default configuration'} instead. ` +
     `Read it, then run \`qlock config trust\` (or use a .qsessionrc.json).`,
+  /** `qlock mcp` (started by an agent CLI): the same, for every tool call until trusted. */
+  configUntrustedServer: (name: string, changed: boolean) =>
+    `${name} ${changed ? 'changed since you trusted it' : 'is not trusted yet'}; it is JavaScript, so the qlock MCP server ` +
+    `(started by your agent CLI) does not run it. Ask the user to read it, then run \`qlock config trust\`.`,
   configTrustNone: () =>
     'No config file here (.qsessionrc.json and kin): the defaults apply; nothing to trust.',
   configTrustData: (name: string) =>
