@@ -94,6 +94,11 @@ describe('a machine-wide core.hooksPath', () => {
     const quietA = probeCommit(a.root, env);
     expect(quietA.ran).toBe(false);
     expect(quietA.stderr).toContain("the user's own global pre-commit");
+    // Uninstalled is uninstalled here: no "runner missing" for doctor --fix to put back.
+    const status = await runQlock(['hooks', 'status'], { cwd: a.root, env });
+    expect(status.stdout).not.toContain('runner');
+    const doctor = await runQlock(['doctor', '--json'], { cwd: a.root, env });
+    expect(doctor.stdout).not.toContain('run.sh');
 
     // Forced uninstall (from b): the user's hook back byte for byte.
     const all = await runQlock(['hooks', 'uninstall', '--force'], { cwd: b.root, env });
