@@ -461,11 +461,19 @@ const TOOL_COMMANDS: readonly CommandSpec[] = [
         choices: ['install', 'uninstall', 'status'],
       },
     ],
+    options: [
+      {
+        flags: '--force',
+        description:
+          'with a core.hooksPath shared by every repository (global git config): install there, or uninstall from there too',
+      },
+    ],
     examples: ['qlock hooks install', 'qlock hooks status', 'qlock hooks uninstall'],
     async run(input, ctx) {
       const { hooks, renderHooks } = await import('../commands/hooks.js');
       const [action] = input.args as ['install' | 'uninstall' | 'status'];
-      return outcome(await hooks({ action }, ctx), renderHooks);
+      const force = !!options<{ force?: boolean }>(input).force;
+      return outcome(await hooks({ action, force }, ctx), renderHooks);
     },
   },
   {
@@ -557,6 +565,18 @@ const TOOL_COMMANDS: readonly CommandSpec[] = [
       const { doctor, renderDoctor } = await import('../commands/doctor.js');
       const result = await doctor(options<{ fix?: boolean }>(input), ctx);
       return outcome(result, renderDoctor);
+    },
+  },
+  {
+    name: 'config',
+    description:
+      "trust this project's JavaScript config (qsession.config.js and kin), so the hooks run it",
+    arguments: [{ name: '<action>', description: 'trust', choices: ['trust'] }],
+    examples: ['qlock config trust'],
+    async run(input, ctx) {
+      const { config, renderConfig } = await import('../commands/config.js');
+      const [action] = input.args as ['trust'];
+      return outcome(await config({ action }, ctx), renderConfig);
     },
   },
   {

@@ -9,6 +9,8 @@ import { hookMessages } from '../ui/messages/hooks.js';
 
 export interface HooksOptions {
   action: 'install' | 'uninstall' | 'status';
+  /** install: into a machine-wide core.hooksPath; uninstall: take the blocks out of it too. */
+  force?: boolean;
 }
 
 export type HooksResult = HooksReport | (HooksStatus & { action: 'status' });
@@ -20,12 +22,12 @@ export async function hooks(options: HooksOptions, ctx: Context): Promise<HooksR
   // Doctor reports missing hooks as the user's choice after an uninstall (see doctor/hooksChoice).
   switch (options.action) {
     case 'install': {
-      const report = await installHooks(project);
+      const report = await installHooks(project, { force: !!options.force });
       recordHooksChoice(project.stateDir, false);
       return report;
     }
     case 'uninstall': {
-      const report = await uninstallHooks(project);
+      const report = await uninstallHooks(project, { force: !!options.force });
       recordHooksChoice(project.stateDir, true);
       return report;
     }

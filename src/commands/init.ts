@@ -22,6 +22,8 @@ export interface InitResult {
   base?: string;
   created: boolean;
   hooks?: unknown;
+  /** Why the git hooks were not installed (a machine-wide core.hooksPath). */
+  hooksSkipped?: string;
   agents?: unknown[];
 }
 
@@ -68,8 +70,14 @@ export async function init(options: InitOptions, ctx: Context): Promise<InitResu
     ...(base ? { base } : {}),
   };
   if (project.kind === 'git' && options.hooks !== false) {
-    const { installHooks } = await import('../hooks/installHooks.js');
-    result.hooks = await installHooks(project);
+    const { installHooks, machineWideHooksDir } = await import('../hooks/installHooks.js');
+    // A core.hooksPath shared by every repository: not written without `hooks install --force`.
+    const shared = await machineWideHooksDir(project);
+    if (shared) {
+      const { hookMessages } = await import('../ui/messages/hooks.js');
+      result.hooksSkipped = hookMessages.hooksDirMachineWide(shared.dir, shared.scope ?? 'global');
+      ctx.err(`qlock: warning: ${result.hooksSkipped}`);
+    } else result.hooks = await installHooks(project);
   }
   if (project.kind === 'git') {
     // Doctor reports missing hooks as a choice, not a problem, after --no-hooks.
@@ -94,6 +102,7 @@ export function renderInit(result: InitResult): string {
   if (result.git) {
     lines.push(`Base branch: ${result.base}.`);
     if (result.hooks) lines.push('Git hooks installed (see `qlock hooks status`).');
+    if (result.hooksSkipped) lines.push('Git hooks NOT installed (see the warning above).');
   }
   // --agent wired this checkout; each new session's worktree needs the same flag (its agent
   // config is excluded from git, so a new worktree does not have it).

@@ -12,6 +12,10 @@ export interface LockOptions {
   reason?: string;
   ttl?: string;
   wait?: string;
+  /** The longest wait accepted, in ms (MCP: a tool call is not a place to wait for hours). */
+  maxWaitMs?: number;
+  /** Ends a wait early (MCP: the client went away). */
+  signal?: AbortSignal;
 }
 
 export interface LockResult {
@@ -37,6 +41,8 @@ export async function lock(options: LockOptions, ctx: Context): Promise<LockResu
   // Bad durations are usage errors before anything is read or changed.
   const ttlOption = options.ttl !== undefined ? parseDuration(options.ttl, '--ttl') : undefined;
   const waitMs = options.wait !== undefined ? parseDuration(options.wait, '--wait') : 0;
+  if (options.maxWaitMs !== undefined && waitMs > options.maxWaitMs)
+    throw new UsageError(messages.waitTooLong(options.wait!, formatAge(options.maxWaitMs)));
   // A reason rides along in every refusal, hook message and agent context: a sentence, not 5 MB.
   if (options.reason !== undefined && options.reason.length > MAX_REASON_SHOWN)
     throw new UsageError(messages.reasonTooLong(options.reason.length, MAX_REASON_SHOWN));
@@ -50,6 +56,7 @@ export async function lock(options: LockOptions, ctx: Context): Promise<LockResu
     ...(ttlMs !== undefined ? { ttlMs } : {}),
     now: () => ctx.now(),
     waitMs,
+    ...(options.signal ? { signal: options.signal } : {}),
   };
   const result = await takeLocks({ project, config }, request, (w) => ctx.err(w));
   return {

@@ -22,6 +22,15 @@ export interface HookLocation {
   hooksPath?: string;
   /** A relative hooksPath: every worktree has its own copy of the directory. */
   perWorktree: boolean;
+  /**
+   * core.hooksPath comes from the user's global (or the system) git config and names one
+   * directory: every repository on the machine runs its hooks from there. qlock writes there
+   * only when told to (`qlock hooks install --force`) and never takes its blocks out from there
+   * on behalf of one project (others may use them); see installHooks.ts.
+   */
+  machineWide: boolean;
+  /** Where core.hooksPath is set: git's scope name (global, system, local, worktree, command). */
+  scope?: string;
 }
 
 /** husky 9 sets core.hooksPath to `.husky/_` (or `<dir>/_` for `husky <dir>`). */
@@ -31,16 +40,31 @@ export function isHuskyHooksPath(hooksPath: string): boolean {
 
 export async function hookLocation(worktree: string): Promise<HookLocation> {
   const [config, resolved] = await Promise.all([
-    git(['config', '--get', 'core.hooksPath'], { cwd: worktree, okCodes: [0, 1] }),
+    git(['config', '--show-scope', '--get', 'core.hooksPath'], {
+      cwd: worktree,
+      okCodes: [0, 1],
+    }),
     gitOut(['rev-parse', '--path-format=absolute', '--git-path', 'hooks'], { cwd: worktree }),
   ]);
-  const hooksPath = config.code === 0 ? config.stdout.trim() : undefined;
+  // "<scope>\t<value>"
+  const found = config.code === 0 ? /^([a-z]+)\t(.*)$/s.exec(config.stdout.trim()) : null;
+  const hooksPath = found?.[2]?.trim() || undefined;
+  const scope = found?.[1];
   const gitHooksDir = path.resolve(worktree, resolved);
-  if (!hooksPath) return { mode: 'default', dir: gitHooksDir, gitHooksDir, perWorktree: false };
+  if (!hooksPath)
+    return {
+      mode: 'default',
+      dir: gitHooksDir,
+      gitHooksDir,
+      perWorktree: false,
+      machineWide: false,
+    };
   const perWorktree = !path.isAbsolute(hooksPath) && !hooksPath.startsWith('~');
+  const machineWide = !perWorktree && (scope === 'global' || scope === 'system');
+  const where = { hooksPath, perWorktree, machineWide, ...(scope ? { scope } : {}) };
   if (isHuskyHooksPath(hooksPath))
-    return { mode: 'husky', dir: path.dirname(gitHooksDir), gitHooksDir, hooksPath, perWorktree };
-  return { mode: 'hooksPath', dir: gitHooksDir, gitHooksDir, hooksPath, perWorktree };
+    return { mode: 'husky', dir: path.dirname(gitHooksDir), gitHooksDir, ...where };
+  return { mode: 'hooksPath', dir: gitHooksDir, gitHooksDir, ...where };
 }
 
 /**

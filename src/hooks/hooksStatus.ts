@@ -170,7 +170,9 @@ export async function hooksStatus(
       executable: here.mode === 'husky' && !table[hook]!.direct ? true : isExecutableFile(file),
     };
   });
-  const installed = runner.exists || hookFiles.some((h) => h.installed);
+  // In a machine-wide hooks directory the blocks serve every qlock project on the machine (and stay
+  // after `hooks uninstall` in one of them): this project's install is its runner.
+  const installed = runner.exists || (!here.machineWide && hookFiles.some((h) => h.installed));
 
   const problems: HookProblem[] = [];
   if (installed && !runner.exists) {

@@ -17,7 +17,7 @@ import {
   type UninstallChange,
   uninstallHookFile,
 } from './hookFile.js';
-import { hookFilePath, hookLocation, type HookMode } from './hookLocation.js';
+import { hookFilePath, type HookLocation, hookLocation, type HookMode } from './hookLocation.js';
 import { GIT_HOOKS, type HookSpec } from './hookTable.js';
 import { type ManifestEntry, readManifest, writeManifest } from './manifest.js';
 import { currentRunnerTarget, hooksStateDir, runnerPath, writeRunner } from './runner.js';
@@ -45,6 +45,25 @@ export interface InstallOptions {
   table?: Readonly<Record<string, HookSpec>>;
   /** The node and bin/qlock.js the runner records (default: the running qlock's). */
   target?: { node: string; bin: string };
+  /**
+   * Install into a machine-wide core.hooksPath (see HookLocation.machineWide) / uninstall: take
+   * the blocks out of it too, though other projects may use them.
+   */
+  force?: boolean;
+}
+
+/**
+ * A machine-wide hooks directory this project has not installed into yet: qlock does not write
+ * there unless forced (returned so that init can go on without hooks and say why).
+ */
+export async function machineWideHooksDir(project: Project): Promise<HookLocation | undefined> {
+  if (project.kind !== 'git') return undefined;
+  const location = await hookLocation(project.worktreeRoot);
+  if (!location.machineWide) return undefined;
+  const ours = readManifest(project.stateDir).entries.some(
+    (e) => path.dirname(e.file) === location.dir,
+  );
+  return ours ? undefined : location;
 }
 
 function requireGit(project: Project): void {
@@ -57,6 +76,11 @@ export async function installHooks(
 ): Promise<HooksReport> {
   requireGit(project);
   const table = options.table ?? GIT_HOOKS;
+  if (!options.force) {
+    const shared = await machineWideHooksDir(project);
+    if (shared)
+      throw new QlockError(hookMessages.hooksDirMachineWide(shared.dir, shared.scope ?? 'global'));
+  }
   const location = await hookLocation(project.worktreeRoot);
   const husky = location.mode === 'husky';
   const targets: HookFileTarget[] = Object.entries(table).map(([hook, spec]) => ({
@@ -128,6 +152,8 @@ export async function installHooks(
       report.notes.push(hookMessages.noteHuskyMissing(project.worktreeRoot));
   } else if (location.perWorktree) {
     report.notes.push(hookMessages.noteRelativeHooksPath(location.hooksPath!));
+  } else if (location.machineWide) {
+    report.notes.push(hookMessages.noteMachineWide(location.dir, location.scope ?? 'global'));
   }
   return report;
 }
@@ -170,7 +196,7 @@ async function refreshBases(
 
 export async function uninstallHooks(
   project: Project,
-  options: Pick<InstallOptions, 'table'> = {},
+  options: Pick<InstallOptions, 'table' | 'force'> = {},
 ): Promise<HooksReport> {
   requireGit(project);
   const table = options.table ?? GIT_HOOKS;
@@ -185,21 +211,35 @@ export async function uninstallHooks(
     files: [],
     notes: [],
   };
+  // A machine-wide hooks directory: every qlock project on the machine runs the same blocks from
+  // there, each through its own runner. Taking them out would switch the others off; without this
+  // project's runner they do nothing here. Kept (with their records, for an exact later removal)
+  // unless forced.
+  const keepShared = location.machineWide && !options.force;
+  const kept = (file: string) => keepShared && path.dirname(file) === location.dir;
   const files = new Map<string, string>();
   for (const entry of manifest.entries) files.set(entry.file, entry.hook);
   for (const [hook, spec] of Object.entries(table))
     files.set(hookFilePath(location, hook, spec), hook);
   for (const [file, hook] of files) {
+    if (kept(file)) continue;
     const entry = manifest.entries.find((e) => e.file === file);
     const change = uninstallHookFile(file, entry);
     if (change !== 'absent') report.files.push({ hook, file, change });
   }
   for (const dir of [...manifest.createdDirs].sort((a, b) => b.length - a.length)) {
-    removeEmptyDirs(dir);
+    if (!(keepShared && dir === location.dir)) removeEmptyDirs(dir);
   }
   for (const file of [runnerPath(stateDir), basesFile(stateDir), ...factsFiles(stateDir)])
     fs.rmSync(file, { force: true });
-  writeManifest(stateDir, { version: 1, entries: [], createdDirs: [] });
+  const keptEntries = manifest.entries.filter((e) => kept(e.file));
+  writeManifest(stateDir, {
+    version: 1,
+    entries: keptEntries,
+    createdDirs: keptEntries.length ? manifest.createdDirs.filter((d) => d === location.dir) : [],
+  });
+  if (keptEntries.length)
+    report.notes.push(hookMessages.noteMachineWideKept(location.dir, location.scope ?? 'global'));
   removeEmptyDirs(hooksStateDir(stateDir));
   if (location.mode === 'husky' && report.files.length)
     report.notes.push(

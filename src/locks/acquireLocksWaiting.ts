@@ -17,6 +17,8 @@ export interface WaitingOptions extends Omit<AcquireOptions, 'now'> {
   /** How long to keep trying; 0 = one attempt. */
   waitMs: number;
   sleep?: (ms: number) => Promise<void>;
+  /** Ends the wait early (the MCP client went away): the refusal, as if the time were up. */
+  signal?: AbortSignal;
 }
 
 const debug = createDebug('locks');
@@ -24,7 +26,18 @@ const debug = createDebug('locks');
 const FIRST_DELAY_MS = 25;
 const MAX_DELAY_MS = 1000;
 
-const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+const sleepUnless =
+  (signal: AbortSignal | undefined) =>
+  (ms: number): Promise<void> =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', done);
+        resolve();
+      }
+      signal?.addEventListener('abort', done, { once: true });
+    });
 
 /**
  * acquireLocks, retried until the paths are free or `waitMs` has passed (`qlock lock --wait`).
@@ -36,7 +49,7 @@ export async function acquireLocksWaiting(
   stateDir: string,
   options: WaitingOptions,
 ): Promise<AcquireResult & { waitedMs: number }> {
-  const { now, waitMs, sleep = defaultSleep, ...rest } = options;
+  const { now, waitMs, signal, sleep = sleepUnless(signal), ...rest } = options;
   const start = now().getTime();
   let delay = FIRST_DELAY_MS;
   for (;;) {
@@ -49,7 +62,7 @@ export async function acquireLocksWaiting(
       debug(`waiting for ${holders.map((l) => `${l.session}:${l.path}`).join(', ')}`);
       for (;;) {
         const remaining = start + waitMs - now().getTime();
-        if (remaining <= 0)
+        if (remaining <= 0 || signal?.aborted)
           throw refusal([...new Set(rest.paths)], holders, now(), formatAge(waitMs));
         await sleep(Math.min(remaining, Math.round(delay * (0.5 + Math.random()))));
         delay = Math.min(MAX_DELAY_MS, delay * 1.5);

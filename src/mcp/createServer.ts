@@ -38,7 +38,10 @@ function sessionAtStart(ctx: Context): string | undefined {
   }
 }
 
-export function createServer(base: Context): McpServer {
+/** The longest `wait` the lock tool accepts: an agent's tool call, not a place to wait for hours. */
+export const MCP_MAX_WAIT_MS = 60_000;
+
+export function createServer(base: Context, options: { signal?: AbortSignal } = {}): McpServer {
   const session = sessionAtStart(base);
   const server = new McpServer(
     { name: 'qlock', title: 'qlock', version: VERSION },
@@ -70,7 +73,7 @@ export function createServer(base: Context): McpServer {
           .string()
           .optional()
           .describe(
-            'If another session holds a lock, wait up to this long (e.g. "20s") for it to be released before answering refused. Keep it under a minute.',
+            'If another session holds a lock, wait up to this long (e.g. "20s", at most "1m") for it to be released before answering refused.',
           ),
       },
       annotations: {
@@ -89,6 +92,8 @@ export function createServer(base: Context): McpServer {
             ...(reason ? { reason } : {}),
             ...(ttl ? { ttl } : {}),
             ...(wait ? { wait } : {}),
+            maxWaitMs: MCP_MAX_WAIT_MS,
+            ...(options.signal ? { signal: options.signal } : {}),
           },
           ctx,
         );

@@ -1,10 +1,14 @@
+import path from 'node:path';
+
 import type { Config } from './configSchema.js';
+import { isCodeConfig, isTrusted, trustedHash } from './configTrust.js';
 import { DEFAULT_CONFIG } from './defaultConfig.js';
 import {
   configCandidate,
   loadConfig,
   type LoadedConfig,
   readCache,
+  readCacheEntry,
   readRawConfig,
 } from './loadConfig.js';
 
@@ -19,6 +23,9 @@ import {
  * - a file that does not parse at all: the last configuration that was valid in it on this clone
  *   (what the user ran with until the slip, kept in the state dir's config cache), else the
  *   defaults.
+ *
+ * - a JavaScript config the user has not trusted in its current content is not run at all: the
+ *   configuration its last trusted content gave on this clone, else the defaults.
  *
  * Either way `problem` says, on one line, which file and key are wrong, for the hook to say once.
  */
@@ -48,7 +55,29 @@ async function validPart(raw: unknown): Promise<{ config: Config; dropped: strin
   return undefined;
 }
 
-export async function loadHookConfig(root: string, stateDir?: string): Promise<HookConfig> {
+export async function loadHookConfig(
+  root: string,
+  stateDir?: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<HookConfig> {
+  const found = configCandidate(root);
+  // A JavaScript config runs code: the hooks load it only as the user trusted it (configTrust.ts).
+  if (found && isCodeConfig(found.file) && !isTrusted(found.file, env)) {
+    const { coreMessages: messages } = await import('../ui/messages/core.js');
+    const trusted = trustedHash(found.file, env);
+    const entry = readCacheEntry(stateDir, found.file);
+    // The config its trusted content gave, when this clone ran that content.
+    const last = trusted !== undefined && entry?.hash === trusted ? entry.config : undefined;
+    return {
+      config: last ?? DEFAULT_CONFIG,
+      file: found.file,
+      problem: messages.configUntrusted(
+        path.basename(found.file),
+        trusted !== undefined,
+        last !== undefined,
+      ),
+    };
+  }
   try {
     return await loadConfig(root, stateDir);
   } catch (error) {

@@ -8,6 +8,7 @@ import { atomicWrite } from '../store/atomicWrite.js';
 // The core area's messages, not the aggregator: git hooks start here and need no other area's.
 import { coreMessages as messages } from '../ui/messages/core.js';
 import type { Config } from './configSchema.js';
+import { contentHash, isCodeConfig, isTrusted, trustedHash } from './configTrust.js';
 import { DEFAULT_CONFIG } from './defaultConfig.js';
 
 /**
@@ -16,6 +17,9 @@ import { DEFAULT_CONFIG } from './defaultConfig.js';
  * cosmiconfig and zod on every call, so: no config file → defaults without any import; otherwise
  * the validated result is cached in the state dir, keyed by the file's path, size and mtime.
  */
+
+/** Set by `qlock mcp`: JavaScript configs load only as trusted (see configTrust.ts). */
+export const TRUSTED_ONLY_ENV = 'QLOCK_TRUSTED_CONFIG_ONLY';
 
 export const SEARCH_PLACES = [
   'package.json',
@@ -37,11 +41,13 @@ export interface LoadedConfig {
   file?: string;
 }
 
-interface CacheEntry {
+export interface CacheEntry {
   file: string;
   size: number;
   mtimeMs: number;
   config: Config;
+  /** A JavaScript config: the SHA-256 of the content this config came from (see configTrust.ts). */
+  hash?: string;
 }
 
 export function configCandidate(root: string): { file: string; stat: fs.Stats } | undefined {
@@ -75,17 +81,21 @@ export function readCache(
   file: string,
   stat: Pick<fs.Stats, 'size' | 'mtimeMs'> | undefined,
 ): Config | undefined {
+  const entry = readCacheEntry(stateDir, file);
+  // No stat: the last config that was valid in this file, whatever it holds now.
+  if (entry && (!stat || (entry.size === stat.size && entry.mtimeMs === stat.mtimeMs)))
+    return entry.config;
+  return undefined;
+}
+
+/** The cached config of `file`, whatever the file holds now. */
+export function readCacheEntry(stateDir: string | undefined, file: string): CacheEntry | undefined {
   if (!stateDir) return undefined;
   try {
     const entry = JSON.parse(
       fs.readFileSync(path.join(stateDir, 'config-cache.json'), 'utf8'),
     ) as CacheEntry;
-    // No stat: the last config that was valid in this file, whatever it holds now.
-    if (
-      entry.file === file &&
-      (!stat || (entry.size === stat.size && entry.mtimeMs === stat.mtimeMs))
-    )
-      return entry.config;
+    if (entry.file === file) return entry;
   } catch {
     // no cache, or an unreadable one: it is only a cache, so read the file again
   }
@@ -205,11 +215,28 @@ export async function loadConfig(root: string, stateDir?: string): Promise<Loade
   const found = configCandidate(root);
   if (!found) return { config: DEFAULT_CONFIG };
   const { file, stat } = found;
+  // Started by an agent CLI, not by the user (`qlock mcp`): a JavaScript config runs only as
+  // trusted, as in the hooks (see configTrust.ts); the tool calls say what to do.
+  if (process.env[TRUSTED_ONLY_ENV] === '1' && isCodeConfig(file) && !isTrusted(file, process.env))
+    throw new QlockError(
+      messages.configUntrustedServer(
+        path.basename(file),
+        trustedHash(file, process.env) !== undefined,
+      ),
+    );
   const cached = readCache(stateDir, file, stat);
   if (cached) return { config: cached, file };
 
+  // Hashed before it runs: the hash names the content this config came from, not a later one.
+  const hash = isCodeConfig(file) ? contentHash(file) : undefined;
   const raw = await readRawConfig(file);
   const config = await validateConfig(raw, file);
-  writeCache(stateDir, { file, size: stat.size, mtimeMs: stat.mtimeMs, config });
+  writeCache(stateDir, {
+    file,
+    size: stat.size,
+    mtimeMs: stat.mtimeMs,
+    config,
+    ...(hash ? { hash } : {}),
+  });
   return { config, file };
 }

@@ -4,6 +4,7 @@ import { readRegistry } from '../store/registry.js';
 import type { Config } from './configSchema.js';
 import { type Project, requireProject } from './findProject.js';
 import { loadConfig } from './loadConfig.js';
+import { warnMisnamedConfigs } from './misnamedConfigs.js';
 
 /** A project with its configuration: what nearly every command starts from. */
 export interface Workspace {
@@ -15,6 +16,8 @@ export interface Workspace {
 export async function openWorkspace(ctx: Context): Promise<Workspace> {
   const project = requireProject(ctx.cwd);
   const { config, file } = await loadConfig(project.root, project.stateDir);
+  // A `.qlockrc` does nothing: say so wherever the config is read, not only in doctor.
+  await warnMisnamedConfigs(project.root, (t) => ctx.err(t));
   return { project, config, ...(file ? { configFile: file } : {}) };
 }
 

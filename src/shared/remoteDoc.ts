@@ -1,5 +1,6 @@
 import { locksOverlap } from '../locks/lockTable.js';
 import type { Lock } from '../store/types.js';
+import { safeText } from '../ui/safeText.js';
 
 /**
  * The document stored on the remote (`state.json` in the tree of `<refPrefix>/locks`): every
@@ -80,53 +81,105 @@ function checkParticipant(p: Record<string, unknown>): boolean {
   return isString(p.clone) && isString(p.user) && isString(p.email) && isString(p.host);
 }
 
+const isOptString = (v: unknown) => v === undefined || isString(v);
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  !!v && typeof v === 'object' && !Array.isArray(v);
+
+function checkPresence(p: unknown): p is Presence {
+  if (!isObject(p) || !isString(p.user) || !isString(p.email) || !isString(p.host)) return false;
+  if (!isString(p.seenAt) || !Array.isArray(p.sessions)) return false;
+  return p.sessions.every(
+    (s) => isObject(s) && isString(s.name) && isString(s.lastSeen) && isOptString(s.branch),
+  );
+}
+
+function checkNotice(n: unknown): n is Notice {
+  if (!isObject(n) || !isString(n.id) || !isString(n.at)) return false;
+  if (n.kind !== 'conflict' && n.kind !== 'lock-broken') return false;
+  const to = n.to;
+  const from = n.from;
+  if (!isObject(to) || !isString(to.clone) || !isString(to.session)) return false;
+  if (!isObject(from) || !checkParticipant(from) || !isString(from.session)) return false;
+  if (!Array.isArray(n.paths) || !n.paths.every(isString)) return false;
+  return isOptString(n.since) && isOptString(n.lockAcquiredAt);
+}
+
+/** A document, and the entries left out of it because they were malformed (for one warning). */
+export interface ParsedDoc {
+  doc: RemoteDoc;
+  /** e.g. `presence entry "clone-id"`, `notice "n1"`: escaped, for a message. */
+  ignored: string[];
+}
+
 /**
  * Parses and checks a document. A newer version or a damaged one throws DocError: qlock must
- * never overwrite what it cannot read (that would drop other people's locks).
+ * never overwrite what it cannot read (that would drop other people's locks). Presence entries
+ * and notices are different: each clone rewrites its own presence at its next sync, and a notice
+ * is a one-time message, so a malformed one is left out (and said so) instead of stopping every
+ * participant; the next update of the ref drops it.
  */
-export function parseDoc(text: string): RemoteDoc {
+export function parseDocChecked(text: string): ParsedDoc {
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch (error) {
     throw new DocError(`not JSON (${(error as Error).message})`);
   }
-  if (!data || typeof data !== 'object') throw new DocError('not a JSON object');
-  const doc = data as Record<string, unknown>;
+  if (!isObject(data)) throw new DocError('not a JSON object');
+  const doc = data;
   if (typeof doc.version === 'number' && doc.version > DOC_VERSION)
     throw new DocError(`format version ${doc.version}, newer than this qlock's`, true);
   if (doc.version !== DOC_VERSION)
-    throw new DocError(`unknown format version ${String(doc.version)}`);
+    throw new DocError(`unknown format version ${safeText(String(doc.version), 40)}`);
   const locks = doc.locks;
   if (!Array.isArray(locks)) throw new DocError('"locks" is not a list');
   for (const raw of locks) {
     const l = raw as Record<string, unknown>;
     if (
-      !l ||
+      !isObject(l) ||
       !isString(l.path) ||
       !isString(l.session) ||
       !isString(l.acquiredAt) ||
       !checkParticipant(l) ||
-      (l.expiresAt !== undefined && !isString(l.expiresAt))
+      !isOptString(l.expiresAt)
     )
-      throw new DocError(`a lock entry is malformed: ${JSON.stringify(raw)}`);
+      throw new DocError(`a lock entry is malformed: ${safeText(JSON.stringify(raw) ?? '', 200)}`);
   }
   const presence = doc.presence ?? {};
-  if (typeof presence !== 'object' || Array.isArray(presence))
-    throw new DocError('"presence" is not an object');
+  if (!isObject(presence)) throw new DocError('"presence" is not an object');
   const notices = doc.notices ?? [];
   if (!Array.isArray(notices)) throw new DocError('"notices" is not a list');
+  const ignored: string[] = [];
+  const goodPresence: Record<string, Presence> = {};
+  for (const [clone, p] of Object.entries(presence)) {
+    if (checkPresence(p)) goodPresence[clone] = p;
+    else ignored.push(`presence entry "${safeText(clone, 80)}"`);
+  }
+  const goodNotices: Notice[] = [];
+  for (const n of notices) {
+    if (checkNotice(n)) goodNotices.push(n);
+    else {
+      const id = isObject(n) && isString(n.id) ? ` "${safeText(n.id, 80)}"` : '';
+      ignored.push(`notice${id}`);
+    }
+  }
   return {
-    version: DOC_VERSION,
-    locks: (locks as RemoteLock[]).map((l) => ({
-      ...l,
-      reason: isString(l.reason) ? l.reason : '',
-    })),
-    presence: presence as Record<string, Presence>,
-    notices: (notices as Notice[]).filter(
-      (n) => n && isString(n.id) && n.to && isString(n.to.clone) && Array.isArray(n.paths),
-    ),
+    doc: {
+      version: DOC_VERSION,
+      locks: (locks as RemoteLock[]).map((l) => ({
+        ...l,
+        reason: isString(l.reason) ? l.reason : '',
+      })),
+      presence: goodPresence,
+      notices: goodNotices,
+    },
+    ignored,
   };
+}
+
+/** parseDocChecked() without the list of what was left out. */
+export function parseDoc(text: string): RemoteDoc {
+  return parseDocChecked(text).doc;
 }
 
 function canonicalLock(l: RemoteLock): RemoteLock {

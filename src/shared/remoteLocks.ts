@@ -54,7 +54,7 @@ export async function remoteView(
   const down = readUnreachable(project.stateDir, s.remote, s.ref);
   if (down && now.getTime() - Date.parse(down.at) < maxAge) {
     debug(`remote unreachable ${now.getTime() - Date.parse(down.at)}ms ago: not trying again yet`);
-    return offlineView(cache, down.reason, now, warnings, s);
+    return offlineView(cache, down.reason, now, warnings, s, down.refused);
   }
   try {
     let snapshot;
@@ -79,16 +79,20 @@ export async function remoteView(
     const mine = snapshot.doc.notices.filter((n) => n.to.clone === clone);
     if (mine.length) warnings.push(...(await deliverNotices(project.stateDir, mine, now)));
     if (pending.offline) warnings.push(messages.sharedPendingBack(s.remote));
+    if (snapshot.ignored)
+      warnings.push(messages.sharedIgnoredEntries(s.remote, s.ref, snapshot.ignored));
     return { doc: snapshot.doc, asOf: fetchedAt, online: true, warnings };
   } catch (error) {
     if (!(error instanceof RemoteUnavailable || error instanceof RemoteRefused)) throw error;
+    const refused = error instanceof RemoteRefused ? error.message.split('\n')[0] : undefined;
     writeUnreachable(project.stateDir, {
       remote: s.remote,
       ref: s.ref,
       at: now.toISOString(),
       reason: error.reason,
+      ...(refused ? { refused } : {}),
     });
-    return offlineView(cache, error.reason, now, warnings, s);
+    return offlineView(cache, error.reason, now, warnings, s, refused);
   }
 }
 
@@ -99,9 +103,10 @@ function offlineView(
   now: Date,
   warnings: string[],
   s: SharedSettings,
+  refused?: string,
 ): RemoteView {
   const age = cache ? now.getTime() - Date.parse(cache.fetchedAt) : undefined;
-  warnings.unshift(messages.sharedOfflineCheck(s.remote, reason, age));
+  warnings.unshift(messages.sharedOfflineCheck(s.remote, reason, age, refused));
   return {
     ...(cache ? { doc: cache.doc, asOf: new Date(cache.fetchedAt) } : {}),
     online: false,

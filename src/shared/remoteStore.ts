@@ -3,7 +3,7 @@ import { cleanGitEnv, git, gitBuffer } from '../git/exec.js';
 import { createDebug } from '../ui/debug.js';
 import { messages } from '../ui/messages.js';
 import type { DocError } from './remoteDoc.js';
-import { emptyDoc, parseDoc, type RemoteDoc, serializeDoc } from './remoteDoc.js';
+import { emptyDoc, parseDocChecked, type RemoteDoc, serializeDoc } from './remoteDoc.js';
 import { type SharedSettings, STATE_FILE } from './settings.js';
 
 const debug = createDebug('shared');
@@ -20,6 +20,8 @@ const debug = createDebug('shared');
 export interface Snapshot {
   sha: string | null;
   doc: RemoteDoc;
+  /** Malformed presence entries or notices left out of `doc` (see parseDocChecked). */
+  ignored?: string[];
 }
 
 /** The remote could not be reached (or refused to talk): the caller degrades to local-only. */
@@ -107,7 +109,8 @@ export async function readDocAt(
   }
   const text = stdout.subarray(blob.next, blob.next + Number(b[1])).toString('utf8');
   try {
-    return { sha, doc: parseDoc(text) };
+    const { doc, ignored } = parseDocChecked(text);
+    return { sha, doc, ...(ignored.length ? { ignored } : {}) };
   } catch (error) {
     const e = error as DocError;
     throw new RemoteRefused(

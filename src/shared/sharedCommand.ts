@@ -2,6 +2,7 @@ import type { Context } from '../context.js';
 import { QlockError } from '../errors.js';
 import { openWorkspace } from '../project/openWorkspace.js';
 import { messages } from '../ui/messages.js';
+import { safeText } from '../ui/safeText.js';
 import { formatAge } from '../util/duration.js';
 import { participant } from './identity.js';
 import type { Participant, PresenceSession, RemoteLock } from './remoteDoc.js';
@@ -107,13 +108,14 @@ export function renderShared(result: SharedResult, ctx?: Pick<Context, 'now'>): 
       `  ${messages.sharedParticipantLine(p, p.me, formatAge(now.getTime() - Date.parse(p.seenAt)))}`,
     );
   lines.push(messages.sharedStatusLocks(result.locks.length));
-  for (const l of result.locks) lines.push(`  ${l.path}  ${messages.sharedHolder(l, now)}`);
+  for (const l of result.locks)
+    lines.push(`  ${safeText(l.path, 500)}  ${messages.sharedHolder(l, now)}`);
   const { acquire, release } = result.pending;
   if (acquire.length || release.length)
     lines.push(
       messages.sharedStatusPending(
-        acquire.map((p) => `${p.path} (${p.session})`),
-        release.map((p) => `${p.path} (${p.session})`),
+        acquire.map((p) => `${safeText(p.path, 500)} (${p.session})`),
+        release.map((p) => `${safeText(p.path, 500)} (${p.session})`),
       ),
     );
   for (const c of result.conflicts) lines.push(messages.sharedConflict(c, result.remote, now));

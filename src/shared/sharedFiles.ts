@@ -64,6 +64,8 @@ export interface Unreachable {
   ref: string;
   at: string;
   reason: string;
+  /** The remote answered but its ref cannot be used: the one-line message naming ref and fix. */
+  refused?: string;
 }
 
 export function emptyPending(): SharedPending {

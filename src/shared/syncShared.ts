@@ -87,6 +87,8 @@ export async function syncShared(
   const wasOffline = readPending(stateDir).offline;
 
   let result;
+  // Malformed presence entries or notices the last version read held (left out, so dropped).
+  let ignored: string[] = [];
   try {
     // Two independent reads, side by side: who we are, and the last version we saw.
     const [me, initial] = await Promise.all([participant(stateDir, cwd), readTracking(cwd, s)]);
@@ -94,6 +96,7 @@ export async function syncShared(
       cwd,
       s,
       (base) => {
+        ignored = base.ignored ?? [];
         // The registry is read after the version was obtained (rule 1 in reconcile.ts).
         const out = reconcile({
           doc: base.doc,
@@ -107,7 +110,8 @@ export async function syncShared(
         });
         return {
           doc: out.doc,
-          changed: out.changed,
+          // Leaving malformed entries out is a change: the remote must stop holding them.
+          changed: out.changed || ignored.length > 0,
           message: out.message,
           needsFresh: out.refused.length > 0 || out.newConflicts.length > 0,
           value: out,
@@ -172,6 +176,8 @@ export async function syncShared(
 
   await advancing;
   if (wasOffline) warnings.push(messages.sharedBackOnline(s.remote));
+  if (ignored.length)
+    warnings.push(messages.sharedIgnoredEntries(s.remote, s.ref, ignored, result.pushed));
   warnings.push(...received);
   warnings.push(...conflictWarnings(out.conflicts, s.remote, now));
   const republished = resolved.filter((c) =>

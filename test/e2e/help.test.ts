@@ -94,6 +94,7 @@ describe('help for every command', () => {
       'agent-hook',
       'mcp',
       'doctor',
+      'config',
       'prompt',
       'demo',
       'completion',
@@ -211,6 +212,7 @@ describe('every example runs as shown', () => {
     await runAll('agent', wt('feature-a'));
     await runAll('mcp', wt('feature-a'), [0], ''); // stdin closed: the server ends
     await runAll('prompt', wt('feature-a'));
+    await runAll('config', repo.root); // a JSON config: nothing to trust
     // doctor: 0, or 1 when it found something to report (never a usage error).
     await runAll('doctor', repo.root, [0, 1]);
     // land: nothing to land in either session here (each exits 0); the last example lands and

@@ -24,6 +24,26 @@ export const coreMessages = {
   /** Hooks: a config that does not parse at all. */
   configFallbackWhole: (reason: string, last: boolean) =>
     `qlock: ${reason.replace(/\.$/, '')}; until it is fixed, qlock enforces ${last ? 'the last valid configuration of that file' : 'the default configuration'}.`,
+  /** Hooks: a JavaScript config not trusted in its current content (see configTrust.ts). */
+  configUntrusted: (name: string, changed: boolean, last: boolean) =>
+    `qlock: ${name} ${changed ? 'changed since you trusted it' : 'is not trusted yet'}; it is JavaScript, ` +
+    `so the git and agent hooks do not run it (a pulled commit could make them run any code), and enforce ` +
+    `${last ? 'the configuration of its last trusted version' : 'the default configuration'} instead. ` +
+    `Read it, then run \`qlock config trust\` (or use a .qsessionrc.json).`,
+  /** `qlock mcp` (started by an agent CLI): the same, for every tool call until trusted. */
+  configUntrustedServer: (name: string, changed: boolean) =>
+    `${name} ${changed ? 'changed since you trusted it' : 'is not trusted yet'}; it is JavaScript, so the qlock MCP server ` +
+    `(started by your agent CLI) does not run it. Ask the user to read it, then run \`qlock config trust\`.`,
+  configTrustNone: () =>
+    'No config file here (.qsessionrc.json and kin): the defaults apply; nothing to trust.',
+  configTrustData: (name: string) =>
+    `${name} holds data, not code: the hooks read it as it is; nothing to trust.`,
+  configTrustAlready: (name: string) =>
+    `${name} is trusted as it is; the hooks run it. A change to it needs \`qlock config trust\` again.`,
+  configTrusted: (name: string) =>
+    `Trusted ${name} as it is now: the git and agent hooks run it. A change to it needs \`qlock config trust\` again.`,
+  configTrustRaced: (file: string) =>
+    `${file} changed while qlock checked it; nothing was trusted. Read it again, then run \`qlock config trust\`.`,
   mutexBusy: (lockPath: string) =>
     `The qlock state is busy: another qlock process has held ${lockPath} for over 10 s.\n` +
     `Try again; if it persists and no qlock process is running, remove that directory.`,

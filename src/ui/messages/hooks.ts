@@ -121,6 +121,15 @@ export const hookMessages = {
     `git hooks installed in ${dir}; all ${worktrees} worktree(s) run them`,
   hookFileIsDir: (file: string) =>
     `${file} is a directory, not a hook file: move it away, then run \`qlock hooks install\` again.`,
+  hooksDirMachineWide: (dir: string, scope: string) =>
+    `Git runs hooks from ${dir} (core.hooksPath in your ${scope} git config), a directory every repository on this machine uses: qlock did not write there. ` +
+    `Install there anyway with \`qlock hooks install --force\` (the blocks do nothing in repositories without qlock), or give this repository its own hooks directory (\`git config core.hooksPath <dir>\`) and run \`qlock hooks install\`.`,
+  noteMachineWide: (dir: string, scope: string) =>
+    `${dir} (core.hooksPath in your ${scope} git config) is used by every repository on this machine; ` +
+    `qlock's blocks do nothing where qlock is not set up, and \`qlock hooks uninstall\` leaves them there for other projects.`,
+  noteMachineWideKept: (dir: string, scope: string) =>
+    `qlock's blocks stay in ${dir} (core.hooksPath in your ${scope} git config, shared by every repository): other projects may use them; they do nothing here any more. ` +
+    `To take them out of that directory too: \`qlock hooks uninstall --force\`.`,
   hooksDirNotDir: (dir: string) =>
     `Git runs hooks from ${dir} (core.hooksPath), but it is a file, not a directory: ` +
     `point core.hooksPath at a directory (\`git config core.hooksPath <dir>\`), then run \`qlock hooks install\` again.`,

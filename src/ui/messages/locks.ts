@@ -4,6 +4,9 @@ import { hasControl, MAX_REASON_SHOWN, safeText } from '../safeText.js';
 
 /** Quotes a path for a command the user may copy, only when the shell needs it. */
 export function shellArg(text: string): string {
+  // A relative path that starts with "-" would be read as an option once pasted: `./-x` is the
+  // same file and never an option (qlock, git, mv and rm alike).
+  if (text.startsWith('-')) return shellArg(`./${text}`);
   // Control characters are never printed raw, even inside quotes (see safeText).
   if (hasControl(text)) return `'${safeText(text).replace(/'/g, `'\\''`)}'`;
   if (/^[\w./@%+=:,-]+$/u.test(text)) return text;
@@ -91,6 +94,8 @@ export const lockMessages = {
   unlocked: (paths: string[]) => `Unlocked ${paths.join(', ')}.`,
   broke: (path: string, holder: string, session: string) =>
     `Broke the lock of ${holder} on ${path}; ${session} was told in its inbox.`,
+  waitTooLong: (wait: string, max: string) =>
+    `wait "${wait}" is too long: a lock waits at most ${max} here. Nothing was locked; ask again with a shorter wait, or leave the holder a note.`,
   reasonTooLong: (length: number, max: number) =>
     `The lock reason is ${length} characters long; at most ${max} are allowed: say why in a sentence. Nothing was locked.`,
   nothingHeld: () => `You hold no locks; nothing to release.`,

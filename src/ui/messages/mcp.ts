@@ -20,6 +20,9 @@ export const mcpMessages = {
     );
   },
 
+  /** A request line over the limit: dropped, the server goes on. */
+  mcpRequestTooLong: (bytes: number, max: number) =>
+    `qlock mcp: a request of ${(bytes / 1024 / 1024).toFixed(1)} MB was skipped: requests are limited to ${max / 1024 / 1024} MB (request too large). The server goes on.`,
   /** `qlock mcp` started by hand in a terminal: it waits for an MCP client on stdin. */
   mcpOnTerminal: () =>
     'qlock mcp is an MCP server: it talks JSON-RPC on stdin/stdout with an agent CLI, not with a person.\n' +

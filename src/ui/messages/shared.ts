@@ -6,10 +6,13 @@ import { safeText } from '../safeText.js';
 import { shellArg } from './locks.js';
 import { ago, person, sharedHolder, who } from './remoteHolder.js';
 
+/** A path as shown: paths may come from another machine's document. */
+const shownPath = (p: string) => safeText(p, 500);
+
 const pathList = (paths: string[]) =>
   paths.length <= 3
-    ? paths.join(', ')
-    : `${paths.slice(0, 3).join(', ')} and ${paths.length - 3} more`;
+    ? paths.map(shownPath).join(', ')
+    : `${paths.slice(0, 3).map(shownPath).join(', ')} and ${paths.length - 3} more`;
 
 export interface SharedBlocked {
   path: string;
@@ -32,10 +35,10 @@ const sharedLockMessages = {
     const text = blocked
       .map((b) =>
         b.lockPath === b.path
-          ? `${b.path} is locked by ${b.holder}`
+          ? `${shownPath(b.path)} is locked by ${b.holder}`
           : b.lockPath.endsWith('/') && b.path.startsWith(b.lockPath)
-            ? `${b.path} is inside ${b.lockPath}, locked by ${b.holder}`
-            : `${b.path} contains ${b.lockPath}, locked by ${b.holder}`,
+            ? `${shownPath(b.path)} is inside ${shownPath(b.lockPath)}, locked by ${b.holder}`
+            : `${shownPath(b.path)} contains ${shownPath(b.lockPath)}, locked by ${b.holder}`,
       )
       .join('; ');
     const p = shellArg(blocked[0]?.lockPath ?? '');
@@ -54,8 +57,15 @@ const sharedLockMessages = {
   sharedNewerFormat: (remote: string, ref: string, detail: string) =>
     `${ref} on ${remote} was written by a newer qlock (${detail}): upgrade qlock on this machine to share locks again.`,
   sharedCorruptDoc: (remote: string, ref: string, sha: string, detail: string) =>
-    `${ref} on ${remote} (${sha.slice(0, 12)}) holds unreadable qlock state (${detail}); qlock will not overwrite it.\n` +
-    `Inspect it with \`git show ${sha.slice(0, 12)}:state.json\`; if nobody needs its locks, delete it: \`git push ${remote} --delete ${ref}\`.`,
+    `${ref} on ${remote} (${sha.slice(0, 12)}) holds unreadable qlock state (${detail}); qlock will not overwrite it: ` +
+    `inspect it with \`git show ${sha.slice(0, 12)}:state.json\`; if nobody needs its locks, delete it: \`git push ${remote} --delete ${ref}\`.`,
+  /** Presence entries or notices left out of the document (each clone rewrites its own). */
+  sharedIgnoredEntries: (remote: string, ref: string, entries: string[], removed = false) =>
+    `qlock: warning: ${ref} on ${remote} held malformed data, left out: ` +
+    `${entries.slice(0, 5).join(', ')}${entries.length > 5 ? ` and ${entries.length - 5} more` : ''}; ` +
+    (removed
+      ? 'removed from the ref now (a clone writes its presence again at its next sync).'
+      : 'the next update of the ref removes it (`qlock shared sync`).'),
   sharedPushRefused: (remote: string, ref: string, summary: string) =>
     `${remote} refuses updates of ${ref}: ${summary}.\nAllow pushes to ${ref} on that remote, or choose another config shared.refPrefix.`,
   sharedBusy: (remote: string, attempts: number, seconds: number) =>
@@ -74,8 +84,10 @@ const sharedLockMessages = {
   sharedRefusedLocalOnly: (remote: string, message: string) =>
     `qlock: warning: shared remote "${remote}" not usable, working on this machine only: ${message.split('\n')[0]}`,
   /** The hooks' version: which locks they checked. */
-  sharedOfflineCheck: (remote: string, reason: string, ageMs?: number) =>
-    `qlock: warning: shared remote "${remote}" unreachable (${reason}); ` +
+  sharedOfflineCheck: (remote: string, reason: string, ageMs?: number, refused?: string) =>
+    (refused
+      ? `qlock: warning: shared remote "${remote}" not usable: ${refused.replace(/\.$/, '')}; `
+      : `qlock: warning: shared remote "${remote}" unreachable (${reason}); `) +
     (ageMs === undefined
       ? 'checking local locks only (no remote locks known yet).'
       : `checking local locks and remote locks as of ${formatAge(ageMs)} ago.`),
@@ -93,7 +105,7 @@ const sharedLockMessages = {
 
   /** A lock taken here while offline, held on the remote by someone else: loud, every time. */
   sharedConflict: (c: ConflictRecord, remote: string, now: Date) =>
-    `qlock: CONFLICT on ${c.path}: ${c.session} locked it here ${ago(c.since, now)} ago while "${remote}" was unreachable, ` +
+    `qlock: CONFLICT on ${shownPath(c.path)}: ${c.session} locked it here ${ago(c.since, now)} ago while "${remote}" was unreachable, ` +
     `but ${who(c.holder)} holds it there since ${ago(c.holder.acquiredAt, now)} ago. Agree who keeps it; ` +
     `the other runs \`qlock unlock ${shellArg(c.path)}\` (until then, commits and pushes of it are checked against theirs).`,
   /** Received from another participant (inbox event and warning). */
@@ -140,7 +152,7 @@ export const sharedStatusMessages = {
       : 'no sessions'),
   /** `qlock status`: a session's change set touches a lock held on another machine. */
   statusLockedRemote: (path: string, holder: string) =>
-    `${path} is locked on another machine by ${holder}`,
+    `${shownPath(path)} is locked on another machine by ${holder}`,
   /** `qlock locks` / `qlock who`: the heading over other machines' locks. */
   sharedOtherMachines: (remote: string, age: string | undefined) =>
     `On other machines (shared through ${remote}, ${age === undefined ? 'never reached' : age === '0s' ? 'as of now' : `as of ${age} ago`}):`,
