@@ -96,6 +96,7 @@ const BUNDLES = {
   status: {
     hot: [
       'commands/status.js',
+      'commands/conflicts.js', // same scans and predictions as status
       'sessions/touchSession.js',
       'project/loadConfig.js',
       'proper-lockfile', // lastSeen (every 30 s) and main-moved records

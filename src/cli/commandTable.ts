@@ -328,6 +328,9 @@ const WORK_COMMANDS: readonly CommandSpec[] = [
       'qlock conflicts feature-a feature-b',
       'qlock conflicts --check --json',
     ],
+    // The status bundle: the same scans and pairwise predictions as status (issue 22: without it
+    // a warm run loaded 69 ES modules and commander before its first git call).
+    hot: 'status',
     async run(input, ctx) {
       const { conflicts, renderConflicts } = await import('../commands/conflicts.js');
       const [a, b] = input.args as [string | undefined, string | undefined];

@@ -46,6 +46,8 @@ describe('the light parser reads a hot command line as commander does', () => {
     ['status'],
     ['status', 'feat', '-v'],
     ['status', '--verbose', '--json', 'feat'],
+    ['conflicts'],
+    ['conflicts', 'feat', 'main', '--check', '--json'],
     ['prompt'],
     ['prompt', '--json', '--session', 's', '-C', '.'],
     ['agent-hook', 'claude', 'PreToolUse'],
@@ -86,7 +88,15 @@ describe('the light parser reads a hot command line as commander does', () => {
 
   it('every hot command is one the light parser can read', () => {
     const hot = COMMANDS.filter((c) => c.hot).map((c) => c.name);
-    expect(hot.sort()).toEqual(['agent-hook', 'hook', 'lock', 'prompt', 'status', 'unlock']);
+    expect(hot.sort()).toEqual([
+      'agent-hook',
+      'conflicts',
+      'hook',
+      'lock',
+      'prompt',
+      'status',
+      'unlock',
+    ]);
     for (const name of hot) expect(lightReads([name, ...fill(name)]), name).toBeDefined();
   });
 });
