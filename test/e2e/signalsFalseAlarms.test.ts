@@ -1,9 +1,11 @@
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 
-import { makePlainDir, runQlock, tempDir } from '../helpers/repo.js';
+import type { QlockEvent } from '../../src/store/types.js';
+import { BIN, lines, makePlainDir, makeRepo, runQlock, tempDir, waitFor } from '../helpers/repo.js';
 
 /**
  * Issue 21 point 6, false alarms. Done elsewhere: a main-moved notice names the files of the last
@@ -41,7 +43,69 @@ interface StatusJson {
 }
 
 describe('false alarms (issue 21.6)', () => {
-  it.skip('after `qlock sync`, `qlock watch` does not report the synced session as editing the files base brought in (src/watch/: the sync rewrites the tree; the watcher must compare against the new merge-base, not read the rewrite as edits), while a real edit after the sync is still reported', () => {});
+  it('after `qlock sync`, `qlock watch` does not report the synced session as editing the files base brought in, while a real edit after the sync is still reported', async () => {
+    const repo = makeRepo({
+      files: { 'src/a.txt': lines('a', 20), 'src/b.txt': lines('b', 20), 'src/c.txt': 'c\n' },
+    });
+    const q = async (args: string[], cwd = repo.root) => {
+      const r = await runQlock(args, { cwd });
+      expect(r.code, `qlock ${args.join(' ')}: ${r.stderr}`).toBe(0);
+      return r;
+    };
+    await q(['init', '--no-hooks']);
+    const dir = async (name: string) =>
+      (JSON.parse((await q(['new', name, '--json'])).stdout) as { session: { path: string } })
+        .session.path;
+    const fa = await dir('fa');
+    const fb = await dir('fb');
+    // fb works on b.txt (near its top) and a.txt: files fa may come to touch.
+    fs.writeFileSync(path.join(fb, 'src/b.txt'), `fb\n${lines('b', 20)}`);
+    fs.appendFileSync(path.join(fb, 'src/a.txt'), 'fb\n');
+
+    const child = spawn(process.execPath, [BIN, 'watch', '--json'], {
+      cwd: repo.root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    onTestFinished(() => {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    });
+    const events: QlockEvent[] = [];
+    let stderr = '';
+    let buffer = '';
+    child.stdout.on('data', (d: Buffer) => {
+      buffer += d.toString();
+      const parts = buffer.split('\n');
+      buffer = parts.pop()!;
+      for (const line of parts) if (line.trim()) events.push(JSON.parse(line) as QlockEvent);
+    });
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    await waitFor(() => stderr.includes('Watching 2 sessions'), 30_000);
+
+    // Base changes b.txt (at its end, clear of fb's line) and c.txt; fa syncs: git rewrites both
+    // files in fa's tree, which is no edit of fa's.
+    for (let round = 1; round <= 2; round++) {
+      repo.write('src/b.txt', `${lines('b', 20)}main ${round}\n`);
+      repo.write('src/c.txt', `c ${round}\n`);
+      repo.commitAll(`main ${round}`);
+      await q(['sync'], fa);
+    }
+    // Then a real edit of fa's, of a file fb changes too: that one is news for fb.
+    fs.appendFileSync(path.join(fa, 'src/a.txt'), 'fa\n');
+    const overlaps = () => events.filter((e) => e.kind === 'overlap');
+    await waitFor(
+      () => overlaps().find((e) => e.from === 'fa' && (e.paths ?? []).includes('src/a.txt')),
+      30_000,
+    );
+    expect([...new Set(overlaps().flatMap((e) => e.paths ?? []))]).toEqual(['src/a.txt']);
+    const inbox = await q(['inbox', '--all', '--peek'], fb);
+    // fb hears that main moved under b.txt (true), and that fa started editing a.txt, only that.
+    const editing = inbox.stdout.split('\n').filter((l) => l.includes('started editing'));
+    expect(editing, inbox.stdout).toEqual([
+      expect.stringContaining('fa started editing src/a.txt'),
+    ]);
+    expect(inbox.stdout).toContain('src/b.txt changed under your work');
+    child.kill('SIGTERM');
+  });
 
   it("plain-directory mode: the agent configs qlock wrote are no session's work (no overlap, `rm` removes an untouched session); a file the user wrote there still counts", async () => {
     const { root, env, q, session } = await plainProject();
