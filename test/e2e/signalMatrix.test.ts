@@ -160,15 +160,27 @@ describe('signal matrix: base moving (merge, pull, rebase, cherry-pick, reset)',
     resetBase();
   });
 
-  // NOT DONE: a squash commit of alpha's own work on base warns "session alpha is also changing
-  // src/free.txt" (a false alarm): after `merge --squash` git leaves no MERGE_HEAD, so pre-commit
-  // cannot tell that the staged change is alpha's. Fixing it needs SQUASH_MSG's commit list (or
-  // comparing the staged blobs with alpha's) in pre-commit. This row flips to `it` when fixed.
-  it.fails('merge --squash then commit: silent on a free path', async () => {
+  // After `merge --squash` git leaves no MERGE_HEAD: pre-commit reads SQUASH_MSG's commits to
+  // tell that the staged change is alpha's own work (it warned "alpha is also changing" before).
+  it('merge --squash then commit: silent on a free path', async () => {
     resetBase();
     alphaBranch('squash-f', FREE);
     gitSyncIn(w.repo.root, ['merge', '-q', '--squash', 'squash-f'], noHooks);
     expectSilent(await gitRun(w.repo.root, ['commit', '-qm', 'squash']));
+    resetBase();
+  });
+
+  it('merge --squash then commit: still warns about a session whose work is not squashed', async () => {
+    resetBase();
+    alphaBranch('squash-o', FREE);
+    // beta changes the same file, uncommitted: squashing alpha's work touches beta's.
+    fs.appendFileSync(path.join(w.beta, FREE), 'beta\n');
+    gitSyncIn(w.repo.root, ['merge', '-q', '--squash', 'squash-o'], noHooks);
+    const r = await gitRun(w.repo.root, ['commit', '-qm', 'squash']);
+    gitSyncIn(w.beta, ['checkout', '-q', '--', FREE]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`session beta is also changing ${FREE}`);
+    expect(r.stderr).not.toContain('session alpha');
     resetBase();
   });
 
