@@ -75,3 +75,21 @@ export async function sessionsAtCommits(
   }
   return owners;
 }
+
+/**
+ * `git am` applying a patch written by `git format-patch`: the commit it was made from (the mail's
+ * "From <id> <date>" line, read from `rebase-apply/<next>`), or none. Its session is the patch's
+ * author, as a merged session is a merge's.
+ */
+export function readAppliedPatchCommits(gitDir: string): string[] {
+  const dir = path.join(gitDir, 'rebase-apply');
+  try {
+    const next = Number(fs.readFileSync(path.join(dir, 'next'), 'utf8').trim());
+    if (!Number.isInteger(next) || next < 1) return [];
+    const mail = fs.readFileSync(path.join(dir, String(next).padStart(4, '0')), 'utf8');
+    const from = /^From ([0-9a-f]{40,64}) /.exec(mail);
+    return from ? [from[1]!] : [];
+  } catch {
+    return [];
+  }
+}

@@ -5,7 +5,7 @@ import { sessionForPath } from '../sessions/resolveSession.js';
 import { hookMessages } from '../ui/messages/hooks.js';
 import type { HookHandler, HookOutcome } from './hookTypes.js';
 import { lockedPaths } from './lockedPaths.js';
-import { readSquashedCommits, sessionsAtCommits } from './mergeHeads.js';
+import { readAppliedPatchCommits, readSquashedCommits, sessionsAtCommits } from './mergeHeads.js';
 import { otherLiveSessions } from './otherSessions.js';
 import { sessionsTouching, type Touching } from './sessionsTouching.js';
 import { commitChanges, hookGitEnv, readMergeHeads } from './stagedPaths.js';
@@ -36,7 +36,10 @@ export const handle: HookHandler = async (input) => {
   const current = sessionForPath(registry, project.worktreeRoot)?.name;
   // Concluding `git merge --squash`: the sessions whose work is squashed are its authors, not
   // others (their own files neither warn nor block), as for a merge.
-  const squashed = project.gitDir ? readSquashedCommits(project.gitDir) : [];
+  // Likewise `git am` of a format-patch made from a session's commit (pre-applypatch).
+  const squashed = project.gitDir
+    ? [...readSquashedCommits(project.gitDir), ...readAppliedPatchCommits(project.gitDir)]
+    : [];
   const authors = squashed.length
     ? await sessionsAtCommits(project, registry, squashed)
     : new Set<string>();
