@@ -1,8 +1,6 @@
 import path from 'node:path';
 
 import { readChangeSet } from '../changes/readChangeSet.js';
-import { formatEvent } from '../inbox/formatEvent.js';
-import { takeUnread } from '../inbox/takeUnread.js';
 import { formatHolder } from '../locks/formatHolder.js';
 import { isLockHonoured } from '../locks/lockTable.js';
 import type { AgentName } from '../project/agentNames.js';
@@ -13,7 +11,7 @@ import type { Workspace } from '../project/openWorkspace.js';
 import { sessionForPath } from '../sessions/resolveSession.js';
 import { isLive, sessionState } from '../sessions/sessionState.js';
 import { readRegistry } from '../store/readRegistry.js';
-import type { QlockEvent, Registry, Session } from '../store/types.js';
+import type { Registry, Session } from '../store/types.js';
 import { createDebug } from '../ui/debug.js';
 import { messages } from '../ui/messages.js';
 import { type BriefingSession } from '../ui/messages/agents.js';
@@ -33,8 +31,6 @@ const debug = createDebug('agents');
  * up at the next prompt even without `qlock watch`.
  */
 
-/** Events listed in full; the rest are counted. */
-const MAX_EVENTS = 15;
 /** Reading the other sessions' change sets for the briefing gives up after this long. */
 const CHANGES_BUDGET_MS = 2500;
 
@@ -115,12 +111,6 @@ async function noticeMainMoved(ws: Workspace, now: Date): Promise<void> {
   } catch (error) {
     debug(`main-moved check failed: ${(error as Error).message}`);
   }
-}
-
-function eventLines(events: QlockEvent[], now: Date): string[] {
-  const lines = events.slice(0, MAX_EVENTS).map((e) => messages.event(formatEvent(e, now)));
-  if (events.length > MAX_EVENTS) lines.push(messages.digestMore(events.length - MAX_EVENTS));
-  return lines;
 }
 
 export async function promptHook(
@@ -229,7 +219,9 @@ export async function sessionStartHook(
   if (!found) return outsideBriefing(agent, cwd, now);
   const { project, self, ws } = found;
   await noticeMainMoved(ws, now);
-  const events = await takeUnread(project.stateDir, self.name);
+  // The same digest as at each prompt: ranked, deduplicated, capped, only what is shown read.
+  const { takeDigest } = await import('../inbox/digest.js');
+  const digest = await takeDigest(project.stateDir, self.name, now);
   const registry = readRegistry(project.stateDir);
   const states = new Map(
     Object.values(registry.sessions).map((s) => [s.name, sessionState(s, now, ws.config)]),
@@ -267,8 +259,12 @@ export async function sessionStartHook(
         }),
       );
   }
-  if (events.length)
-    lines.push(messages.briefingEventsTitle(events.length), ...eventLines(events, now));
+  if (digest.lines.length)
+    lines.push(
+      messages.briefingEventsTitle(digest.lines.length + digest.more),
+      ...digest.lines,
+      ...(digest.more ? [messages.digestLater(digest.more)] : []),
+    );
   lines.push(messages.briefingHowTo());
   await touchIfStale(project.stateDir, self, now);
   return contextOutcome(agent, 'session-start', lines.join('\n'), call);

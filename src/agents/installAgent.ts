@@ -1,11 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
+import { recordInSnapshot, unchangedSinceSnapshot } from '../changes/snapshot.js';
 import type { Context } from '../context.js';
 import { UsageError } from '../errors.js';
 import { listWorktrees } from '../git/repo.js';
 import { type AgentName, isAgentName } from '../project/agentNames.js';
 import { findProject, type Project } from '../project/findProject.js';
+import { readRegistry } from '../store/readRegistry.js';
 import type { Session } from '../store/types.js';
 import { messages } from '../ui/messages.js';
 import { ADAPTERS } from './adapters/index.js';
@@ -195,6 +197,32 @@ function otherScopeHooks(agent: AgentName, scope: Scope, dir: string, env: NodeJ
   return ours ? { file, scope: other } : undefined;
 }
 
+/**
+ * In a plain-directory session (no git, no info/exclude), the config files this install or
+ * uninstall is about to write that are, until then, as the session's snapshot has them: after the
+ * write they are recorded in the snapshot again, so qlock's own configs are no work of the session
+ * (no overlap between two untouched agent sessions, `rm` removes an untouched one), while a
+ * config the user had already changed stays the session's change.
+ */
+function plainSessionFiles(dir: string, plan: ChangePlan) {
+  const project = findProject(dir);
+  if (project?.kind !== 'dir') return undefined;
+  const session = Object.values(readRegistry(project.stateDir).sessions).find(
+    (s) => s.snapshot && realDir(s.path) === dir,
+  );
+  if (!session?.snapshot) return undefined;
+  const rels = plan.files
+    .map((f) => path.relative(dir, f.file))
+    .filter((rel) => rel && !rel.startsWith('..') && !path.isAbsolute(rel))
+    .map((rel) => rel.split(path.sep).join('/'));
+  try {
+    const unchanged = unchangedSinceSnapshot(project.stateDir, session.snapshot, dir, rels);
+    return { stateDir: project.stateDir, snapshot: session.snapshot, rels: unchanged };
+  } catch {
+    return undefined; // a damaged snapshot is named by status and doctor; install goes on
+  }
+}
+
 async function run(
   action: 'install' | 'uninstall',
   options: AgentInstallOptions,
@@ -232,7 +260,9 @@ async function run(
     if (ADAPTERS[options.agent].trustStep && uninstallParts.includes('hooks'))
       planCodexUntrust(plan, hooksTarget(options.agent, { ...options, dir, env }).file, env);
   }
+  const own = options.scope === 'project' ? plainSessionFiles(dir, plan) : undefined;
   plan.commit(stopAt(options, dir));
+  if (own) await recordInSnapshot(own.stateDir, own.snapshot, dir, own.rels);
   await updateInstallRecords(env, plan.records);
   const result = report(action, options, dir, plan);
   if (trust) result.codexTrust = trust;

@@ -13,6 +13,8 @@ export interface ChangeSet {
   untracked: string[];
   /** Sorted union of the four. */
   all: string[];
+  /** Plain directories: the paths among `unstaged` that the session deleted (sorted). */
+  deleted?: string[];
   head?: string;
   /** Git: the checked-out branch (absent when detached), read with the same `git status`. */
   branch?: string;

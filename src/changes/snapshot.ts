@@ -5,6 +5,7 @@ import path from 'node:path';
 import { StateError } from '../errors.js';
 import { POINTER_FILE } from '../project/findProject.js';
 import { atomicWrite, uniqueHex } from '../store/atomicWrite.js';
+import { withMutex } from '../store/mutex.js';
 import { coreMessages as messages } from '../ui/messages/core.js';
 import type { ChangeSet } from './changeSet.js';
 import { unionSorted } from './changeSet.js';
@@ -223,6 +224,75 @@ export function rebuildManifest(stateDir: string, snapshot: string, root: string
   return Object.keys(manifest).length;
 }
 
+/**
+ * Of `rels` (paths below the session's tree `root`), those whose state now is the snapshot's:
+ * the same content, or absent from both. qlock's own writes into a plain-directory session (the
+ * agent configs of `qlock agent install`) re-record exactly these afterwards (recordInSnapshot),
+ * so that they are no work of the session, while a file the user had already changed stays
+ * changed.
+ */
+export function unchangedSinceSnapshot(
+  stateDir: string,
+  snapshot: string,
+  root: string,
+  rels: readonly string[],
+): string[] {
+  const manifest = readManifest(stateDir, snapshot);
+  return rels.filter((rel) => {
+    const before = manifest[rel];
+    const file = path.join(root, rel);
+    let stat: fs.Stats;
+    try {
+      stat = fs.lstatSync(file);
+    } catch {
+      return !before;
+    }
+    if (!before || !stat.isFile()) return false;
+    return stat.size === before.size && hashFile(file) === before.hash;
+  });
+}
+
+/**
+ * Records the current state of `rels` in the snapshot (copy and manifest entry; an absent file
+ * leaves both), under the snapshot's own mutex: a file qlock itself wrote into the session then
+ * is no change of it. Only for paths unchangedSinceSnapshot returned before the write.
+ */
+export async function recordInSnapshot(
+  stateDir: string,
+  snapshot: string,
+  root: string,
+  rels: readonly string[],
+): Promise<void> {
+  if (!rels.length) return;
+  const dir = path.join(stateDir, snapshot);
+  await withMutex(
+    dir,
+    () => {
+      const manifest = readManifest(stateDir, snapshot);
+      for (const rel of rels) {
+        const source = path.join(root, rel);
+        const copy = path.join(dir, 'files', rel);
+        let stat: fs.Stats | undefined;
+        try {
+          stat = fs.lstatSync(source);
+        } catch {
+          stat = undefined;
+        }
+        if (stat?.isFile()) {
+          fs.mkdirSync(path.dirname(copy), { recursive: true });
+          fs.copyFileSync(source, copy);
+          manifest[rel] = { size: stat.size, mtimeMs: stat.mtimeMs, hash: hashFile(copy) };
+        } else {
+          fs.rmSync(copy, { force: true });
+          delete manifest[rel];
+        }
+      }
+      atomicWrite(manifestFile(stateDir, snapshot), JSON.stringify(manifest));
+    },
+    'manifest',
+  );
+}
+
 /** Compares a plain-directory session with its snapshot: modified/deleted → unstaged, new → untracked. */
 export function dirChangeSet(
   stateDir: string,
@@ -251,7 +321,17 @@ export function dirChangeSet(
     if (stat.size !== before.size || hashFile(path.join(root, rel)) !== before.hash)
       unstaged.push(rel);
   }
-  for (const rel of Object.keys(manifest)) if (!present.has(rel)) unstaged.push(rel);
+  const deleted = Object.keys(manifest)
+    .filter((rel) => !present.has(rel))
+    .sort();
+  unstaged.push(...deleted);
   unstaged.sort();
-  return { committed: [], staged: [], unstaged, untracked, all: unionSorted(unstaged, untracked) };
+  return {
+    committed: [],
+    staged: [],
+    unstaged,
+    untracked,
+    all: unionSorted(unstaged, untracked),
+    ...(deleted.length ? { deleted } : {}),
+  };
 }

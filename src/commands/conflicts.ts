@@ -85,7 +85,13 @@ export async function conflicts(options: ConflictsOptions, ctx: Context): Promis
 function describeOverlap(o: PairReport['overlaps'][number]): string {
   // A file overlap that does not merge has no line story to tell (a binary file, or git
   // conflicting for another reason): do not call its lines different.
-  const how = o.kind === 'hunk' ? 'same lines' : o.clean ? 'different lines' : 'both changed it';
+  const how = o.deletedBy?.length
+    ? `deleted by ${o.deletedBy.join(' and ')}`
+    : o.kind === 'hunk'
+      ? 'same lines'
+      : o.clean
+        ? 'different lines'
+        : 'both changed it';
   return `${o.path} (${how}${o.clean ? ', merges cleanly' : ''})`;
 }
 

@@ -92,17 +92,21 @@ export function renderStatus(result: StatusResult, options: StatusOptions, now: 
     );
     lines.push(c.dim(`  ${s.path}`));
     const ch = s.changes;
+    const deleted = new Set(ch.deleted);
+    const modified = ch.unstaged.length - deleted.size;
     const counts = [
       ch.committed.length && `${ch.committed.length} committed`,
       ch.staged.length && `${ch.staged.length} staged`,
-      ch.unstaged.length && `${ch.unstaged.length} modified`,
+      modified && `${modified} modified`,
+      deleted.size && `${deleted.size} deleted`,
       ch.untracked.length && `${ch.untracked.length} untracked`,
     ].filter(Boolean);
     lines.push(`  changes: ${counts.length ? counts.join(', ') : 'none'}`);
+    const file = (f: string) => (deleted.has(f) ? `${f} ${c.dim('(deleted)')}` : f);
     if (s.changed.length && (options.verbose || s.changed.length <= 8)) {
-      for (const f of s.changed) lines.push(`    ${f}`);
+      for (const f of s.changed) lines.push(`    ${file(f)}`);
     } else if (s.changed.length) {
-      for (const f of s.changed.slice(0, 5)) lines.push(`    ${f}`);
+      for (const f of s.changed.slice(0, 5)) lines.push(`    ${file(f)}`);
       lines.push(c.dim(`    … ${s.changed.length - 5} more (--verbose)`));
     }
     const locks = result.locks.filter((l) => l.session === s.name);

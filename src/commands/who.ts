@@ -23,6 +23,8 @@ export interface WhoChange {
   state: SessionState;
   /** The session's changed files that are the path, or lie below it when it is a directory. */
   files: string[];
+  /** Plain directories: those of `files` the session deleted. */
+  deleted?: string[];
 }
 
 export interface WhoResult {
@@ -63,10 +65,13 @@ export async function who(options: WhoOptions, ctx: Context): Promise<WhoResult>
           session.base || base,
           config.ignore,
         );
+        const files = set.all.filter((f) => lockCovers(target, f));
+        const deleted = set.deleted?.filter((f) => lockCovers(target, f)) ?? [];
         return {
           session: session.name,
           state: sessionState(session, now, config),
-          files: set.all.filter((f) => lockCovers(target, f)),
+          files,
+          ...(deleted.length ? { deleted } : {}),
         };
       }),
     )
@@ -88,12 +93,15 @@ export function renderWho(result: WhoResult, ctx?: Pick<Context, 'now'>): string
   lines.push(result.changes.length ? '  changed by:' : `  changed by: ${messages.whoNoChange()}`);
   for (const change of result.changes) {
     const state = change.state === 'active' ? '' : c.dim(` (${change.state})`);
+    const deleted = new Set(change.deleted);
     const files =
       change.files.length === 1 && change.files[0] === result.path
-        ? ''
+        ? deleted.size
+          ? ': deleted it'
+          : ''
         : `: ${change.files
             .slice(0, 5)
-            .map((f) => safeText(f))
+            .map((f) => safeText(f) + (deleted.has(f) ? ' (deleted)' : ''))
             .join(', ')}${change.files.length > 5 ? ` … ${change.files.length - 5} more` : ''}`;
     lines.push(`    ${change.session}${state}${files}`);
   }

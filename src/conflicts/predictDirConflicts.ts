@@ -46,13 +46,13 @@ export async function predictDirConflicts(
   const selected = selectSessions(registry.sessions, options.sessions);
   const notes = [messages.conflictsPlainDir()];
   const changed = new Map<string, Set<string>>();
+  const deleted = new Map<string, Set<string>>();
   for (const s of selected) {
     if (!s.snapshot) continue;
     try {
-      changed.set(
-        s.name,
-        new Set(dirChangeSet(project.stateDir, s.snapshot, s.path, config.ignore).all),
-      );
+      const set = dirChangeSet(project.stateDir, s.snapshot, s.path, config.ignore);
+      changed.set(s.name, new Set(set.all));
+      deleted.set(s.name, new Set(set.deleted));
     } catch (error) {
       // A damaged snapshot (StateError: it names the file and the fix) leaves that session out.
       if (!(error instanceof StateError)) throw error;
@@ -80,11 +80,13 @@ export async function predictDirConflicts(
         const baseB = snapshotContent(project.stateDir, b.snapshot!, rel);
         const contentA = readCurrent(a.path, rel);
         const contentB = readCurrent(b.path, rel);
+        const deletedBy = [a, b].filter((s) => deleted.get(s.name)?.has(rel)).map((s) => s.name);
+        const by = deletedBy.length ? { deletedBy } : {};
         if (same(baseA, baseB)) {
           const verdict = classifyPath(baseA, contentA, contentB);
-          overlaps.push({ path: rel, kind: verdict.kind, clean: verdict.cleanByLines });
+          overlaps.push({ path: rel, kind: verdict.kind, clean: verdict.cleanByLines, ...by });
         } else {
-          overlaps.push({ path: rel, kind: 'hunk', clean: same(contentA, contentB) });
+          overlaps.push({ path: rel, kind: 'hunk', clean: same(contentA, contentB), ...by });
         }
       }
       const paths = overlaps.filter((o) => !o.clean).map((o) => o.path);

@@ -13,6 +13,8 @@ export interface PathOverlap {
    * line ranges (disjoint edits of a text file, or identical content).
    */
   clean: boolean;
+  /** Plain directories: the sessions of the pair that deleted the file. */
+  deletedBy?: string[];
 }
 
 export interface PairReport {

@@ -98,16 +98,36 @@ export const checkHooks: Check = async (ws) => {
     });
   }
   if (!findings.length) {
-    // Every file looks right: ask git's side for real, by running each worktree's pre-commit.
-    const { probeHook } = await import('../hooks/probeHooks.js');
+    // Every file looks right: ask git's side for real, by running in each worktree every hook
+    // file qlock relies on that git would run, and naming each one that did not reach qlock.
+    const { probeCall, probeHook } = await import('../hooks/probeHooks.js');
+    const { hookNames } = await import('../hooks/hookTable.js');
+    const baseRef = firstBaseRef(project.commonDir);
+    // Worktrees sharing a hooks directory run the same files: pre-commit is run in each (what
+    // reaches qlock can depend on the worktree), the other hooks once per directory.
+    const probedDirs = new Set<string>();
     for (const w of status.worktrees) {
-      if (await probeHook(w.path, w.gitHooksDir, 'pre-commit')) continue;
-      findings.push({
-        check: 'hooks',
-        ok: false,
-        message: hookMessages.problemProbe(w.path, path.join(w.gitHooksDir, 'pre-commit')),
-        fix: hookMessages.fixProbe(),
-      });
+      const first = !probedDirs.has(w.gitHooksDir);
+      probedDirs.add(w.gitHooksDir);
+      const hooks = first ? hookNames() : ['pre-commit'];
+      const silent = await Promise.all(
+        hooks.map(async (hook) => {
+          const call = probeCall(hook, baseRef);
+          // A file git would not find is hooks status's to report (it found none missing).
+          if (!call || !fs.existsSync(path.join(w.gitHooksDir, hook))) return undefined;
+          const ran = await probeHook(w.path, w.gitHooksDir, hook, call.args, call.input);
+          return ran ? undefined : hook;
+        }),
+      );
+      for (const hook of silent) {
+        if (!hook) continue;
+        findings.push({
+          check: 'hooks',
+          ok: false,
+          message: hookMessages.problemProbe(w.path, path.join(w.gitHooksDir, hook)),
+          fix: hookMessages.fixProbe(),
+        });
+      }
     }
   }
   if (!findings.length) {
@@ -119,3 +139,14 @@ export const checkHooks: Check = async (ws) => {
   }
   return findings;
 };
+
+/** The first base ref qlock's hooks know (`<common dir>/qlock/hooks/bases`), if any. */
+function firstBaseRef(commonDir: string | undefined): string | undefined {
+  if (!commonDir) return undefined;
+  try {
+    const text = fs.readFileSync(path.join(commonDir, 'qlock', 'hooks', 'bases'), 'utf8');
+    return text.split('\n').find((l) => l.startsWith('refs/'));
+  } catch {
+    return undefined;
+  }
+}

@@ -19,6 +19,15 @@ export const GIT_HOOKS: Readonly<Record<string, HookSpec>> = {
     staged: true,
     load: () => import('./preCommit.js'),
   },
+  // `git am`: the patch is applied to the index and tree, not yet committed (am runs no
+  // pre-commit): the same checks as a commit; `git am --no-verify` skips it, as for commit.
+  'pre-applypatch': {
+    mayBlock: true,
+    stdin: false,
+    filter: 'sessions',
+    staged: true,
+    load: () => import('./preCommit.js'),
+  },
   'pre-merge-commit': {
     mayBlock: true,
     stdin: false,

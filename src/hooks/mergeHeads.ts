@@ -2,8 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 import type { Context } from '../context.js';
-import { resolveCommit } from '../git/repo.js';
+import { listWorktrees, resolveCommit } from '../git/repo.js';
 import type { Project } from '../project/findProject.js';
+import { sessionForPath } from '../sessions/resolveSession.js';
+import type { Registry } from '../store/types.js';
 import { readMergeHeads } from './stagedPaths.js';
 
 /**
@@ -35,6 +37,58 @@ function fetchHeadsForMerge(commonDir: string): string[] {
       .filter((l) => l && !l.includes('\tnot-for-merge\t'))
       .map((l) => l.split('\t')[0]!)
       .filter((s) => /^[0-9a-f]{40,64}$/.test(s));
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * `git merge --squash` leaves no MERGE_HEAD, only SQUASH_MSG ("Squashed commit of the following:"
+ * then a `commit <id>` line per squashed commit), until the `git commit` that concludes it. The
+ * squashed commits, or none when no squash is being concluded.
+ */
+export function readSquashedCommits(gitDir: string): string[] {
+  let text: string;
+  try {
+    text = fs.readFileSync(path.join(gitDir, 'SQUASH_MSG'), 'utf8');
+  } catch {
+    return [];
+  }
+  return [...text.matchAll(/^commit ([0-9a-f]{40,64})$/gm)].map((m) => m[1]!);
+}
+
+/**
+ * The sessions whose work `commits` are: each registered worktree whose HEAD is one of them (as
+ * for a merge, read from git's list of worktrees).
+ */
+export async function sessionsAtCommits(
+  project: Project,
+  registry: Registry,
+  commits: readonly string[],
+): Promise<Set<string>> {
+  const owners = new Set<string>();
+  if (!commits.length) return owners;
+  for (const w of await listWorktrees(project.root)) {
+    if (!w.head || !commits.includes(w.head)) continue;
+    const session = sessionForPath(registry, w.path);
+    if (session && path.resolve(session.path) === path.resolve(w.path)) owners.add(session.name);
+  }
+  return owners;
+}
+
+/**
+ * `git am` applying a patch written by `git format-patch`: the commit it was made from (the mail's
+ * "From <id> <date>" line, read from `rebase-apply/<next>`), or none. Its session is the patch's
+ * author, as a merged session is a merge's.
+ */
+export function readAppliedPatchCommits(gitDir: string): string[] {
+  const dir = path.join(gitDir, 'rebase-apply');
+  try {
+    const next = Number(fs.readFileSync(path.join(dir, 'next'), 'utf8').trim());
+    if (!Number.isInteger(next) || next < 1) return [];
+    const mail = fs.readFileSync(path.join(dir, String(next).padStart(4, '0')), 'utf8');
+    const from = /^From ([0-9a-f]{40,64}) /.exec(mail);
+    return from ? [from[1]!] : [];
   } catch {
     return [];
   }

@@ -5,6 +5,7 @@ import { sessionForPath } from '../sessions/resolveSession.js';
 import { hookMessages } from '../ui/messages/hooks.js';
 import type { HookHandler, HookOutcome } from './hookTypes.js';
 import { lockedPaths } from './lockedPaths.js';
+import { readAppliedPatchCommits, readSquashedCommits, sessionsAtCommits } from './mergeHeads.js';
 import { otherLiveSessions } from './otherSessions.js';
 import { sessionsTouching, type Touching } from './sessionsTouching.js';
 import { commitChanges, hookGitEnv, readMergeHeads } from './stagedPaths.js';
@@ -33,13 +34,23 @@ export const handle: HookHandler = async (input) => {
   }
   const outcome: HookOutcome = { block: false, lines: [] };
   const current = sessionForPath(registry, project.worktreeRoot)?.name;
+  // Concluding `git merge --squash`: the sessions whose work is squashed are its authors, not
+  // others (their own files neither warn nor block), as for a merge.
+  // Likewise `git am` of a format-patch made from a session's commit (pre-applypatch).
+  const squashed = project.gitDir
+    ? [...readSquashedCommits(project.gitDir), ...readAppliedPatchCommits(project.gitDir)]
+    : [];
+  const authors = squashed.length
+    ? await sessionsAtCommits(project, registry, squashed)
+    : new Set<string>();
+  if (current) authors.add(current);
   // Shared mode: other machines' locks count too, even with none here (src/shared/hookLocks.ts).
   const shared = Boolean(config.shared) && config.onLocked !== 'off';
   const checkLocks =
-    config.onLocked !== 'off' && (shared || registry.locks.some((l) => l.session !== current));
+    config.onLocked !== 'off' && (shared || registry.locks.some((l) => !authors.has(l.session)));
   const others =
     config.onOverlap !== 'off' || config.onConflict !== 'off'
-      ? otherLiveSessions(registry, project.worktreeRoot, now, config)
+      ? otherLiveSessions(registry, project.worktreeRoot, now, config, authors)
       : [];
   if (!checkLocks && !others.length) return outcome;
 
@@ -48,7 +59,10 @@ export const handle: HookHandler = async (input) => {
   if (!paths.length) return outcome;
 
   if (checkLocks) {
-    const locked = await lockedPaths(findBlockingLocks(registry, paths, current, now), paths, now);
+    const locks = findBlockingLocks(registry, paths, current, now).filter(
+      (l) => !authors.has(l.session),
+    );
+    const locked = await lockedPaths(locks, paths, now);
     if (shared) {
       const { sharedLockedPaths } = await import('../shared/hookLocks.js');
       const remote = await sharedLockedPaths(ws, paths, now);

@@ -19,6 +19,7 @@ export async function probeHook(
   gitHooksDir: string,
   hook: string,
   args: string[] = [],
+  input = '',
   timeoutMs = 20_000,
 ): Promise<boolean> {
   const file = path.join(gitHooksDir, hook);
@@ -38,10 +39,37 @@ export async function probeHook(
         clearTimeout(timer);
         resolve();
       });
-      child.stdin.end();
+      child.stdin.on('error', () => {}); // a hook that exits without reading its input
+      child.stdin.end(input);
     });
     return fs.existsSync(probe) && fs.readFileSync(probe, 'utf8').split('\n').includes(hook);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * How doctor runs each hook qlock installs so that qlock's block hands it to the runner: the
+ * arguments and input git would give, and for reference-transaction a `prepared` update of a base
+ * ref (`baseRef`; without one that block never calls qlock, so it is not probed: undefined).
+ */
+export function probeCall(
+  hook: string,
+  baseRef: string | undefined,
+): { args: string[]; input: string } | undefined {
+  const zero = '0'.repeat(40);
+  switch (hook) {
+    case 'reference-transaction':
+      return baseRef ? { args: ['prepared'], input: `${zero} ${zero} ${baseRef}\n` } : undefined;
+    case 'post-checkout':
+      return { args: [zero, zero, '1'], input: '' };
+    case 'post-merge':
+      return { args: ['0'], input: '' };
+    case 'post-rewrite':
+      return { args: ['amend'], input: '' };
+    case 'pre-push':
+      return { args: ['origin', 'origin'], input: '' };
+    default:
+      return { args: [], input: '' };
   }
 }

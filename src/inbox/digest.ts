@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
+import { git } from '../git/exec.js';
 import { locksOverlap } from '../locks/lockTable.js';
 import { atomicWrite } from '../store/atomicWrite.js';
 import { isFor, readEvents } from '../store/eventLog.js';
@@ -136,7 +137,13 @@ export async function takeDigest(
     if (end > me.cursor) await advance(stateDir, session, end, new Set());
     return { lines: [], more: 0, total: 0 };
   }
-  const { items, settled } = digestItems(events, session, registry);
+  const digest = digestItems(events, session, registry);
+  const settled = [...digest.settled];
+  const items: Item[] = [];
+  for (const item of digest.items) {
+    if (await syncedPast(item.event, me.path)) settled.push(...item.covers);
+    else items.push(item);
+  }
   const lines: string[] = [];
   const shown = new Set<number>(settled);
   let bytes = 0;
@@ -158,6 +165,27 @@ export async function takeDigest(
   const keep = new Set([...shownBefore, ...shown].filter((id) => id >= cursor));
   await advance(stateDir, session, cursor, keep);
   return { lines, more, total: events.length };
+}
+
+/**
+ * A base move the session has synced past since (its HEAD contains the moved-to commit): its news
+ * and its advice ("run qlock sync", "conflicts predicted") no longer hold. One that walked over the
+ * session's locks stays: the holder must hear it. Asks git only for such an event.
+ */
+async function syncedPast(event: QlockEvent, dir: string): Promise<boolean> {
+  const to = event.data?.to;
+  if (event.kind !== 'main-moved' || typeof to !== 'string' || !/^[0-9a-f]{40,64}$/.test(to))
+    return false;
+  if (Array.isArray(event.data?.locked) && event.data.locked.length) return false;
+  try {
+    const { code } = await git(['merge-base', '--is-ancestor', to, 'HEAD'], {
+      cwd: dir,
+      okCodes: [0, 1, 128],
+    });
+    return code === 0;
+  } catch {
+    return false; // cannot tell (the directory is gone): the event stays
+  }
 }
 
 async function advance(

@@ -34,7 +34,7 @@ export interface SessionStatus {
   ahead: number;
   behind: number;
   changed: string[];
-  changes: Pick<ChangeSet, 'committed' | 'staged' | 'unstaged' | 'untracked'>;
+  changes: Pick<ChangeSet, 'committed' | 'staged' | 'unstaged' | 'untracked' | 'deleted'>;
   locks: string[];
   state: SessionState;
   lastSeen: string;
@@ -135,6 +135,7 @@ export async function collectStatus(
           staged: changes.staged,
           unstaged: changes.unstaged,
           untracked: changes.untracked,
+          ...(changes.deleted ? { deleted: changes.deleted } : {}),
         },
         locks: registry.locks.filter((l) => l.session === session.name).map((l) => l.path),
         state,

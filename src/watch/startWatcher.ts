@@ -2,9 +2,10 @@ import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
 
+import { parseStatusZ } from '../changes/changeSet.js';
 import { readChangeSet } from '../changes/readChangeSet.js';
 import { ActivityJournal } from '../conflicts/activityJournal.js';
-import { gitOut } from '../git/exec.js';
+import { git, gitOut } from '../git/exec.js';
 import { notifyEvent } from '../notify/notify.js';
 import { resolveBase, type Workspace } from '../project/openWorkspace.js';
 import { TOUCH_INTERVAL_MS } from '../sessions/touchSession.js';
@@ -33,6 +34,8 @@ export type { WatcherEvents, WatcherOptions } from './watcherTypes.js';
 const RECONCILE_MS = 5000;
 /** Ask whether base moved this often even without a ref event (reftable, missed events). */
 const MAIN_MOVED_MS = 30_000;
+/** Paths per `git status` when checking written files (an argument list stays well below limits). */
+const STATUS_CHUNK = 500;
 
 /**
  * The live coordinator behind `qlock watch`: watches every session's tree and base's ref, records
@@ -321,7 +324,46 @@ export class Watcher extends EventEmitter<WatcherEvents> {
       else watched.deletes.set(rel, now);
     }
     if (watched.watch?.mode !== 'poll') this.cache.schedule(watched.name);
-    await this.processEdits(watched, present, true);
+    const edits = await this.ownEdits(watched, present);
+    if (watched.stopped || this.closed) return;
+    await this.processEdits(watched, edits, true);
+  }
+
+  /**
+   * Of the files a session's tree reports written, those that are its work: already in its
+   * change set, or differing now from its index or HEAD. A file git itself wrote to what HEAD has
+   * (`qlock sync`, rebase, pull, checkout, reset, stash) is no edit of the session's: after a
+   * sync, base's files are not "started editing". One that does enter the change set later (a
+   * commit right after the write) is confirmed by the change set's next read (onRefreshed).
+   */
+  private async ownEdits(watched: Watched, paths: string[]): Promise<string[]> {
+    if (this.ws.project.kind !== 'git' || !paths.length) return paths;
+    const known = this.cache.sets.get(watched.name);
+    const unknown = paths.filter((p) => !known?.has(p));
+    if (!unknown.length) return paths;
+    const differing = new Set<string>();
+    try {
+      for (let i = 0; i < unknown.length; i += STATUS_CHUNK) {
+        const { stdout } = await git(
+          [
+            '--literal-pathspecs',
+            'status',
+            '--porcelain=v1',
+            '-z',
+            '--untracked-files=all',
+            '--no-renames',
+            '--',
+            ...unknown.slice(i, i + STATUS_CHUNK),
+          ],
+          { cwd: watched.path },
+        );
+        const found = parseStatusZ(stdout);
+        for (const p of [...found.staged, ...found.unstaged, ...found.untracked]) differing.add(p);
+      }
+    } catch {
+      return paths; // git could not tell (the tree is going away): as before, every write counts
+    }
+    return paths.filter((p) => known?.has(p) || differing.has(p));
   }
 
   private view(): OverlapView {

@@ -42,4 +42,29 @@ describe('doctor probes the hooks by running them', () => {
     );
     expect(fs.existsSync(marker)).toBe(false);
   });
+
+  it('probes every hook qlock relies on, and names exactly the one that does not fire', async () => {
+    const repo = makeRepo();
+    expect((await runQlock(['init'], { cwd: repo.root })).code).toBe(0);
+    expect((await runQlock(['new', 'alpha'], { cwd: repo.root })).code).toBe(0);
+    const hooks = path.join(repo.root, '.git/hooks');
+    const ok = await runQlock(['doctor'], { cwd: repo.root });
+    expect(ok.stdout, ok.stdout).not.toContain('did not reach qlock');
+
+    for (const name of ['post-merge', 'reference-transaction', 'post-checkout']) {
+      const hook = path.join(hooks, name);
+      const text = fs.readFileSync(hook, 'utf8');
+      fs.writeFileSync(hook, text.replace('#!/bin/sh\n', '#!/bin/sh\nexit 0\n'));
+      const broken = await runQlock(['doctor'], { cwd: repo.root });
+      expect(broken.code, name).toBe(1);
+      const reported = broken.stdout.split('\n').filter((l) => l.includes('did not reach qlock'));
+      // Both worktrees share .git/hooks: one line, naming this hook's file and no other.
+      expect(reported.length, broken.stdout).toBe(1);
+      for (const line of reported) expect(line).toContain(`git's ${hook} did not reach qlock`);
+      fs.writeFileSync(hook, text);
+    }
+    expect((await runQlock(['doctor'], { cwd: repo.root })).stdout).not.toContain(
+      'did not reach qlock',
+    );
+  });
 });

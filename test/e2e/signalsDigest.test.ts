@@ -124,3 +124,60 @@ describe('the main-moved notice', () => {
     expect(third.stdout).not.toMatch(/src\/[ab]\.txt/);
   });
 });
+
+describe('advice that no longer holds, and the session-start briefing', () => {
+  it('drops a conflict notice once the session synced past it; the briefing gives the same ranked digest', async () => {
+    const repo = makeRepo({ files: { 'src/a.txt': lines('a', 20) } });
+    await must(['init', '--no-hooks'], repo.root);
+    const dir = async (name: string) =>
+      (
+        JSON.parse((await must(['new', name, '--json'], repo.root)).stdout) as {
+          session: { path: string };
+        }
+      ).session.path;
+    const fa = await dir('fa');
+    const fb = await dir('fb');
+    const hook = (event: 'prompt' | 'session-start', cwd: string) =>
+      runQlock(['agent-hook', 'claude', event], {
+        cwd: repo.parent,
+        input: payload(event === 'prompt' ? 'claude.UserPromptSubmit' : 'claude.SessionStart', {
+          cwd,
+          home: repo.parent,
+        }),
+      });
+    // Both sessions rewrite a1; main then rewrites it too: both now conflict with main.
+    for (const [d, who] of [
+      [fa, 'fa'],
+      [fb, 'fb'],
+    ] as const)
+      fs.writeFileSync(path.join(d, 'src/a.txt'), lines('a', 20).replace('a1\n', `${who}\n`));
+    await must(['note', 'I am on a1'], fa); // older news for fb
+    repo.write('src/a.txt', lines('a', 20).replace('a1\n', 'MAIN\n'));
+    repo.commitAll('main rewrites a1');
+    await must(['status'], repo.root); // records the main-moved events, conflicts predicted
+    const peek = (await must(['inbox', '--peek'], fa)).stdout;
+    expect(peek).toContain('conflicts predicted in src/a.txt');
+
+    // fa resolves it: drops its edit of a1 and syncs. The advice is done with: not a word of it.
+    repo.git(['checkout', '--', 'src/a.txt'], fa);
+    await must(['sync'], fa);
+    const faStart = await hook('session-start', fa);
+    expect(faStart.code, faStart.stderr).toBe(0);
+    expect(faStart.stdout).not.toContain('main moved');
+    expect(faStart.stdout).not.toContain('conflicts predicted');
+    expect(faStart.stdout).toContain('Session "fb" joined');
+    expect(await hook('prompt', fa)).toEqual({ code: 0, stdout: '', stderr: '' });
+
+    // fb did not sync: its briefing leads with the conflict (ranked, not oldest first), once.
+    const fbStart = await hook('session-start', fb);
+    expect(fbStart.code, fbStart.stderr).toBe(0);
+    const text = fbStart.stdout;
+    expect(text).toContain('conflicts predicted in src/a.txt');
+    const events = text.slice(text.indexOf('Unread events'));
+    expect(events.indexOf('main moved')).toBeGreaterThan(0);
+    expect(events.indexOf('main moved')).toBeLessThan(events.indexOf('note from fa'));
+    expect(text.split('main moved').length - 1).toBe(1);
+    // Shown at the briefing, so read: the next prompt is silent.
+    expect(await hook('prompt', fb)).toEqual({ code: 0, stdout: '', stderr: '' });
+  });
+});

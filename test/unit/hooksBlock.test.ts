@@ -105,7 +105,7 @@ describe('the runner', () => {
     expect(text).not.toMatch(/@[A-Z_]+@/);
     const r = spawnSync('sh', ['-n'], { input: text, encoding: 'utf8' });
     expect(r.status, r.stderr).toBe(0);
-    expect(text).toContain(`qlock_blocking_hooks='pre-commit pre-merge-commit`);
+    expect(text).toContain(`qlock_blocking_hooks='pre-commit pre-applypatch pre-merge-commit`);
   });
 
   it('quotes paths so that the shell reads them back verbatim', () => {

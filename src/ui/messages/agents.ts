@@ -229,9 +229,7 @@ export const agentMessages = {
     '`qlock status` shows who changes what; `qlock note "<text>"` tells the other sessions.',
   digestTitle: (n: number) =>
     `qlock: ${n} new event${n === 1 ? '' : 's'} from the other sessions since your last prompt:`,
-  digestMore: (n: number) => `- … and ${n} more: \`qlock inbox --all\``,
   /** Digest items over the byte cap: still unread, given at the next prompt. */
   digestLater: (n: number) =>
     `- … and ${n} less pressing item${n === 1 ? '' : 's'}, kept unread for the next prompt (\`qlock inbox --peek\` lists them now)`,
-  event: (text: string) => `- ${text}`,
 };
