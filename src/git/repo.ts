@@ -90,6 +90,40 @@ export async function mergeBase(cwd: string, a: string, b: string): Promise<stri
   return code === 0 ? stdout.trim() : undefined;
 }
 
+/** Whether `commit` is in the history of `head`; undefined when git cannot tell (an unknown id). */
+export async function isAncestor(
+  cwd: string,
+  commit: string,
+  head = 'HEAD',
+): Promise<boolean | undefined> {
+  const { code } = await git(['merge-base', '--is-ancestor', commit, head], {
+    cwd,
+    okCodes: [0, 1, 128],
+  });
+  return code === 0 ? true : code === 1 ? false : undefined;
+}
+
+/**
+ * `git status --porcelain=v1 -z` of these paths only (taken literally, untracked files listed one
+ * by one, no rename detection): the raw output, for parseStatusZ.
+ */
+export async function statusOfPaths(cwd: string, paths: readonly string[]): Promise<string> {
+  const { stdout } = await git(
+    [
+      '--literal-pathspecs',
+      'status',
+      '--porcelain=v1',
+      '-z',
+      '--untracked-files=all',
+      '--no-renames',
+      '--',
+      ...paths,
+    ],
+    { cwd },
+  );
+  return stdout;
+}
+
 /** Commits HEAD has that base lacks (ahead) and the reverse (behind). */
 export async function aheadBehind(
   cwd: string,

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-import { git } from '../git/exec.js';
+import { isAncestor } from '../git/repo.js';
 import { locksOverlap } from '../locks/lockTable.js';
 import { atomicWrite } from '../store/atomicWrite.js';
 import { isFor, readEvents } from '../store/eventLog.js';
@@ -178,11 +178,7 @@ async function syncedPast(event: QlockEvent, dir: string): Promise<boolean> {
     return false;
   if (Array.isArray(event.data?.locked) && event.data.locked.length) return false;
   try {
-    const { code } = await git(['merge-base', '--is-ancestor', to, 'HEAD'], {
-      cwd: dir,
-      okCodes: [0, 1, 128],
-    });
-    return code === 0;
+    return (await isAncestor(dir, to)) === true;
   } catch {
     return false; // cannot tell (the directory is gone): the event stays
   }

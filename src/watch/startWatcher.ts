@@ -5,7 +5,8 @@ import path from 'node:path';
 import { parseStatusZ } from '../changes/changeSet.js';
 import { readChangeSet } from '../changes/readChangeSet.js';
 import { ActivityJournal } from '../conflicts/activityJournal.js';
-import { git, gitOut } from '../git/exec.js';
+import { gitOut } from '../git/exec.js';
+import { statusOfPaths } from '../git/repo.js';
 import { notifyEvent } from '../notify/notify.js';
 import { resolveBase, type Workspace } from '../project/openWorkspace.js';
 import { TOUCH_INTERVAL_MS } from '../sessions/touchSession.js';
@@ -344,19 +345,7 @@ export class Watcher extends EventEmitter<WatcherEvents> {
     const differing = new Set<string>();
     try {
       for (let i = 0; i < unknown.length; i += STATUS_CHUNK) {
-        const { stdout } = await git(
-          [
-            '--literal-pathspecs',
-            'status',
-            '--porcelain=v1',
-            '-z',
-            '--untracked-files=all',
-            '--no-renames',
-            '--',
-            ...unknown.slice(i, i + STATUS_CHUNK),
-          ],
-          { cwd: watched.path },
-        );
+        const stdout = await statusOfPaths(watched.path, unknown.slice(i, i + STATUS_CHUNK));
         const found = parseStatusZ(stdout);
         for (const p of [...found.staged, ...found.unstaged, ...found.untracked]) differing.add(p);
       }
