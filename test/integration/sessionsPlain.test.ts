@@ -79,6 +79,8 @@ describe('plain directories (no git)', () => {
       staged: [],
       unstaged: ['README.md', 'src/app.js'],
       untracked: ['new dir/added ✓.js'],
+      // A removed file is also listed as such: status says "deleted", not "modified".
+      deleted: ['README.md'],
     });
     expect(row.changed).toEqual(['README.md', 'new dir/added ✓.js', 'src/app.js']);
     expect(row).toMatchObject({ ahead: 0, behind: 0, state: 'active', base: 'snapshot' });
