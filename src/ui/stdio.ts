@@ -5,15 +5,17 @@ import fs from 'node:fs';
  * streams on first use (a pipe loads node:net and the stream machinery, ~3-5 ms), which the hot
  * commands (lock, unlock, the git and agent hooks) would pay on every run for one line of output.
  * A blocking write of the whole text is what the stream does for files and pipes on Linux anyway.
- * A descriptor that would block (set non-blocking by a parent) or fails otherwise gets the rest
- * through the stream as usual, so nothing is lost and errors behave as before.
+ * A reader that closed the pipe (`qlock status | head -n 1`) gets nothing more, quietly, as from
+ * any Unix tool. A descriptor that would block (set non-blocking by a parent) or fails otherwise
+ * gets the rest through the stream as usual, so nothing is lost and errors behave as before.
  */
 function writeDirect(fd: 1 | 2, text: string): void {
   const data = Buffer.from(text);
   let done = 0;
   try {
     while (done < data.length) done += fs.writeSync(fd, data, done);
-  } catch {
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EPIPE') return;
     (fd === 1 ? process.stdout : process.stderr).write(data.subarray(done));
   }
 }

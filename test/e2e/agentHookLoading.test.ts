@@ -21,7 +21,7 @@ const DIST = path.join(REPO_ROOT, 'dist');
 interface Loaded {
   code: number;
   stderr: string;
-  /** Files node loaded as CommonJS (the entry, the bundle and its chunks). */
+  /** Files loaded as CommonJS: by node (the entry) or by bin/qlock.js (the bundle, its chunks). */
   cjs: string[];
   /** dist/ modules node loaded as ES modules. */
   esm: string[];
@@ -61,7 +61,10 @@ async function preTool(
     input: payload,
     env: { NODE_DEBUG: 'module,esm', QLOCK_DEBUG: '1' },
   });
-  const cjs = [...r.stderr.matchAll(/^MODULE \d+: load "([^"]+)" for module/gm)].map((m) => m[1]!);
+  const cjs = [
+    ...[...r.stderr.matchAll(/^MODULE \d+: load "([^"]+)" for module/gm)].map((m) => m[1]!),
+    ...[...r.stderr.matchAll(/^qlock:bin load (\S+) \(code cache/gm)].map((m) => m[1]!),
+  ];
   const esm = [...r.stderr.matchAll(/^ESM \d+: Storing file:\/\/(\S+) /gm)]
     .map((m) => decodeURIComponent(m[1]!))
     .filter((f) => f.startsWith(DIST + path.sep));
