@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 import type { Context } from '../context.js';
-import { listWorktrees, resolveCommit } from '../git/repo.js';
+import { isAncestor, listWorktrees, resolveCommit } from '../git/repo.js';
 import type { Project } from '../project/findProject.js';
 import { sessionForPath } from '../sessions/resolveSession.js';
 import type { Registry } from '../store/types.js';
@@ -59,20 +59,28 @@ export function readSquashedCommits(gitDir: string): string[] {
 
 /**
  * The sessions whose work `commits` are: each registered worktree whose HEAD is one of them (as
- * for a merge, read from git's list of worktrees).
+ * for a merge, read from git's list of worktrees) or, with `orDescendants`, has them in its
+ * history: a session that went on committing after the commits a squash takes is still their
+ * author. One `merge-base --is-ancestor` per other session, only then (squashes are rare).
  */
 export async function sessionsAtCommits(
   project: Project,
   registry: Registry,
   commits: readonly string[],
+  { orDescendants = false } = {},
 ): Promise<Set<string>> {
   const owners = new Set<string>();
   if (!commits.length) return owners;
-  for (const w of await listWorktrees(project.root)) {
-    if (!w.head || !commits.includes(w.head)) continue;
+  const checks = (await listWorktrees(project.root)).map(async (w) => {
+    if (!w.head) return;
     const session = sessionForPath(registry, w.path);
-    if (session && path.resolve(session.path) === path.resolve(w.path)) owners.add(session.name);
-  }
+    if (!session || path.resolve(session.path) !== path.resolve(w.path)) return;
+    if (commits.includes(w.head)) owners.add(session.name);
+    // The newest squashed commit (SQUASH_MSG lists them newest first) in the session's history.
+    else if (orDescendants && (await isAncestor(w.path, commits[0]!, w.head)))
+      owners.add(session.name);
+  });
+  await Promise.all(checks);
   return owners;
 }
 

@@ -41,7 +41,7 @@ export const handle: HookHandler = async (input) => {
     ? [...readSquashedCommits(project.gitDir), ...readAppliedPatchCommits(project.gitDir)]
     : [];
   const authors = squashed.length
-    ? await sessionsAtCommits(project, registry, squashed)
+    ? await sessionsAtCommits(project, registry, squashed, { orDescendants: true })
     : new Set<string>();
   if (current) authors.add(current);
   // Shared mode: other machines' locks count too, even with none here (src/shared/hookLocks.ts).

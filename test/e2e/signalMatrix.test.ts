@@ -201,6 +201,18 @@ describe('signal matrix: base moving (merge, pull, rebase, cherry-pick, reset)',
     resetBase();
   });
 
+  // The session went on working after the commits that are squashed (its HEAD is past them): the
+  // squash is still its own work, not another session's change to warn about.
+  it('merge --squash then commit: silent when the session has moved past the squashed commits', async () => {
+    resetBase();
+    const squashed = alphaBranch('squash-p', FREE);
+    gitSyncIn(w.repo.root, ['merge', '-q', '--squash', squashed], noHooks);
+    fs.appendFileSync(path.join(w.alpha, FREE), 'after the squash\n');
+    gitSyncIn(w.alpha, ['commit', '-q', '--no-verify', '-am', 'later'], noHooks);
+    expectSilent(await gitRun(w.repo.root, ['commit', '-qm', 'squash']));
+    resetBase();
+  });
+
   it('merge --squash then commit: still warns about a session whose work is not squashed', async () => {
     resetBase();
     alphaBranch('squash-o', FREE);
