@@ -87,6 +87,8 @@ const BUNDLES = {
       'commands/lock.js',
       'commands/unlock.js',
       'locks/acquireLocks.js',
+      'locks/acquireLocksWaiting.js', // through src/shared/sharedMode.ts, imported lazily there
+      'locks/releaseLocks.js',
       'store/registry.js',
       'proper-lockfile',
     ],

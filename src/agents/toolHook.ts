@@ -9,6 +9,7 @@ import { findProject } from '../project/findProject.js';
 import { loadHookConfig } from '../project/hookConfig.js';
 import type { loadConfig } from '../project/loadConfig.js';
 import { sessionForPath } from '../sessions/resolveSession.js';
+import { autoLockSharing, otherMachinesCachedLocks } from '../shared/sharedMode.js';
 import { readRegistry } from '../store/readRegistry.js';
 import type { Lock, Registry, Session } from '../store/types.js';
 import { createDebug } from '../ui/debug.js';
@@ -94,30 +95,17 @@ async function autoLock(
   if (!needed.length) return undefined;
   try {
     const { acquireLocks } = await import('../locks/acquireLocks.js');
-    // Shared mode: the other machines must hear of it too (see src/shared/autoLockShared.ts).
-    const shared =
-      config.shared && project.kind === 'git'
-        ? await import('../shared/autoLockShared.js')
-        : undefined;
+    // Other machines hear of it too, in shared mode (src/shared/sharedMode.ts).
+    const sharing = await autoLockSharing(project, config, self.name, now);
     await acquireLocks(project.stateDir, {
       session: self.name,
       paths: needed,
       reason,
       ...(config.lockTtl ? { ttlMs: parseDuration(config.lockTtl) } : {}),
       now,
-      ...(shared
-        ? {
-            alsoLocked: ({ taken }) =>
-              shared.recordPendingLocked(
-                project.stateDir,
-                self.name,
-                taken.map((l) => l.path),
-                now,
-              ),
-          }
-        : {}),
+      ...sharing.options,
     });
-    shared?.publishInBackground(project.worktreeRoot);
+    sharing.publish();
     return undefined;
   } catch (error) {
     if (error instanceof RefusedError) {
@@ -136,8 +124,7 @@ async function remoteLocks(
   rels: string[],
   now: Date,
 ): Promise<{ deny: string; warn: string } | undefined> {
-  const { cachedOthersLocks } = await import('../shared/cachedLocks.js');
-  const { locks } = cachedOthersLocks(project, config, rels, now);
+  const locks = await otherMachinesCachedLocks(project, config, rels, now);
   if (!locks.length) return undefined;
   const { sharedHolder } = await import('../ui/messages/remoteHolder.js');
   const lines = [
@@ -227,11 +214,8 @@ export async function toolHook(
       );
     if (blocking.length && config.onLocked === 'warn')
       warnings.push(messages.hookWarnLocked(lockLines(rels, blocking, now)));
-    // Shared mode: other machines' locks, as last seen on the remote (no network here).
-    const remote =
-      config.shared && config.onLocked !== 'off'
-        ? await remoteLocks(project, config, rels, now)
-        : undefined;
+    // Other machines' locks (shared mode), as last seen on the remote: no network here.
+    const remote = await remoteLocks(project, config, rels, now);
     if (remote && config.onLocked === 'block') return denyOutcome(agent, phase, remote.deny, call);
     if (remote) warnings.push(remote.warn);
     if (!blocking.length && !remote && config.autoLock && self) {

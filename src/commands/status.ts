@@ -1,8 +1,9 @@
 import type { Context } from '../context.js';
 import { lockCovers } from '../locks/lockTable.js';
-import { openWorkspace, type Workspace } from '../project/openWorkspace.js';
+import { openWorkspace } from '../project/openWorkspace.js';
 import { requireSession } from '../sessions/resolveSession.js';
 import type { RemoteListing } from '../shared/remoteListing.js';
+import { otherMachinesLocks } from '../shared/sharedMode.js';
 import { collectStatus, type StatusResult } from '../status/collectStatus.js';
 import { readRegistry } from '../store/registry.js';
 import { c } from '../ui/color.js';
@@ -23,16 +24,17 @@ export async function status(options: StatusOptions, ctx: Context): Promise<Stat
   if (options.name) requireSession(readRegistry(ws.project.stateDir), options.name);
   // The conflict scan over many sessions can take a while: progress on stderr (a TTY only).
   const progress = progressReporter();
-  // Shared mode: the remote (a fetch once its cache is old) is asked while the trees are scanned.
-  const remote = ws.config.shared ? remoteLocks(ws, ctx) : undefined;
-  remote?.catch(() => undefined); // awaited below; never unhandled if the scan throws first
+  // Other machines' locks (shared mode: a fetch once its cache is old), asked while the trees
+  // are scanned.
+  const remote = otherMachinesLocks(ws, ctx.now(), (line) => ctx.err(line));
+  remote.catch(() => undefined); // awaited below; never unhandled if the scan throws first
   let result: StatusOutput;
   try {
     result = await collectStatus(ws, ctx, { onProgress: progress.onProgress });
   } finally {
     progress.finish();
   }
-  if (remote) await addRemoteLocks(await remote, result, ctx);
+  await addRemoteLocks(await remote, result, ctx);
   if (options.name) {
     result.sessions = result.sessions.filter((s) => s.name === options.name);
   }
@@ -43,11 +45,6 @@ export async function status(options: StatusOptions, ctx: Context): Promise<Stat
  * Shared mode: other machines' locks (read as the git hooks read them, with the same warning when
  * the remote cannot be reached), and an attention item for every changed file one of them covers.
  */
-async function remoteLocks(ws: Workspace, ctx: Context): Promise<RemoteListing | undefined> {
-  const { remoteListing } = await import('../shared/remoteListing.js');
-  return remoteListing(ws, ctx.now(), (line) => ctx.err(line));
-}
-
 async function addRemoteLocks(
   remote: RemoteListing | undefined,
   result: StatusOutput,

@@ -2,6 +2,7 @@ import { git } from '../git/exec.js';
 import { findBlockingLocks } from '../locks/lockTable.js';
 import type { Workspace } from '../project/openWorkspace.js';
 import { sessionForPath } from '../sessions/resolveSession.js';
+import { otherMachinesLockedPaths, othersMayHoldLocks } from '../shared/sharedMode.js';
 import { hookMessages } from '../ui/messages/hooks.js';
 import type { HookHandler, HookOutcome } from './hookTypes.js';
 import { lockedPaths } from './lockedPaths.js';
@@ -44,10 +45,10 @@ export const handle: HookHandler = async (input) => {
     ? await sessionsAtCommits(project, registry, squashed, { orDescendants: true })
     : new Set<string>();
   if (current) authors.add(current);
-  // Shared mode: other machines' locks count too, even with none here (src/shared/hookLocks.ts).
-  const shared = Boolean(config.shared) && config.onLocked !== 'off';
+  // Other machines' locks (shared mode) count too, even with none here.
   const checkLocks =
-    config.onLocked !== 'off' && (shared || registry.locks.some((l) => !authors.has(l.session)));
+    config.onLocked !== 'off' &&
+    (othersMayHoldLocks(config) || registry.locks.some((l) => !authors.has(l.session)));
   const others =
     config.onOverlap !== 'off' || config.onConflict !== 'off'
       ? otherLiveSessions(registry, project.worktreeRoot, now, config, authors)
@@ -63,12 +64,9 @@ export const handle: HookHandler = async (input) => {
       (l) => !authors.has(l.session),
     );
     const locked = await lockedPaths(locks, paths, now);
-    if (shared) {
-      const { sharedLockedPaths } = await import('../shared/hookLocks.js');
-      const remote = await sharedLockedPaths(ws, paths, now);
-      outcome.lines.push(...remote.warnings);
-      for (const l of remote.locked) if (!locked.some((x) => x.path === l.path)) locked.push(l);
-    }
+    const remote = await otherMachinesLockedPaths(ws, paths, now);
+    outcome.lines.push(...remote.warnings);
+    for (const l of remote.locked) if (!locked.some((x) => x.path === l.path)) locked.push(l);
     if (locked.length) {
       if (config.onLocked === 'block') outcome.block = true;
       outcome.lines.push(

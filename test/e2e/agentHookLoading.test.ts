@@ -124,4 +124,23 @@ describe('the pre-write hook loads only what the call needs', () => {
     expect(holdsShellReader(read.cjs)).toBe(true);
     expect(read.esm).toEqual([]);
   });
+
+  it('lock and unlock run from their bundle alone: no ES module of dist', async () => {
+    const w = await world();
+    for (const args of [
+      ['lock', 'src/b.txt'],
+      ['unlock', 'src/b.txt'],
+    ]) {
+      const r = await runQlock(args, {
+        cwd: w.fa,
+        env: { NODE_DEBUG: 'module,esm', QLOCK_DEBUG: '1' },
+      });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toContain('qlock:bin bundled fast path (lock)');
+      const esm = [...r.stderr.matchAll(/^ESM \d+: Storing file:\/\/(\S+) /gm)]
+        .map((m) => decodeURIComponent(m[1]!))
+        .filter((f) => f.startsWith(DIST + path.sep));
+      expect(esm, args.join(' ')).toEqual([]);
+    }
+  });
 });
