@@ -5,10 +5,10 @@ import { emptyContainers, hasQlockEntries } from './configEdits.js';
 import {
   type ConfigText,
   deleteConfigFile,
-  removeEmptyDirs,
   printJsonConfig,
   readConfigText,
   readJsonConfig,
+  removeEmptyDirs,
   writeConfigText,
 } from './configFile.js';
 import type { FileRecord, InstallRecords } from './installRecords.js';
