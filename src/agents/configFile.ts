@@ -85,12 +85,24 @@ export function printJsonConfig(config: JsonConfig, value: JsonObject): string {
   return text;
 }
 
+/** The directories `mkdir -p` of `dir` would create, the deepest first. */
+function missingDirs(dir: string): string[] {
+  const out: string[] = [];
+  for (let d = path.resolve(dir); !fs.existsSync(d); d = path.dirname(d)) {
+    out.push(d);
+    if (path.dirname(d) === d) break;
+  }
+  return out;
+}
+
 /**
  * Writes `text` atomically at the file's real location, creating directories as needed; an
- * existing file keeps its permissions, a new one gets `newMode`.
+ * existing file keeps its permissions, a new one gets `newMode`. Returns the directories it
+ * created, the deepest first (uninstall removes them when they are empty again).
  */
-export function writeConfigText(config: ConfigText, text: string, newMode = 0o644): void {
+export function writeConfigText(config: ConfigText, text: string, newMode = 0o644): string[] {
   const target = config.real;
+  const created = missingDirs(path.dirname(target));
   fs.mkdirSync(path.dirname(target), { recursive: true });
   let mode = newMode;
   try {
@@ -110,14 +122,17 @@ export function writeConfigText(config: ConfigText, text: string, newMode = 0o64
     fs.rmSync(tmp, { force: true });
     throw new QlockError(messages.agentConfigUnwritable(config.file, (error as Error).message));
   }
+  return created;
 }
 
 /**
- * Deletes a config file qlock emptied, then the directories above it that are left empty, up to
- * (not including) `stopAt`: `.claude/` goes with the settings file qlock created in it.
+ * Deletes a config file qlock emptied, then (given `stopAt`) the directories above it that are
+ * left empty, up to (not including) `stopAt`: `.claude/` goes with the settings file qlock created
+ * in it. Without `stopAt` no directory is removed (the install records say which ones qlock made).
  */
-export function deleteConfigFile(config: ConfigText, stopAt: string): void {
+export function deleteConfigFile(config: ConfigText, stopAt?: string): void {
   fs.rmSync(config.real, { force: true });
+  if (stopAt === undefined) return;
   let dir = path.dirname(config.file);
   const stop = path.resolve(stopAt);
   while (dir.startsWith(stop + path.sep) && dir !== stop) {
@@ -127,5 +142,19 @@ export function deleteConfigFile(config: ConfigText, stopAt: string): void {
       return; // not empty, or not ours to remove
     }
     dir = path.dirname(dir);
+  }
+}
+
+/**
+ * Removes the directories qlock created that are empty again, the deepest first; a directory
+ * that holds anything (the user's files, another of qlock's) stays.
+ */
+export function removeEmptyDirs(dirs: string[]): void {
+  for (const dir of [...new Set(dirs)].sort((a, b) => b.length - a.length)) {
+    try {
+      fs.rmdirSync(dir);
+    } catch {
+      // not empty, or already gone
+    }
   }
 }

@@ -31,6 +31,12 @@ export interface FileRecord {
   keep: string[];
   /** What qlock started a file it created (or found blank) from, before its entries. */
   skeleton?: JsonObject;
+  /**
+   * The directories install created for a file it created (`~/.config/opencode/plugin/`):
+   * uninstall removes these when they are empty again, and no other. Absent in records older than
+   * this field: uninstall then removes the empty directories up to the worktree (none at home).
+   */
+  dirs?: string[];
 }
 
 export type InstallRecords = Record<string, FileRecord>;
@@ -49,7 +55,8 @@ function isRecord(value: unknown): value is FileRecord {
     Array.isArray(r.keep) &&
     r.keep.every((k) => typeof k === 'string') &&
     (r.blank === undefined || typeof r.blank === 'string') &&
-    (r.skeleton === undefined || isObject(r.skeleton))
+    (r.skeleton === undefined || isObject(r.skeleton)) &&
+    (r.dirs === undefined || (Array.isArray(r.dirs) && r.dirs.every((d) => typeof d === 'string')))
   );
 }
 

@@ -8,6 +8,7 @@ import {
   printJsonConfig,
   readConfigText,
   readJsonConfig,
+  removeEmptyDirs,
   writeConfigText,
 } from './configFile.js';
 import type { FileRecord, InstallRecords } from './installRecords.js';
@@ -222,12 +223,30 @@ export class ChangePlan {
     plan.change = changeOf(plan.config, plan.next);
   }
 
-  /** Writes (or deletes) every changed file. Directories left empty go up to `stopAt`. */
+  /**
+   * Writes (or deletes) every changed file. A file created is recorded with the directories its
+   * write created; a file deleted takes those with it once they are empty again (after every
+   * deletion: two of qlock's files may share one), and without such a record the directories
+   * left empty up to `stopAt`.
+   */
   commit(stopAt: (file: string) => string): void {
+    const emptied: string[] = [];
     for (const plan of this.files) {
-      if (plan.change === 'created' || plan.change === 'updated')
-        writeConfigText(plan.config, plan.next!, plan.mode);
-      else if (plan.change === 'deleted') deleteConfigFile(plan.config, stopAt(plan.file));
+      const real = plan.config.real;
+      if (plan.change === 'created' || plan.change === 'updated') {
+        const dirs = writeConfigText(plan.config, plan.next!, plan.mode);
+        if (plan.change === 'created')
+          this.records.set(real, {
+            ...(this.records.get(real) ?? { existed: false, keep: [] }),
+            dirs,
+          });
+      } else if (plan.change === 'deleted') {
+        const dirs = this.known[real]?.dirs;
+        deleteConfigFile(plan.config, dirs ? undefined : stopAt(plan.file));
+        if (dirs) emptied.push(...dirs);
+        this.records.set(real, null);
+      }
     }
+    removeEmptyDirs(emptied);
   }
 }

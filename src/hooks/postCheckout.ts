@@ -35,6 +35,9 @@ export const handle: HookHandler = async ({ ws, registry, args, ctx }) => {
       // Hooks that live per worktree (husky's untracked .husky/_): make them run here too.
       const { prepareWorktreeHooks } = await import('./worktreeHooks.js');
       outcome.lines.push(...(await prepareWorktreeHooks(project, root)));
+      // A worktree an agent made beside a checkout with its hooks: the agent runs them here.
+      const { carryAgentHooks } = await import('../agents/agentWorktreeHooks.js');
+      outcome.lines.push(...(await carryAgentHooks(project.stateDir, root, ctx.env)));
     }
   } catch (error) {
     if (!isQlockError(error)) throw error;

@@ -123,6 +123,9 @@ describe("Kiro CLI 3's standalone hooks", () => {
     for (const [tool, input] of [
       ['fs_write', { command: 'create', path: 'src/a.txt', file_text: 'x' }],
       ['str_replace', { path: path.join(fa, 'src/a.txt'), old_str: 'a1', new_str: 'x' }],
+      // Its argument names are not documented: the other agents' spellings of the path count too.
+      ['str_replace', { file_path: 'src/a.txt', old_str: 'a1', new_str: 'x' }],
+      ['str_replace', { filePath: path.join(fa, 'src/a.txt'), oldString: 'a1', newString: 'x' }],
       ['execute_bash', { command: 'echo x > src/a.txt' }],
     ] as const) {
       const r = pre(tool, input);

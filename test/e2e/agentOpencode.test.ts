@@ -149,6 +149,67 @@ describe('qlock agent install opencode', () => {
   });
 });
 
+describe('qlock agent install opencode --global', () => {
+  /** The directories under `home` (the repository and its worktrees left out). */
+  const dirsIn = (home: string) => {
+    const out: string[] = [];
+    const walk = (d: string) => {
+      for (const e of fs.readdirSync(d, { withFileTypes: true }))
+        if (e.isDirectory() && !e.name.startsWith('repo')) {
+          out.push(path.relative(home, path.join(d, e.name)));
+          walk(path.join(d, e.name));
+        }
+    };
+    walk(home);
+    return out.sort();
+  };
+
+  it('uninstall removes the directories install created once they are empty again, and only those', async () => {
+    const { repo, qlock } = await world();
+    const home = repo.parent;
+    const config = path.join(home, '.config', 'opencode');
+    const before = dirsIn(home);
+    expect(before).not.toContain('.config');
+
+    expect((await qlock(['agent', 'install', 'opencode', '--global'])).code).toBe(0);
+    expect(fs.existsSync(path.join(config, 'plugin', 'qlock.js'))).toBe(true);
+    expect((await qlock(['agent', 'uninstall', 'opencode', '--global'])).code).toBe(0);
+    // ~/.config, ~/.config/opencode and its plugin/ were install's: gone with its files. (qlock's
+    // own install records live under ~/.local/state, outside the agent's directories.)
+    expect(dirsIn(home).filter((d) => !d.startsWith('.local'))).toEqual(before);
+
+    // Again, and the user puts a plugin of theirs beside qlock's: that directory stays, with it.
+    expect((await qlock(['agent', 'install', 'opencode', '--global'])).code).toBe(0);
+    fs.writeFileSync(path.join(config, 'plugin', 'mine.js'), 'export default {}\n');
+    expect((await qlock(['agent', 'uninstall', 'opencode', '--global'])).code).toBe(0);
+    expect(fs.readdirSync(path.join(config, 'plugin'))).toEqual(['mine.js']);
+  });
+
+  it('never removes a directory that was there before install, empty or not', async () => {
+    const { repo, qlock } = await world();
+    const config = path.join(repo.parent, '.config', 'opencode');
+    fs.mkdirSync(path.join(config, 'plugin'), { recursive: true });
+
+    expect((await qlock(['agent', 'install', 'opencode', '--global'])).code).toBe(0);
+    expect((await qlock(['agent', 'uninstall', 'opencode', '--global'])).code).toBe(0);
+    expect(fs.readdirSync(config)).toEqual(['plugin']);
+    expect(fs.readdirSync(path.join(config, 'plugin'))).toEqual([]);
+  });
+
+  it('in a worktree too: an empty .opencode/plugin/ of the user stays, one install made goes', async () => {
+    const { fa, qlock } = await world();
+    fs.mkdirSync(path.join(fa, '.opencode', 'plugin'), { recursive: true });
+    expect((await qlock(['agent', 'install', 'opencode'])).code).toBe(0);
+    expect((await qlock(['agent', 'uninstall', 'opencode'])).code).toBe(0);
+    expect(fs.readdirSync(path.join(fa, '.opencode'))).toEqual(['plugin']);
+
+    fs.rmSync(path.join(fa, '.opencode'), { recursive: true });
+    expect((await qlock(['agent', 'install', 'opencode'])).code).toBe(0);
+    expect((await qlock(['agent', 'uninstall', 'opencode'])).code).toBe(0);
+    expect(fs.existsSync(path.join(fa, '.opencode'))).toBe(false);
+  });
+});
+
 describe("qlock's OpenCode plugin, run with OpenCode's hook arguments", () => {
   it('refuses a locked write by the file tools and the shell tool, naming the holder; lets a free one through', async () => {
     const { repo, fa, qlock } = await world();

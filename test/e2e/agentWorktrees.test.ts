@@ -3,7 +3,7 @@ import path from 'node:path';
 
 import { describe, expect, it } from 'vitest';
 
-import { makeRepo, runQlock } from '../helpers/repo.js';
+import { makeRepo, type Repo, runQlock, type RunResult } from '../helpers/repo.js';
 
 /**
  * Worktrees the agents create themselves. Claude Code's `--worktree NAME` (2.1.330) runs
@@ -113,6 +113,82 @@ describe('a worktree Claude Code creates itself (--worktree)', () => {
       expect((await write(wt, 'src/a.txt')).code).toBe(2);
     }
   });
+});
 
-  it.skip('GitHub Copilot CLI --worktree: where it puts the worktree, and whether its git runs qlock’s post-checkout (not checked with copilot 1.0.102 yet)', () => {});
+/**
+ * GitHub Copilot CLI's `--worktree NAME` (1.0.102, seen with a git on PATH that logged its
+ * arguments; test/e2e/realAgents/copilotWorktree.test.ts runs the real client): from the checkout
+ * it runs in, `git -c core.fsmonitor=false worktree add -b NAME <checkout>.worktrees/NAME HEAD`,
+ * git hooks on, so post-checkout's autoJoin makes it a session; then it runs the hooks of the NEW
+ * worktree's `.github/hooks/`, where qlock's (excluded, never committed) are not. Made here as
+ * Copilot makes it; its hook payloads fed to the built CLI.
+ */
+describe('a worktree GitHub Copilot CLI creates itself (--worktree)', () => {
+  const copilotWorktree = (repo: Repo, from: string, name: string) => {
+    const dir = `${from}.worktrees/${name}`;
+    repo.git(['-c', 'core.fsmonitor=false', 'worktree', 'add', '-b', name, dir, 'HEAD'], from);
+    return fs.realpathSync(dir);
+  };
+  const hooksFile = (wt: string) => path.join(wt, '.github', 'hooks', 'qlock.json');
+  const copilotWrite = (
+    qlock: (args: string[], cwd: string, input?: string) => Promise<RunResult>,
+    cwd: string,
+    rel: string,
+  ) =>
+    qlock(
+      ['agent-hook', 'copilot', 'pre-tool'],
+      path.dirname(cwd),
+      JSON.stringify({
+        sessionId: 's',
+        timestamp: 1,
+        cwd,
+        toolName: 'create',
+        toolArgs: { path: path.join(cwd, rel), file_text: 'x\n' },
+      }),
+    );
+
+  it("gets the Copilot hooks of the checkout it was made from, and is a session with qlock new's guarantees", async () => {
+    const { repo, qlock } = await world();
+    expect((await qlock(['agent', 'install', 'copilot'], repo.root)).code).toBe(0);
+
+    const wt = copilotWorktree(repo, repo.root, 'fix-y');
+
+    expect(fs.existsSync(hooksFile(wt))).toBe(true);
+    const status = JSON.parse((await qlock(['status', '--json'], repo.root)).stdout) as {
+      sessions: { name: string }[];
+    };
+    expect(status.sessions.map((s) => s.name)).toEqual(['fb', 'fix-y']);
+    const start = await qlock(
+      ['agent-hook', 'copilot', 'session-start'],
+      repo.parent,
+      JSON.stringify({ sessionId: 's', cwd: wt, source: 'new' }),
+    );
+    expect(JSON.parse(start.stdout).additionalContext).toContain(
+      'you are working in session "fix-y"',
+    );
+    const refused = await copilotWrite(qlock, wt, 'src/a.txt');
+    expect(JSON.parse(refused.stdout).permissionDecision).toBe('deny');
+    expect(JSON.parse(refused.stdout).permissionDecisionReason).toContain(
+      'src/a.txt is locked by session fb',
+    );
+    // Installed as `qlock agent install` does it: uninstall there takes it out again.
+    expect((await qlock(['agent', 'uninstall', 'copilot'], wt)).code).toBe(0);
+    expect(fs.existsSync(hooksFile(wt))).toBe(false);
+  });
+
+  it('gets no agent hooks beside a checkout without them, nor elsewhere', async () => {
+    const { repo, qlock } = await world();
+    // Beside the main checkout, which has none: a session, no hooks.
+    const bare = copilotWorktree(repo, repo.root, 'plain');
+    expect(fs.existsSync(hooksFile(bare))).toBe(false);
+    // A worktree elsewhere, made while the main checkout has them: none either.
+    expect((await qlock(['agent', 'install', 'copilot'], repo.root)).code).toBe(0);
+    const elsewhere = path.join(repo.parent, 'elsewhere');
+    repo.git(['worktree', 'add', '-q', '-b', 'elsewhere', elsewhere, 'HEAD']);
+    expect(fs.existsSync(hooksFile(elsewhere))).toBe(false);
+    const status = JSON.parse((await qlock(['status', '--json'], repo.root)).stdout) as {
+      sessions: { name: string }[];
+    };
+    expect(status.sessions.map((s) => s.name).sort()).toEqual(['elsewhere', 'fb', 'plain']);
+  });
 });

@@ -26,7 +26,14 @@ import { type AgentAdapter, type HookCall, snakeCaseCall } from './types.js';
  * (the payload names the event in Kiro 3's spelling, `PreToolUse`, and the standalone file is
  * installed), the agent's stay silent, so a write is checked once and the briefing told once.
  * Not verified with a real Kiro (closed source): the v3 payload's exact fields and event spelling,
- * and the arguments of its `str_replace` tool (taken to name the file in `path`, as fs_write does).
+ * and the arguments of its `str_replace` tool (its path taken from `path`, as fs_write names it,
+ * or `file_path` / `filePath` as other agents do).
+ * Checked again in Kiro's documentation (issue 20): the v3 page gives the file format, the
+ * triggers, a `fs_write|str_replace` matcher and "hook context as JSON on stdin", exit 2 blocking;
+ * only the 2.x page names the payload's fields (`hook_event_name`, `cwd`, `tool_name`,
+ * `tool_input`; exit 2 gives stderr to the model). A refusal does not depend on the event's
+ * spelling (the command names its event); a wrong guess means a write checked twice and the
+ * briefing told twice when Kiro 3 runs both hook sets, never a locked write let through.
  */
 
 /** Kiro CLI: a separate agent, `kiro-cli chat --agent qlock` (or chat.defaultAgent = qlock). */
@@ -131,7 +138,12 @@ export const kiro: AgentAdapter = {
   bothScopesRun: false,
   readCall,
   tools: {
-    file: { fs_write: ['path'], write: ['path'], str_replace: ['path'] },
+    // str_replace's argument names are undocumented: the other agents' spellings count too.
+    file: {
+      fs_write: ['path'],
+      write: ['path'],
+      str_replace: ['path', 'file_path', 'filePath'],
+    },
     patch: [],
     shell: ['execute_bash', 'execute_cmd', 'shell'],
   },

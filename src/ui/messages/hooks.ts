@@ -218,6 +218,11 @@ export const hookMessages = {
   // post-checkout
   autoJoined: (name: string, dir: string) =>
     `qlock: registered ${dir} as session "${name}" (autoJoin; \`qlock rm ${name} --keep-worktree\` undoes it).`,
+  // post-checkout: a worktree an agent made beside a checkout with its hooks (GitHub Copilot CLI)
+  agentHooksCarried: (agent: string, dir: string, origin: string) =>
+    `qlock: installed the ${agent} hooks of ${origin} in ${dir} too (\`qlock agent uninstall ${agent}\` there removes them).`,
+  agentHooksNotCarried: (agent: string, dir: string, reason: string) =>
+    `qlock: the ${agent} hooks were not installed in ${dir}: ${reason} Run \`qlock agent install ${agent}\` there.`,
   autoJoinSkipped: (dir: string, reason: string) =>
     `qlock: ${dir} was not registered as a session: ${reason} Register it with \`qlock join NAME\`.`,
 };

@@ -104,6 +104,7 @@ describe('@openai/codex@0.169.0 (real codex): apply_patch through the shell tool
       ].join('\n'),
     );
 
+  // One run, both patches (a client start costs seconds): the locked file, then a free one.
   it(
     'refuses a locked file and tells the model who holds it; patches a free file',
     async () => {
@@ -111,30 +112,31 @@ describe('@openai/codex@0.169.0 (real codex): apply_patch through the shell tool
       await world.qlock(['lock', 'src/b.txt', '--reason', 'renaming the b API'], world.b);
       const locked = path.join(world.a, 'src/b.txt');
       const before = fs.readFileSync(locked, 'utf8');
-      const refused = await runClient(client, profile, {
-        cwd: world.a,
-        homeTemplate: world.home,
-        script: shellPatch('*** Update File: src/b.txt', before, 'patched by the agent'),
-        prompt: 'patch src/b.txt from the shell',
-      });
-      expect(fs.readFileSync(locked, 'utf8'), describeRun(refused)).toBe(before);
-      const refusal = refused.toolResults.find((t) => t.includes('feature-b'));
-      expect(refusal, describeRun(refused)).toContain(
-        'src/b.txt is locked by session feature-b (reason: renaming the b API',
-      );
-
-      // The same form on a file nobody holds: Codex applies it, and qlock says nothing.
       const free = path.join(world.a, 'src/a.txt');
       const freeBefore = fs.readFileSync(free, 'utf8');
-      const allowed = await runClient(client, profile, {
+      const result = await runClient(client, profile, {
         cwd: world.a,
         homeTemplate: world.home,
-        script: shellPatch('*** Update File: src/a.txt', freeBefore, 'patched by the agent'),
-        prompt: 'patch src/a.txt from the shell',
+        script: {
+          sequence: [
+            shellPatch('*** Update File: src/b.txt', before, 'patched by the agent'),
+            // The same form on a file nobody holds: Codex applies it, and qlock says nothing.
+            shellPatch('*** Update File: src/a.txt', freeBefore, 'patched by the agent'),
+          ],
+        },
+        prompt: 'patch src/b.txt and src/a.txt from the shell',
       });
-      expect(fs.readFileSync(free, 'utf8'), describeRun(allowed)).toBe('patched by the agent\n');
-      expect(allowed.toolResults.join('\n'), describeRun(allowed)).not.toContain('feature-b');
+      expect(fs.readFileSync(locked, 'utf8'), describeRun(result)).toBe(before);
+      const refusal = result.toolResults.find((t) => t.includes('feature-b'));
+      expect(refusal, describeRun(result)).toContain(
+        'src/b.txt is locked by session feature-b (reason: renaming the b API',
+      );
+      expect(fs.readFileSync(free, 'utf8'), describeRun(result)).toBe('patched by the agent\n');
+      expect(
+        result.toolResults.filter((t) => t.includes('src/a.txt is locked')),
+        describeRun(result),
+      ).toEqual([]);
     },
-    testTimeout(2),
+    testTimeout(1),
   );
 });

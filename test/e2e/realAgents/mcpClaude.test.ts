@@ -45,10 +45,11 @@ function mcpProfile(allowedTools: string[]): ClientProfile {
   };
 }
 
-const LOCK_CALL = {
+const lockCall = (file: string, reason: string) => ({
   name: 'mcp__qlock__lock',
-  input: { paths: ['src/a.txt'], reason: 'claude renames the a API' },
-};
+  input: { paths: [file], reason },
+});
+const LOCK_CALL = lockCall('src/a.txt', 'claude renames the a API');
 
 const registryLocks = (world: World) =>
   (
@@ -78,15 +79,19 @@ describe(`${CLIENTS.claude.pkg}@${CLIENTS.claude.version} (real claude) calls ql
       pathDirs: [world.binDir],
     });
 
-  it('takes a lock through mcp__qlock__lock, registered as `qlock agent install claude` writes it', async () => {
+  // One run, two calls (a client start costs seconds): a free lock, then one feature-b holds.
+  it('takes a lock through mcp__qlock__lock, registered as `qlock agent install claude` writes it; a lock another session holds comes back naming the holder', async () => {
     const world = await makeWorld(base);
+    await world.qlock(['lock', 'src/b.txt', '--reason', 'fixing the b parser'], world.b);
     // What install wrote: the server in the worktree's .mcp.json, approved in the local settings.
     const mcpJson = JSON.parse(fs.readFileSync(path.join(world.a, '.mcp.json'), 'utf8')) as {
       mcpServers: { qlock: { command: string; args: string[] } };
     };
     expect(mcpJson.mcpServers.qlock.args.slice(-1)).toEqual(['mcp']);
 
-    const result = await run(world, mcpProfile(['mcp__qlock__lock']), LOCK_CALL);
+    const result = await run(world, mcpProfile(['mcp__qlock']), {
+      sequence: [LOCK_CALL, lockCall('src/b.txt', 'claude renames the b API')],
+    });
 
     expect(result.code, describeRun(result)).toBe(0);
     // The model was offered every qlock tool under Claude Code's MCP names.
@@ -95,28 +100,20 @@ describe(`${CLIENTS.claude.pkg}@${CLIENTS.claude.version} (real claude) calls ql
     );
     for (const tool of ['lock', 'unlock', 'who', 'status', 'conflicts', 'inbox', 'note'])
       expect(offered, describeRun(result)).toContain(`mcp__qlock__${tool}`);
-    // The lock is in the registry, held by the session whose worktree Claude runs in.
-    expect(registryLocks(world), describeRun(result)).toEqual([
+    // The free lock is in the registry, held by the session whose worktree Claude runs in; the
+    // held one is still feature-b's.
+    expect(registryLocks(world).sort(), describeRun(result)).toEqual([
       ['src/a.txt', 'feature-a', 'claude renames the a API'],
+      ['src/b.txt', 'feature-b', 'fixing the b parser'],
     ]);
-    // And the model read the outcome.
-    const answer = result.toolResults.find((t) => t.includes('src/a.txt'));
-    expect(answer, describeRun(result)).toContain('feature-a');
-    expect(denials(result)).toEqual([]);
-  });
-
-  it('a lock another session holds comes back to the model as an answer naming the holder', async () => {
-    const world = await makeWorld(base);
-    await world.qlock(['lock', 'src/a.txt', '--reason', 'fixing the a parser'], world.b);
-
-    const result = await run(world, mcpProfile(['mcp__qlock']), LOCK_CALL);
-
-    expect(result.code, describeRun(result)).toBe(0);
+    // And the model read both outcomes.
+    const taken = result.toolResults.find((t) => t.includes('src/a.txt'));
+    expect(taken, describeRun(result)).toContain('feature-a');
     const answer = result.toolResults.find((t) => t.includes('refused'));
     expect(answer, describeRun(result)).toBeDefined();
     expect(answer).toContain('feature-b');
-    expect(answer).toContain('fixing the a parser');
-    expect(registryLocks(world)).toEqual([['src/a.txt', 'feature-b', 'fixing the a parser']]);
+    expect(answer).toContain('fixing the b parser');
+    expect(denials(result)).toEqual([]);
   });
 
   it('headless, an MCP tool nobody allowed is denied and takes nothing (why the tests allow it)', async () => {

@@ -23,10 +23,10 @@ import { makeWorld, type World } from './harness/world.js';
 
 const profile = PROFILES.gemini;
 
-const LOCK_CALL = {
+const lockCall = (file: string, reason: string) => ({
   name: 'mcp_qlock_lock',
-  args: { paths: ['src/a.txt'], reason: 'gemini renames the a API' },
-};
+  args: { paths: [file], reason },
+});
 
 const registryLocks = (world: World) =>
   (
@@ -41,36 +41,31 @@ describe(`${CLIENTS.gemini.pkg}@${CLIENTS.gemini.version} (real gemini) calls ql
     client = await ensureClient('gemini');
   }, INSTALL_TIMEOUT_MS + 60_000);
 
-  const run = (world: World) =>
-    runClient(client, profile, {
+  // One run, two calls (a client start costs seconds): a free lock, then one feature-b holds.
+  it('takes a lock through mcp_qlock_lock, the model reads the CLI text; a lock another session holds comes back naming the holder, and nothing is taken', async () => {
+    const world = await makeWorld(profile);
+    await world.qlock(['lock', 'src/b.txt', '--reason', 'fixing the b parser'], world.b);
+
+    const result = await runClient(client, profile, {
       cwd: world.a,
       homeTemplate: world.home,
-      script: LOCK_CALL,
-      prompt: 'lock src/a.txt before renaming the a API',
+      script: {
+        sequence: [
+          lockCall('src/a.txt', 'gemini renames the a API'),
+          lockCall('src/b.txt', 'gemini renames the b API'),
+        ],
+      },
+      prompt: 'lock src/a.txt and src/b.txt before renaming their APIs',
       pathDirs: [world.binDir],
     });
 
-  it('takes a lock through mcp_qlock_lock, and the model reads the CLI text', async () => {
-    const world = await makeWorld(profile);
-
-    const result = await run(world);
-
     expect(result.code, describeRun(result)).toBe(0);
-    expect(registryLocks(world), describeRun(result)).toEqual([
+    expect(registryLocks(world).sort(), describeRun(result)).toEqual([
       ['src/a.txt', 'feature-a', 'gemini renames the a API'],
+      ['src/b.txt', 'feature-b', 'fixing the b parser'],
     ]);
     expect(result.toolResults.join('\n'), describeRun(result)).toContain('Locked src/a.txt.');
-  });
-
-  it('a lock another session holds comes back as an answer naming the holder, and nothing is taken', async () => {
-    const world = await makeWorld(profile);
-    await world.qlock(['lock', 'src/a.txt', '--reason', 'fixing the a parser'], world.b);
-
-    const result = await run(world);
-
-    expect(result.code, describeRun(result)).toBe(0);
     const answer = result.toolResults.find((t) => t.includes('Not locked'));
-    expect(answer, describeRun(result)).toContain('feature-b (reason: fixing the a parser');
-    expect(registryLocks(world)).toEqual([['src/a.txt', 'feature-b', 'fixing the a parser']]);
+    expect(answer, describeRun(result)).toContain('feature-b (reason: fixing the b parser');
   });
 });

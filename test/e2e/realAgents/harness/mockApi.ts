@@ -34,7 +34,12 @@ export interface MockApi {
 
 const MOCKS = path.join(import.meta.dirname, '..', 'mocks');
 
-export async function startMockApi(kind: ApiKind, script: unknown, dir: string): Promise<MockApi> {
+export async function startMockApi(
+  kind: ApiKind,
+  script: unknown,
+  dir: string,
+  cleanup: (fn: () => void) => void = onTestFinished,
+): Promise<MockApi> {
   const requestLog = path.join(dir, `requests-${kind}-${Date.now()}.jsonl`);
   fs.writeFileSync(requestLog, '');
   const child = spawn(process.execPath, [path.join(MOCKS, `mock-${kind}-api.mjs`), '0'], {
@@ -43,7 +48,7 @@ export async function startMockApi(kind: ApiKind, script: unknown, dir: string):
     detached: process.platform !== 'win32',
   });
   const close = () => killTree(child.pid);
-  onTestFinished(close);
+  cleanup(close);
   const port = await new Promise<number>((resolve, reject) => {
     let out = '';
     let err = '';

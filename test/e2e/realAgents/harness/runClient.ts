@@ -25,6 +25,8 @@ export interface ClientRunOptions {
   pathDirs?: string[];
   /** The test changed a hook qlock installed (see ClientProfile.args). */
   editedHooks?: boolean;
+  /** When to delete the run's directory and stop its stand-in (default: when the test finishes). */
+  cleanup?: (fn: () => void) => void;
 }
 
 export interface ClientRun {
@@ -91,10 +93,10 @@ export async function runClient(
   profile: ClientProfile,
   options: ClientRunOptions,
 ): Promise<ClientRun> {
-  const runDir = tempDir(`qlock-${profile.name}-run`);
+  const runDir = tempDir(`qlock-${profile.name}-run`, options.cleanup);
   const home = path.join(runDir, 'home');
   fs.cpSync(options.homeTemplate, home, { recursive: true });
-  const mock = await startMockApi(profile.api, options.script, runDir);
+  const mock = await startMockApi(profile.api, options.script, runDir, options.cleanup);
   const env = clientEnv(home, profile.env(mock.origin, options.cwd), options.pathDirs);
   const args = [
     ...client.prefixArgs,

@@ -58,19 +58,30 @@ const INSTALL_FLAGS: Record<string, string[]> = {
   codex: ['--trust'],
 };
 
+/**
+ * The project. The client suite gives each file one part in its one session: src/a.txt is
+ * feature-a's work that main moves under, src/b.txt (file tool) and src/d.txt (shell) are locked
+ * by feature-b, src/c.txt is feature-b's uncommitted work that feature-a also writes.
+ */
 const FILES = {
   'README.md': '# test project\n',
   'src/a.txt': lines('a', 20),
   'src/b.txt': lines('b', 20),
+  'src/c.txt': lines('c', 20),
+  'src/d.txt': lines('d', 20),
 };
 
 export async function makeWorld(
   profile: ClientProfile,
-  options: { installFlags?: string[] } = {},
+  options: {
+    installFlags?: string[];
+    /** When to delete its directories (default: when the test finishes). */
+    cleanup?: (fn: () => void) => void;
+  } = {},
 ): Promise<World> {
-  const repo = makeRepo({ files: FILES });
-  const home = tempDir(`qlock-${profile.name}-home`);
-  const binDir = tempDir('qlock-bin');
+  const repo = makeRepo({ files: FILES, cleanup: options.cleanup });
+  const home = tempDir(`qlock-${profile.name}-home`, options.cleanup);
+  const binDir = tempDir('qlock-bin', options.cleanup);
   fs.writeFileSync(
     path.join(binDir, 'qlock'),
     `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} "$@"\n`,

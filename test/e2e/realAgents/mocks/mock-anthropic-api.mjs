@@ -14,11 +14,16 @@
 //   CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1 DISABLE_AUTOUPDATER=1 \
 //   claude -p "do it" --output-format json --permission-mode acceptEdits
 // The JSON result lists `permission_denials`; the second request's body holds the tool_result.
+// (qlock's addition) SCRIPT='{"sequence":[call1, call2, ...]}' makes the calls one after the other, one
+// per streamed model turn that offers the next one's tool, tool results or not: one client run then
+// makes several scripted steps (a refused write, then a free one, ...).
 import fs from 'node:fs';
 import http from 'node:http';
 
 const port = Number(process.argv[2] ?? 0);
-const script = JSON.parse(process.env.SCRIPT ?? '{"name":"Edit","input":{}}');
+let script = JSON.parse(process.env.SCRIPT ?? '{"name":"Edit","input":{}}');
+const sequence = Array.isArray(script?.sequence) ? script.sequence : null;
+if (sequence) script = null;
 const requestLog = process.env.REQUEST_LOG;
 let toolCallsMade = 0;
 
@@ -71,19 +76,28 @@ http
         /* answer with text */
       }
       const id = 'msg_' + Math.random().toString(36).slice(2);
-      const offersTool =
-        Array.isArray(request.tools) && request.tools.some((t) => t.name === script.name);
+      const offers = (call) =>
+        Boolean(call) &&
+        Array.isArray(request.tools) &&
+        request.tools.some((t) => t.name === call.name);
       const afterToolResult = JSON.stringify(request.messages ?? []).includes('tool_result');
       if (!request.stream) {
         res.writeHead(200, { 'content-type': 'application/json' });
         return res.end(JSON.stringify(message(id, [{ type: 'text', text: 'ok' }], 'end_turn')));
       }
-      if (offersTool && !afterToolResult && toolCallsMade === 0) {
+      const call = sequence
+        ? offers(sequence[toolCallsMade])
+          ? sequence[toolCallsMade]
+          : null
+        : offers(script) && !afterToolResult && toolCallsMade === 0
+          ? script
+          : null;
+      if (call) {
         toolCallsMade++;
         const toolUse = {
           type: 'tool_use',
           id: 'toolu_' + Math.random().toString(36).slice(2),
-          name: script.name,
+          name: call.name,
           input: {},
         };
         return streamEvents(
@@ -91,7 +105,7 @@ http
           blockEvents(
             id,
             toolUse,
-            { type: 'input_json_delta', partial_json: JSON.stringify(script.input) },
+            { type: 'input_json_delta', partial_json: JSON.stringify(call.input) },
             'tool_use',
           ),
         );

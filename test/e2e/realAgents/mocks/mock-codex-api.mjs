@@ -20,11 +20,15 @@
 //                          wire_api = "responses"
 // then: MOCK_API_KEY=test codex exec --json "do it" </dev/null   (gpt-5.5 offers apply_patch as a freeform
 // "custom" tool, so the call goes out as a custom_tool_call and comes back as custom_tool_call_output).
+// (qlock's addition) SCRIPT='{"sequence":[call1, call2, ...]}' makes the calls one after the other, one
+// per model turn that offers the next one's tool, tool outputs or not.
 import fs from 'node:fs';
 import http from 'node:http';
 
 const port = Number(process.argv[2] ?? 0);
-const script = JSON.parse(process.env.SCRIPT ?? '{"name":"apply_patch","input":""}');
+let script = JSON.parse(process.env.SCRIPT ?? '{"name":"apply_patch","input":""}');
+const sequence = Array.isArray(script?.sequence) ? script.sequence : null;
+if (sequence) script = null;
 const requestLog = process.env.REQUEST_LOG;
 let toolCallsMade = 0;
 let seq = 0;
@@ -53,23 +57,23 @@ function streamEvents(res, responseId, items) {
   res.end();
 }
 
-function toolCallItem(tool) {
+function toolCallItem(tool, call) {
   if (tool.type === 'custom') {
     return {
       type: 'custom_tool_call',
       id: id('ctc'),
       call_id: id('call'),
-      name: script.name,
-      input: script.input ?? '',
+      name: call.name,
+      input: call.input ?? '',
       status: 'completed',
     };
   }
-  const args = script.arguments ?? { input: script.input ?? '' };
+  const args = call.arguments ?? { input: call.input ?? '' };
   return {
     type: 'function_call',
     id: id('fc'),
     call_id: id('call'),
-    name: script.name,
+    name: call.name,
     arguments: JSON.stringify(args),
     status: 'completed',
   };
@@ -112,13 +116,14 @@ http
       } catch {
         /* answer with text */
       }
-      const tool = (request.tools ?? []).find((t) => t.name === script.name);
+      const call = sequence ? sequence[toolCallsMade] : script;
+      const tool = call && (request.tools ?? []).find((t) => t.name === call.name);
       const afterToolOutput = (Array.isArray(request.input) ? request.input : []).some((item) =>
         /_call_output$/.test(item.type ?? ''),
       );
       const items =
-        tool && !afterToolOutput && toolCallsMade === 0
-          ? (toolCallsMade++, [toolCallItem(tool)])
+        tool && (sequence || (!afterToolOutput && toolCallsMade === 0))
+          ? (toolCallsMade++, [toolCallItem(tool, call)])
           : [textItem('done')];
       if (request.stream === false) {
         res.writeHead(200, { 'content-type': 'application/json' });

@@ -12,11 +12,15 @@
 // Then run the CLI against it, e.g. in a temporary HOME:
 //   GOOGLE_GEMINI_BASE_URL=http://127.0.0.1:$PORT GEMINI_API_KEY=test GEMINI_CLI_TRUST_WORKSPACE=true \
 //   gemini -p "do it" -m gemini-2.5-flash --approval-mode yolo --output-format json
+// (qlock's addition) SCRIPT='{"sequence":[call1, call2, ...]}' makes the calls one after the other, one
+// per model turn that offers the next one's function, function responses or not.
 import fs from 'node:fs';
 import http from 'node:http';
 
 const port = Number(process.argv[2] ?? 0);
-const script = JSON.parse(process.env.SCRIPT ?? '{"name":"write_file","args":{}}');
+let script = JSON.parse(process.env.SCRIPT ?? '{"name":"write_file","args":{}}');
+const sequence = Array.isArray(script?.sequence) ? script.sequence : null;
+if (sequence) script = null;
 const requestLog = process.env.REQUEST_LOG;
 let toolCallsMade = 0;
 
@@ -72,13 +76,19 @@ http
         );
       }
       let parts = [{ text: textFor(request) }];
-      if (
-        offersFunction(request, script.name) &&
-        !hasFunctionResponse(request) &&
-        toolCallsMade === 0
-      ) {
+      const next = sequence?.[toolCallsMade];
+      const call = sequence
+        ? next && offersFunction(request, next.name)
+          ? next
+          : null
+        : offersFunction(request, script.name) &&
+            !hasFunctionResponse(request) &&
+            toolCallsMade === 0
+          ? script
+          : null;
+      if (call) {
         toolCallsMade++;
-        parts = [{ functionCall: { name: script.name, args: script.args ?? {} } }];
+        parts = [{ functionCall: { name: call.name, args: call.args ?? {} } }];
       }
       if (req.url.includes(':streamGenerateContent')) {
         res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
