@@ -1,13 +1,26 @@
+import os from 'node:os';
+
 import { defineConfig } from 'vitest/config';
 
 // Layers (STYLE.md §14): unit (pure code), integration (real git in temp dirs, in-process),
 // e2e (the built CLI as a child process, real git hooks), and slow: what takes minutes or
 // loads the machine on purpose (real agent CLIs, races between processes, crash recovery, live
 // watchers). `npm test` builds and runs all four; `npm run test:fast` runs unit and integration.
+/**
+ * Test files run at once, per project. vitest's own default is one less than the cores: a single
+ * worker on the 2-core machine, which then sat half idle while the tests waited on their git
+ * processes. 1.5 per core (3 here; bench/RESULTS.md, "Test loop"); QLOCK_TEST_WORKERS overrides it. The slow group keeps one: its races, crashes and watchers load the machine on
+ * purpose, so it runs alone after the others (a project with one worker runs last in vitest 4).
+ */
+const WORKERS =
+  Number(process.env.QLOCK_TEST_WORKERS) ||
+  Math.max(2, Math.round(os.availableParallelism() * 1.5));
+
 const shared = {
   setupFiles: ['test/helpers/setupEnv.ts'],
   env: { NO_COLOR: '1' },
   pool: 'forks' as const, // process.chdir and child processes need forks, not threads
+  maxWorkers: WORKERS,
 };
 
 /** The slow group: by file, so that a new race or watcher test lands there by its name. */
@@ -52,6 +65,7 @@ export default defineConfig({
           ...shared,
           name: 'slow',
           include: SLOW,
+          maxWorkers: 1,
           testTimeout: 120_000,
           hookTimeout: 600_000,
         },

@@ -89,15 +89,48 @@ export function makeRepo(options: RepoOptions = {}): Repo {
       return fs.realpathSync(dir);
     },
   };
-  repo.git(['init', '-q', '-b', 'main']);
   const files = options.files ?? {
     'README.md': '# test\n',
     'src/a.txt': lines('a', 20),
     'src/b.txt': lines('b', 20),
   };
-  for (const [rel, content] of Object.entries(files)) repo.write(rel, content);
-  repo.commitAll('initial');
+  fs.cpSync(initialCommit(files), root, { recursive: true });
+  // The copied index holds the template's inodes and times: refreshed, it is the index a fresh
+  // commit leaves (plumbing such as diff-files does not refresh it itself).
+  repo.git(['update-index', '-q', '--refresh']);
   return repo;
+}
+
+/** Built initial commits of this test file, by what they depend on (see initialCommit). */
+const initialCommits = new Map<string, string>();
+
+/**
+ * A directory holding `git init` plus one commit "initial" of `files`, built once per test file
+ * and copied by makeRepo (four git processes per repository were a tenth of the integration
+ * tests' git work; a copy and one `update-index --refresh` replace them). The copy is the same
+ * repository a fresh build gives: the identity and dates are fixed (setupEnv.ts), and the key
+ * holds everything else git reads for it (the global config, the GIT_* variables).
+ */
+function initialCommit(files: Record<string, string>): string {
+  const gitEnv = Object.entries(process.env)
+    .filter(([k]) => k.startsWith('GIT_'))
+    .sort(([a], [b]) => a.localeCompare(b));
+  const globalConfig = process.env.GIT_CONFIG_GLOBAL;
+  const key = JSON.stringify([
+    files,
+    gitEnv,
+    globalConfig && fs.existsSync(globalConfig) ? fs.readFileSync(globalConfig, 'utf8') : null,
+  ]);
+  const known = initialCommits.get(key);
+  if (known && fs.existsSync(known)) return known;
+  const templates = process.env.QLOCK_TEST_TEMPLATES;
+  const dir = templates ? fs.mkdtempSync(path.join(templates, 'repo-')) : tempDir('qlock-template');
+  gitSyncIn(dir, ['init', '-q', '-b', 'main']);
+  writeFiles(dir, files);
+  gitSyncIn(dir, ['add', '-A']);
+  gitSyncIn(dir, ['commit', '-q', '--no-verify', '-m', 'initial']);
+  if (templates) initialCommits.set(key, dir);
+  return dir;
 }
 
 /** `n` numbered lines: "a1\na2\n…". */

@@ -16,8 +16,13 @@ for (const key of LOCAL_GIT_ENV_VARS) delete process.env[key];
 // user's npm config there.
 process.env.QLOCK_TEST_REAL_HOME ??= process.env.HOME ?? os.homedir();
 const home = fs.mkdtempSync(path.join(os.tmpdir(), 'qlock-test-home-'));
+// Repositories built once per test file and copied per test (test/helpers/repo.ts).
+const templates = fs.mkdtempSync(path.join(os.tmpdir(), 'qlock-test-templates-'));
 // Each test file gets its own home; remove it once the file's tests are done.
-afterAll(() => fs.rmSync(home, { recursive: true, force: true }));
+afterAll(() => {
+  fs.rmSync(home, { recursive: true, force: true });
+  fs.rmSync(templates, { recursive: true, force: true });
+});
 const gitconfig = path.join(home, '.gitconfig');
 fs.writeFileSync(
   gitconfig,
@@ -52,6 +57,7 @@ Object.assign(process.env, {
   LC_ALL: 'C',
   NO_COLOR: '1',
   QLOCK_TEST: '1',
+  QLOCK_TEST_TEMPLATES: templates,
 });
 delete process.env.QLOCK_SESSION;
 delete process.env.QLOCK;

@@ -47,6 +47,31 @@ export const SHARED_TEST_SETTINGS = { remote: 'origin', timeout: '5s', cacheTtl:
 export function makeSharedWorld(): SharedWorld {
   const dir = tempDir('qlock-shared');
   const bare = path.join(dir, 'remote.git');
+  fs.cpSync(sharedRemote(), dir, { recursive: true });
+  const fileUrl = `file://${bare}`;
+  return {
+    dir,
+    bare,
+    fileUrl,
+    clone: (name, options = {}) =>
+      makeClone(dir, options.url ?? fileUrl, name, options.shared ?? {}),
+  };
+}
+
+let builtRemote: string | undefined;
+
+/**
+ * The bare remote (`remote.git`, with the `seed` repository that pushed its first commit), built
+ * once per test file and copied by makeSharedWorld: a bare repository holds no path of its own
+ * and the commit is the same each time (fixed identity and dates, setupEnv.ts).
+ */
+function sharedRemote(): string {
+  if (builtRemote && fs.existsSync(builtRemote)) return builtRemote;
+  const templates = process.env.QLOCK_TEST_TEMPLATES;
+  const dir = templates
+    ? fs.mkdtempSync(path.join(templates, 'shared-'))
+    : tempDir('qlock-shared-template');
+  const bare = path.join(dir, 'remote.git');
   gitSyncIn(dir, ['init', '-q', '--bare', '-b', 'main', bare]);
   const seed = path.join(dir, 'seed');
   fs.mkdirSync(seed);
@@ -58,14 +83,8 @@ export function makeSharedWorld(): SharedWorld {
   gitSyncIn(seed, ['add', '-A']);
   gitSyncIn(seed, ['commit', '-q', '-m', 'initial']);
   gitSyncIn(seed, ['push', '-q', bare, 'main']);
-  const fileUrl = `file://${bare}`;
-  return {
-    dir,
-    bare,
-    fileUrl,
-    clone: (name, options = {}) =>
-      makeClone(dir, options.url ?? fileUrl, name, options.shared ?? {}),
-  };
+  if (templates) builtRemote = dir;
+  return dir;
 }
 
 function makeClone(
