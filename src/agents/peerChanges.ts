@@ -16,9 +16,11 @@ const debug = createDebug('agents');
  * A full change set (git status of a whole worktree) costs 15-20 ms per session, far too slow for
  * the pre-write hook, so this asks about the written paths only:
  *
- * 1. base's version of each path (one `git cat-file --batch` for all sessions): a session whose
- *    copy is byte-identical to it has not changed the file — the usual case, decided by reading
- *    the file, without a git process for that session;
+ * 1. the writer's own copy: a session whose copy has the same bytes has not changed the file,
+ *    or has made the very same change (no collision either way) — the usual case, decided by
+ *    reading two files, without any git process;
+ *    then base's version of each path left (one `git cat-file --batch` for all sessions): a
+ *    session whose copy is byte-identical to it has not changed the file;
  * 2. for a session whose copy differs, `git diff --name-only --merge-base <base> -- <paths>` in
  *    its worktree (concurrently with the others): committed, staged and unstaged changes against
  *    its merge-base, which rules out a copy that only differs because base moved on since; and
@@ -207,6 +209,16 @@ export async function peerChanges(options: {
         if (key) keys.set(rel, key);
         unsure.push(rel);
       }
+      if (!unsure.length) return;
+      // A copy with the writer's own bytes (or absent from both): the other session has not
+      // changed it, or has made the very same change, which collides with nothing. No git process
+      // (a file's first write in a session, with no cached answer, would otherwise cost one), and
+      // not cached: once the writer's copy moves on, a same change becomes a real overlap.
+      const differing = unsure.filter(
+        (rel) =>
+          rel.endsWith('/') || !sameFile(path.join(other.path, rel), path.join(ownRoot, rel)),
+      );
+      unsure.splice(0, unsure.length, ...differing);
       if (!unsure.length) return;
       // Cold path: a copy identical to base's (or absent from both) is unchanged.
       const base = await blobsOf(other.base);

@@ -33,6 +33,20 @@ async function setup() {
 }
 
 describe('peerChanges: which other sessions change a file', () => {
+  it("a copy with the writer's bytes is no overlap; once the writer's copy moves on, it is", async () => {
+    const { fa, fb, ask } = await setup();
+    // The very same change in both sessions: nothing collides (answered without git).
+    fs.appendFileSync(path.join(fb, 'a.txt'), 'same\n');
+    fs.appendFileSync(path.join(fa, 'a.txt'), 'same\n');
+    expect(await ask(['a.txt'])).toEqual([]);
+    // The writer changes it further: fb's change is a real overlap now (not a cached "no").
+    fs.appendFileSync(path.join(fa, 'a.txt'), 'more\n');
+    expect(await ask(['a.txt'])).toEqual([{ path: 'a.txt', sessions: ['fb'] }]);
+    // Both directions for a file fb did not touch while the writer did: no overlap.
+    fs.appendFileSync(path.join(fa, 'b.txt'), 'mine\n');
+    expect(await ask(['b.txt'])).toEqual([]);
+  });
+
   it('sees unstaged, committed, staged-new and untracked work, not ignored files or base moving', async () => {
     const { repo, fb, ask } = await setup();
     expect(await ask(['a.txt', 'b.txt', 'new.txt', 'build/out.js'])).toEqual([]);
