@@ -82,8 +82,16 @@ function loadBundle(file) {
   if (known) return known.exports;
   const vm = require('node:vm');
   const { createRequire } = require('node:module');
-  const source = fs.readFileSync(file, 'utf8');
-  const { size, mtimeMs } = fs.statSync(file);
+  // The size and mtime of the very bytes read (a rebuild renames new files in meanwhile): the
+  // cache is keyed by them and must never be written for other bytes than those it was made from.
+  const fd = fs.openSync(file, 'r');
+  let source, size, mtimeMs;
+  try {
+    ({ size, mtimeMs } = fs.fstatSync(fd));
+    source = fs.readFileSync(fd, 'utf8');
+  } finally {
+    fs.closeSync(fd);
+  }
   const cacheFile = path.join(
     dist,
     '.cache',
