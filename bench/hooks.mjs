@@ -10,7 +10,10 @@
  *    - "overlap": the commit touches a file another session also changes (a warning, and the
  *      staged tree against that session's work with merge-tree).
  *    Added latency = median(git commit with the hooks) - median(git commit with
- *    core.hooksPath=/dev/null), runs interleaved. post-commit runs too (and is filtered in sh).
+ *    core.hooksPath=/dev/null), runs interleaved. post-commit and reference-transaction run too
+ *    (filtered in sh). Also measured in the same rounds: a commit with empty hooks of the same
+ *    names, git's own share of the added latency (the hook processes it starts, and the index it
+ *    reads again after any pre-commit hook), which no hook of any tool can go below.
  * 2. `git fetch` of 300 new refs with the hooks installed against without. Budget <= 1.1x.
  *
  *   npm run build && node bench/hooks.mjs [--files 20000] [--sessions 10] [--runs 20] [--keep]
@@ -56,6 +59,7 @@ const REFS = Number(values.refs);
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'qlock-bench-hooks-'));
 const gitconfig = path.join(work, 'gitconfig');
 writeGitconfig(gitconfig);
+const emptyHooks = path.join(work, 'empty-hooks');
 const env = isolatedEnv(gitconfig);
 
 function run(cmd, args, cwd, extraEnv = {}) {
@@ -91,33 +95,49 @@ function time(fn) {
 }
 
 /**
- * Commits in `dir`, timing only `git commit`, with and without hooks, and `node -e ''`, all
- * interleaved so that the load of the machine weighs on the three alike; `fileFor(i)` names the
- * file the i-th commit changes.
+ * Commits in `dir`, timing only `git commit`, with qlock's hooks, with empty hooks of the same
+ * names (`emptyHooks`: what git itself spends on running any such hooks: a fork and exec each,
+ * and the index read again after pre-commit), without hooks, and `node -e ''`, all interleaved
+ * so that the load of the machine weighs on them alike; `fileFor(i)` names the file the i-th
+ * commit changes.
  */
 function commitLatency(dir, fileFor, n) {
-  const withHooks = [];
-  const without = [];
+  const kinds = ['qlock', 'empty', 'none'];
+  const times = { qlock: [], empty: [], none: [] };
   const node = [];
   let stderr = '';
-  for (let i = 0; i < 2 * n + 2; i++) {
-    const hooks = i % 2 === 0;
+  for (let i = 0; i < kinds.length * (n + 1); i++) {
+    const kind = kinds[i % kinds.length];
     const file = fileFor(i);
     write(dir, file, `edit ${i} in ${dir}\n${'x'.repeat(40)}\n`);
     git(['add', '--', file], dir);
-    const args = hooks
-      ? ['commit', '-q', '-m', `bench ${i}`]
-      : ['-c', 'core.hooksPath=/dev/null', 'commit', '-q', '-m', `bench ${i}`];
+    const hooksPath = {
+      qlock: [],
+      empty: ['-c', `core.hooksPath=${emptyHooks}`],
+      none: ['-c', 'core.hooksPath=/dev/null'],
+    };
+    const args = [...hooksPath[kind], 'commit', '-q', '-m', `bench ${i}`];
     let result;
     const ms = time(() => (result = run('git', args, dir)));
     const nodeMs = time(() => run(process.execPath, ['-e', ''], dir));
-    if (i < 2) continue; // warm-up pair
-    (hooks ? withHooks : without).push(ms);
+    if (i < kinds.length) continue; // warm-up round
+    times[kind].push(ms);
     node.push(nodeMs);
-    if (hooks) stderr = result.stderr;
+    if (kind === 'qlock') stderr = result.stderr;
   }
-  const r = { with: median(withHooks), without: median(without), node: median(node), stderr };
-  return { ...r, added: r.with - r.without, ratio: (r.with - r.without) / r.node };
+  const r = {
+    with: median(times.qlock),
+    empty: median(times.empty),
+    without: median(times.none),
+    node: median(node),
+    stderr,
+  };
+  return {
+    ...r,
+    added: r.with - r.without,
+    ratio: (r.with - r.without) / r.node,
+    gitShare: (r.empty - r.without) / r.node,
+  };
 }
 
 function bundleState() {
@@ -145,6 +165,11 @@ try {
   git(['add', '-A'], root);
   git(['commit', '-q', '-m', 'initial'], root);
   qlock(['init'], root);
+  // The floor of git's own share: an empty hook for every hook file qlock installed.
+  fs.mkdirSync(emptyHooks);
+  for (const name of fs.readdirSync(path.join(root, '.git', 'hooks')))
+    if (!name.endsWith('.sample'))
+      fs.writeFileSync(path.join(emptyHooks, name), '#!/bin/sh\nexit 0\n', { mode: 0o755 });
   const dirs = [];
   for (let s = 1; s <= SESSIONS; s++) {
     const name = `s${s}`;
@@ -232,7 +257,8 @@ try {
   );
   const line = (label, r, budget) =>
     console.log(
-      `  ${label.padEnd(46)} with hooks ${fmt(r.with)}, without ${fmt(r.without)}, added ${fmt(r.added)}; node -e '' ${fmt(r.node)}; ratio ${r.ratio.toFixed(2)}x${budget ? ` (budget ${budget}x)` : ''}`,
+      `  ${label.padEnd(46)} with hooks ${fmt(r.with)}, without ${fmt(r.without)}, added ${fmt(r.added)}; node -e '' ${fmt(r.node)}; ratio ${r.ratio.toFixed(2)}x${budget ? ` (budget ${budget}x)` : ''}\n` +
+        `  ${''.padEnd(46)} of which git running empty hooks of the same names: ${fmt(r.empty - r.without)} (${r.gitShare.toFixed(2)}x); qlock's own processes: ${(r.ratio - r.gitShare).toFixed(2)}x`,
     );
   line('git commit, no overlap, same file each time:', plain, COMMIT_BUDGET);
   line('git commit, no overlap, a new file each time:', cold, COMMIT_BUDGET);
