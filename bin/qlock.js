@@ -75,27 +75,31 @@ function freshBundle(bundleFile, manifestFile) {
  * A lazy chunk is checked when it is first required, against fastBundle-<group>.chunks.json: its
  * own size and its modules, as the bundle's main modules were at the start. A chunk whose modules
  * changed since the build (a `tsc` that rebuilt only them) cannot fall back to the dist/ modules:
- * the process already runs the bundle's copies of the modules they import. It stops instead, with
- * what to do.
+ * the process already runs the bundle's copies of the modules they import. It stops instead (exit
+ * 1, which git's hook runner and the agent hooks take for a crash, not a decision), saying what to
+ * do.
  */
 let chunkManifest;
 function checkChunk(file) {
   const { group, mtimeMs } = running;
-  chunkManifest ??= JSON.parse(
-    fs.readFileSync(path.join(dist, `fastBundle-${group}.chunks.json`), 'utf8'),
-  );
   const name = path.basename(file);
-  const entry = Object.hasOwn(chunkManifest, name) ? chunkManifest[name] : undefined;
   let fresh = false;
   try {
+    chunkManifest ??= JSON.parse(
+      fs.readFileSync(path.join(dist, `fastBundle-${group}.chunks.json`), 'utf8'),
+    );
+    const entry = Object.hasOwn(chunkManifest, name) ? chunkManifest[name] : undefined;
     fresh = entry !== undefined && filesAreFresh({ [name]: entry.size, ...entry.files }, mtimeMs);
   } catch {
     // A file gone: stale.
   }
-  if (!fresh)
-    throw new Error(
-      `qlock: dist/ changed after dist/fastBundle-${group}.cjs was built (${name} or its modules): run npm run build`,
+  if (!fresh) {
+    // Not an error of the command (execute() would report it as qlock's bug): the build's state.
+    process.stderr.write(
+      `qlock: dist/ changed after dist/fastBundle-${group}.cjs was built (${name} or its modules): run npm run build\n`,
     );
+    process.exit(1);
+  }
 }
 
 /**
