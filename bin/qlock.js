@@ -8,11 +8,13 @@
  * unlock, prompt, status) run inside `git commit`, the agent's tool loop and shell prompts, or
  * are run all the time (status), where every millisecond counts.
  *
- * Those commands first go to their bundle, dist/fastBundle-<group>.cjs (scripts/bundle.mjs: the
- * light way in, src/cli/fast.ts, and the command's hot modules in one file), while that bundle is
- * fresh; anything the light parser does not take (help, a typo), and everything else, goes to
- * commander (dist/cli.js, through dist/bin.js). Fresh: every dist file the bundle was made from still has its size and is not newer
- * than the bundle, so a plain `tsc` rebuild can never run stale code, only slower code.
+ * Those commands first go to their bundle, dist/fastBundle-<group>.cjs (scripts/bundle.mjs:
+ * src/bin.ts, the light way in, src/cli/fast.ts, and the command's hot modules in one file; every
+ * other module it may need, commander included, in lazily required chunks of the same build),
+ * while that bundle is fresh: such a process loads no dist/ module at all. Everything else, and a
+ * hot command without a fresh bundle, goes to dist/bin.js (the same way in, as ES modules).
+ * Fresh: every dist file the bundle was made from still has its size and is not newer than the
+ * bundle, so a plain `tsc` rebuild can never run stale code, only slower code.
  */
 const fs = require('node:fs');
 const path = require('node:path');

@@ -1,23 +1,32 @@
 #!/usr/bin/env node
 /**
- * Bundles the light way in (src/cli/fast.ts) with each group of hot commands into one CommonJS file:
+ * Bundles the way in (src/bin.ts: the light parser, src/cli/fast.ts, then commander) with each
+ * group of hot commands into one CommonJS file:
  *   dist/fastBundle-hook.cjs    `qlock hook …` (every installed git hook)
  *   dist/fastBundle-agent-tool.cjs     `qlock agent-hook <agent> pre-tool|post-tool` (every write)
  *   dist/fastBundle-agent-context.cjs  `qlock agent-hook <agent> prompt|session-start`
  *   dist/fastBundle-lock.cjs    `qlock lock`, `qlock unlock`
  *   dist/fastBundle-prompt.cjs  `qlock prompt` (every shell prompt)
  *   dist/fastBundle-status.cjs  `qlock status`
- * each next to the list of dist files it was made from (dist/fastBundle-<name>.json). A bundle may
- * have lazily required chunks (`lazy` below: dist/fastChunk-<name>-<group>.cjs, listed in its
- * manifest too), loaded with require() only when the import() that reaches them runs: the agent
- * tool hook loads the shell command reader only for a shell tool (issue 19).
+ * The main chunk holds the way in and the group's hot modules (`hot` below). Every other dist
+ * module the group's commands may reach with import() (conflict prediction, shared mode,
+ * post-commit, commander for a line the light parser declines: in the end every command, through
+ * the command table) is in a lazily required chunk of the same build,
+ * dist/fastChunk-<group>-<name>.cjs, which rolldown cuts by the import() calls that reach it (a
+ * module two chunks use gets a chunk of its own, required by them, never by the main chunk), and
+ * which bin/qlock.js requires, with the code cache, only when such an import() runs. `lazy` names
+ * a few chunks by hand: the agent tool hook loads the shell command reader only for a shell tool
+ * (issue 19). So a bundled process loads each module once: never a dist/ ES module beside the
+ * bundle's copy of the modules it imports (issue 17; errors are told apart by class).
+ * dist/fastBundle-<group>.json lists the main chunk's dist modules, which bin/qlock.js checks on
+ * every run; dist/fastBundle-<group>.chunks.json each chunk's own size and its modules, checked
+ * when that chunk is first required.
  *
  * Why: node's ESM loader pays per module (resolve, read, compile, link) and is not even started for
  * a CommonJS entry; a hot path is 20-40 small modules. Bundled, each command saves 10-25 ms, which
  * is what brings them within DESIGN.md's budgets (see bench/RESULTS.md). One bundle per group, so
- * that `qlock lock` does not compile the git hooks' modules and their libraries. Dynamic imports
- * that are not on the hot path stay dynamic and load the unbundled dist modules, so rarely used code
- * (conflict prediction, shared mode, post-commit) is loaded only when needed, as before.
+ * that `qlock lock` does not compile the git hooks' modules and their libraries. Packages that are
+ * not on the hot path stay outside (node requires or imports them, once, when they are needed).
  *
  * proper-lockfile (the registry mutex) is bundled in, with graceful-fs replaced by node:fs: a
  * dynamic import() of the package would start node's ESM loader (~10 ms), and graceful-fs (~6 ms
@@ -26,8 +35,10 @@
  * long-running processes (`qlock watch`, `qlock mcp`) load the real packages from dist/.
  *
  * bin/qlock.js uses a bundle only while it is fresh (no listed file changed size or is newer than
- * the bundle: a plain `tsc` rebuild makes it stale) and falls back to the normal modules otherwise,
- * so a missing or stale bundle only costs speed. Run by `npm run build`.
+ * the bundle: a plain `tsc` rebuild makes it stale) and falls back to the dist/ modules otherwise,
+ * so a missing or stale bundle only costs speed; a chunk found stale when it is required (a `tsc`
+ * that rewrote only its modules) stops the command with a one-line "run npm run build", as the
+ * process cannot mix in the dist/ copies then. Run by `npm run build`.
  */
 import { Buffer } from 'node:buffer';
 import fs from 'node:fs';
@@ -39,10 +50,11 @@ const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..')
 const dist = path.join(root, 'dist');
 
 /**
- * Each bundle: the light way in (src/cli/fast.ts: the command table, the light parser, execute)
- * and the modules its command loads with import() that still belong in it, because the command
- * needs them on every run. Which commands are hot, and in which bundle, is the command table's
- * `hot` (src/cli/commandTable.ts); this build writes it out for bin/qlock.js (fastRoutes.json).
+ * Each bundle: the way in (src/bin.ts, src/cli/fast.ts: the command table, the light parser,
+ * execute) and the modules its command loads with import() that still belong in its main chunk,
+ * because the command needs them on every run. Which commands are hot, and in which bundle, is the
+ * command table's `hot` (src/cli/commandTable.ts); this build writes it out for bin/qlock.js
+ * (fastRoutes.json).
  */
 const ENTRY = 'bin.js';
 const BUNDLES = {
