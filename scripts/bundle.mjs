@@ -342,6 +342,8 @@ async function bundle(name, { hot, lazy = {} }) {
     await build([entry], inline, { preserveEntrySignatures: 'allow-extension' })
   ).generate({
     format: 'cjs',
+    // The doc comments are for the sources (src/); a hot run reads every byte of its main chunk.
+    comments: { legal: true, annotation: true, jsdoc: false },
     entryFileNames: path.basename(bundleFile(name)),
     chunkFileNames: `fastChunk-${name}-[name].cjs`,
     codeSplitting: {
