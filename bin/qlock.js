@@ -8,11 +8,13 @@
  * unlock, prompt, status) run inside `git commit`, the agent's tool loop and shell prompts, or
  * are run all the time (status), where every millisecond counts.
  *
- * Those commands first go to their bundle, dist/fastBundle-<group>.cjs (scripts/bundle.mjs: the
- * light way in, src/cli/fast.ts, and the command's hot modules in one file), while that bundle is
- * fresh; anything the light parser does not take (help, a typo), and everything else, goes to
- * commander (dist/cli.js, through dist/bin.js). Fresh: every dist file the bundle was made from still has its size and is not newer
- * than the bundle, so a plain `tsc` rebuild can never run stale code, only slower code.
+ * Those commands first go to their bundle, dist/fastBundle-<group>.cjs (scripts/bundle.mjs:
+ * src/bin.ts, the light way in, src/cli/fast.ts, and the command's hot modules in one file; every
+ * other module it may need, commander included, in lazily required chunks of the same build),
+ * while that bundle is fresh: such a process loads no dist/ module at all. Everything else, and a
+ * hot command without a fresh bundle, goes to dist/bin.js (the same way in, as ES modules).
+ * Fresh: every dist file the bundle was made from still has its size and is not newer than the
+ * bundle, so a plain `tsc` rebuild can never run stale code, only slower code.
  */
 const fs = require('node:fs');
 const path = require('node:path');
@@ -51,17 +53,54 @@ function bundleFor(argv) {
   return undefined;
 }
 
-function bundleIsFresh(bundleFile, manifestFile) {
+/** Whether every file of `files` (dist-relative path → size) still is what the bundle was made from. */
+function filesAreFresh(files, bundleMtimeMs) {
+  for (const [rel, size] of Object.entries(files)) {
+    const stat = fs.statSync(path.join(dist, rel));
+    if (stat.size !== size || stat.mtimeMs > bundleMtimeMs) return false;
+  }
+  return true;
+}
+
+/** The bundle's modification time if it and its main chunk's modules are fresh, else undefined. */
+function freshBundle(bundleFile, manifestFile) {
   try {
-    const bundle = fs.statSync(bundleFile);
+    const { mtimeMs } = fs.statSync(bundleFile);
     const { files } = JSON.parse(fs.readFileSync(manifestFile, 'utf8'));
-    for (const [rel, size] of Object.entries(files)) {
-      const stat = fs.statSync(path.join(dist, rel));
-      if (stat.size !== size || stat.mtimeMs > bundle.mtimeMs) return false;
-    }
-    return true;
+    return filesAreFresh(files, mtimeMs) ? mtimeMs : undefined;
   } catch {
-    return false;
+    return undefined;
+  }
+}
+
+/**
+ * A lazy chunk is checked when it is first required, against fastBundle-<group>.chunks.json: its
+ * own size and its modules, as the bundle's main modules were at the start. A chunk whose modules
+ * changed since the build (a `tsc` that rebuilt only them) cannot fall back to the dist/ modules:
+ * the process already runs the bundle's copies of the modules they import. It stops instead (exit
+ * 1, which git's hook runner and the agent hooks take for a crash, not a decision), saying what to
+ * do.
+ */
+let chunkManifest;
+function checkChunk(file) {
+  const { group, mtimeMs } = running;
+  const name = path.basename(file);
+  let fresh = false;
+  try {
+    chunkManifest ??= JSON.parse(
+      fs.readFileSync(path.join(dist, `fastBundle-${group}.chunks.json`), 'utf8'),
+    );
+    const entry = Object.hasOwn(chunkManifest, name) ? chunkManifest[name] : undefined;
+    fresh = entry !== undefined && filesAreFresh({ [name]: entry.size, ...entry.files }, mtimeMs);
+  } catch {
+    // A file gone: stale.
+  }
+  if (!fresh) {
+    // Not an error of the command (execute() would report it as qlock's bug): the build's state.
+    process.stderr.write(
+      `qlock: dist/ changed after dist/fastBundle-${group}.cjs was built (${name} or its modules): run npm run build\n`,
+    );
+    process.exit(1);
   }
 }
 
@@ -77,9 +116,12 @@ function bundleIsFresh(bundleFile, manifestFile) {
  */
 const bundles = new Map();
 const caches = [];
+/** The bundle this process runs: its group and modification time (for checkChunk). */
+let running;
 function loadBundle(file) {
   const known = bundles.get(file);
   if (known) return known.exports;
+  if (running && path.basename(file).startsWith('fastChunk-')) checkChunk(file);
   const vm = require('node:vm');
   const { createRequire } = require('node:module');
   // The size and mtime of the very bytes read (a rebuild renames new files in meanwhile): the
@@ -118,8 +160,9 @@ function loadBundle(file) {
     /^\.\/fast(Bundle|Chunk)-[\w-]+\.cjs$/.test(id)
       ? loadBundle(path.join(dist, id))
       : plainRequire(id);
-  const importInBundle = (specifier) =>
-    import(specifier.startsWith('./') ? pathToFileURL(path.join(dist, specifier)).href : specifier);
+  // What import() is left in a bundle loads no module of dist/ (scripts/bundle.mjs checks): the
+  // packages the commands import lazily and a user's own config file.
+  const importInBundle = (specifier) => import(specifier);
   script
     .runInThisContext()
     .call(mod.exports, mod.exports, requireInBundle, mod, file, dist, importInBundle);
@@ -149,19 +192,22 @@ async function main(argv) {
   // Help goes to commander, which writes it.
   if (group && !argv.includes('--help') && !argv.includes('-h')) {
     const bundleFile = path.join(dist, `fastBundle-${group}.cjs`);
-    const fresh = bundleIsFresh(bundleFile, path.join(dist, `fastBundle-${group}.json`));
+    const mtimeMs = freshBundle(bundleFile, path.join(dist, `fastBundle-${group}.json`));
     if (process.env.QLOCK_DEBUG === '1') {
       process.stderr.write(
-        `qlock:bin ${fresh ? `bundled fast path (${group})` : 'no fresh bundle: dist modules'}\n`,
+        `qlock:bin ${mtimeMs !== undefined ? `bundled fast path (${group})` : 'no fresh bundle: dist modules'}\n`,
       );
     }
-    if (fresh) {
-      const code = await loadBundle(bundleFile).runFast(argv);
+    if (mtimeMs !== undefined) {
+      running = { group, mtimeMs };
+      // src/bin.ts, bundled: every module this process loads from here on is the bundle's
+      // (commander too, from a lazy chunk), never a dist/ copy beside it.
+      const bundle = loadBundle(bundleFile);
+      const code = await bundle.runFast(argv);
       if (code !== undefined) return code;
       // Declined (a typo, an unusual option): commander reports it the usual way.
       quietOnClosedPipe();
-      const { main: cli } = await import(pathToFileURL(path.join(dist, 'cli.js')).href);
-      return cli(argv);
+      return bundle.runCommander(argv);
     }
   }
   quietOnClosedPipe();

@@ -1,23 +1,32 @@
 #!/usr/bin/env node
 /**
- * Bundles the light way in (src/cli/fast.ts) with each group of hot commands into one CommonJS file:
+ * Bundles the way in (src/bin.ts: the light parser, src/cli/fast.ts, then commander) with each
+ * group of hot commands into one CommonJS file:
  *   dist/fastBundle-hook.cjs    `qlock hook …` (every installed git hook)
  *   dist/fastBundle-agent-tool.cjs     `qlock agent-hook <agent> pre-tool|post-tool` (every write)
  *   dist/fastBundle-agent-context.cjs  `qlock agent-hook <agent> prompt|session-start`
  *   dist/fastBundle-lock.cjs    `qlock lock`, `qlock unlock`
  *   dist/fastBundle-prompt.cjs  `qlock prompt` (every shell prompt)
  *   dist/fastBundle-status.cjs  `qlock status`
- * each next to the list of dist files it was made from (dist/fastBundle-<name>.json). A bundle may
- * have lazily required chunks (`lazy` below: dist/fastChunk-<name>-<group>.cjs, listed in its
- * manifest too), loaded with require() only when the import() that reaches them runs: the agent
- * tool hook loads the shell command reader only for a shell tool (issue 19).
+ * The main chunk holds the way in and the group's hot modules (`hot` below). Every other dist
+ * module the group's commands may reach with import() (conflict prediction, shared mode,
+ * post-commit, commander for a line the light parser declines: in the end every command, through
+ * the command table) is in a lazily required chunk of the same build,
+ * dist/fastChunk-<group>-<name>.cjs, which rolldown cuts by the import() calls that reach it (a
+ * module two chunks use gets a chunk of its own, required by them, never by the main chunk), and
+ * which bin/qlock.js requires, with the code cache, only when such an import() runs. `lazy` names
+ * a few chunks by hand: the agent tool hook loads the shell command reader only for a shell tool
+ * (issue 19). So a bundled process loads each module once: never a dist/ ES module beside the
+ * bundle's copy of the modules it imports (issue 17; errors are told apart by class).
+ * dist/fastBundle-<group>.json lists the main chunk's dist modules, which bin/qlock.js checks on
+ * every run; dist/fastBundle-<group>.chunks.json each chunk's own size and its modules, checked
+ * when that chunk is first required.
  *
  * Why: node's ESM loader pays per module (resolve, read, compile, link) and is not even started for
  * a CommonJS entry; a hot path is 20-40 small modules. Bundled, each command saves 10-25 ms, which
  * is what brings them within DESIGN.md's budgets (see bench/RESULTS.md). One bundle per group, so
- * that `qlock lock` does not compile the git hooks' modules and their libraries. Dynamic imports
- * that are not on the hot path stay dynamic and load the unbundled dist modules, so rarely used code
- * (conflict prediction, shared mode, post-commit) is loaded only when needed, as before.
+ * that `qlock lock` does not compile the git hooks' modules and their libraries. Packages that are
+ * not on the hot path stay outside (node requires or imports them, once, when they are needed).
  *
  * proper-lockfile (the registry mutex) is bundled in, with graceful-fs replaced by node:fs: a
  * dynamic import() of the package would start node's ESM loader (~10 ms), and graceful-fs (~6 ms
@@ -26,8 +35,10 @@
  * long-running processes (`qlock watch`, `qlock mcp`) load the real packages from dist/.
  *
  * bin/qlock.js uses a bundle only while it is fresh (no listed file changed size or is newer than
- * the bundle: a plain `tsc` rebuild makes it stale) and falls back to the normal modules otherwise,
- * so a missing or stale bundle only costs speed. Run by `npm run build`.
+ * the bundle: a plain `tsc` rebuild makes it stale) and falls back to the dist/ modules otherwise,
+ * so a missing or stale bundle only costs speed; a chunk found stale when it is required (a `tsc`
+ * that rewrote only its modules) stops the command with a one-line "run npm run build", as the
+ * process cannot mix in the dist/ copies then. Run by `npm run build`.
  */
 import { Buffer } from 'node:buffer';
 import fs from 'node:fs';
@@ -39,12 +50,13 @@ const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..')
 const dist = path.join(root, 'dist');
 
 /**
- * Each bundle: the light way in (src/cli/fast.ts: the command table, the light parser, execute)
- * and the modules its command loads with import() that still belong in it, because the command
- * needs them on every run. Which commands are hot, and in which bundle, is the command table's
- * `hot` (src/cli/commandTable.ts); this build writes it out for bin/qlock.js (fastRoutes.json).
+ * Each bundle: the way in (src/bin.ts, src/cli/fast.ts: the command table, the light parser,
+ * execute) and the modules its command loads with import() that still belong in its main chunk,
+ * because the command needs them on every run. Which commands are hot, and in which bundle, is the
+ * command table's `hot` (src/cli/commandTable.ts); this build writes it out for bin/qlock.js
+ * (fastRoutes.json).
  */
-const ENTRY = 'cli/fast.js';
+const ENTRY = 'bin.js';
 const BUNDLES = {
   hook: {
     hot: ['commands/hook.js', 'hooks/runGitHook.js', 'hooks/preCommit.js', 'project/loadConfig.js'],
@@ -108,6 +120,7 @@ const BUNDLES = {
 
 const bundleFile = (name) => path.join(dist, `fastBundle-${name}.cjs`);
 const manifestFile = (name) => path.join(dist, `fastBundle-${name}.json`);
+const chunksFile = (name) => path.join(dist, `fastBundle-${name}.chunks.json`);
 const routesFile = path.join(dist, 'fastRoutes.json');
 
 function removeBundles(reason) {
@@ -115,6 +128,7 @@ function removeBundles(reason) {
   for (const name of Object.keys(BUNDLES)) {
     fs.rmSync(bundleFile(name), { force: true });
     fs.rmSync(manifestFile(name), { force: true });
+    fs.rmSync(chunksFile(name), { force: true });
   }
   removeChunks();
   console.log(
@@ -164,13 +178,33 @@ const SHIMS = {
     'module.exports = { equal(actual, expected, message) { if (actual != expected) throw new Error(message); } };\n',
 };
 
-/** The dist modules (relative paths) and packages a build of `inputs` holds in one chunk. */
-async function build(inputs, inline, options = {}) {
+/**
+ * A module that finds files relative to itself (`import.meta.url`: the package's bin/, hooks/,
+ * package.json) finds them from its dist/ path in a bundle too: bin/qlock.js passes dist/ as every
+ * bundle's and chunk's `__dirname`.
+ */
+function importMetaUrl(rel) {
+  return `require("node:url").pathToFileURL(require("node:path").join(__dirname, ${JSON.stringify(rel)})).href`;
+}
+
+/**
+ * A build of `inputs`: every dist module they reach, statically or with import(), is bundled;
+ * with `dynamicExternal`, a dynamic import of a dist module outside `inline` stays external
+ * instead (used only to find which modules the hot path holds). Packages are bundled if in
+ * `inline` (and whatever they require), else left to node's require().
+ */
+async function build(inputs, inline, { dynamicExternal = false, ...options } = {}) {
   const built = await rolldown({
     ...options,
     input: inputs.map((i) => path.join(dist, i)),
     platform: 'node',
     logLevel: 'warn',
+    // A dynamic import that reaches a module the hot path also imports statically: nothing to
+    // split, the module is in the main chunk either way.
+    onLog(level, log, handler) {
+      if (log.code === 'INEFFECTIVE_DYNAMIC_IMPORT') return;
+      handler(level, log);
+    },
     plugins: [
       {
         name: 'qlock-fast-path',
@@ -184,21 +218,24 @@ async function build(inputs, inline, options = {}) {
             return `\0qlock-shim:${source}`;
           if (!source.startsWith('.') && !path.isAbsolute(source)) {
             // A package: bundled if the hot path needs it (and everything it requires), else
-            // left to node, resolved from dist/ when (and if) it is imported.
+            // left to node, required from dist/ when (and if) it is needed.
             const bundled =
               inline.has(source) || importer.includes(`${path.sep}node_modules${path.sep}`);
             return bundled ? null : { id: source, external: true };
           }
           const target = path.resolve(path.dirname(importer), source);
           const rel = path.relative(dist, target).split(path.sep).join('/');
-          if (options?.kind === 'dynamic-import' && !inline.has(rel)) {
-            // Stays a separate module, imported relative to dist/fastBundle-<name>.cjs.
+          if (dynamicExternal && options?.kind === 'dynamic-import' && !inline.has(rel))
             return { id: `./${rel}`, external: true };
-          }
           return null;
         },
         load(id) {
           return id.startsWith('\0qlock-shim:') ? SHIMS[id.slice('\0qlock-shim:'.length)] : null;
+        },
+        transform(code, id) {
+          if (!id.startsWith(dist + path.sep) || !code.includes('import.meta.url')) return null;
+          const rel = path.relative(dist, id).split(path.sep).join('/');
+          return { code: code.replaceAll('import.meta.url', importMetaUrl(rel)), map: null };
         },
       },
     ],
@@ -209,7 +246,7 @@ async function build(inputs, inline, options = {}) {
 function checkChunk(name, chunk) {
   if (chunk.code.includes('import.meta')) {
     // A bundled module that locates files relative to itself would look in the wrong place.
-    throw new Error(`the ${name} bundle must not contain import.meta: import that module lazily`);
+    throw new Error(`the ${name} bundle must not contain import.meta: see importMetaUrl`);
   }
 }
 
@@ -228,47 +265,68 @@ const banner =
 
 /**
  * bin/qlock.js compiles a bundle with vm.Script (for V8's code cache), where import() needs an
- * experimental flag on node 20: every import() call becomes `__qlockImport(`, which bin/qlock.js
- * passes in and which imports the same specifier relative to dist/. The bundles are therefore
- * loaded by bin/qlock.js only, never by a plain require().
+ * experimental flag on node 20: every import() call left (a user's own config file, loaded by
+ * URL) becomes `__qlockImport(`, which bin/qlock.js passes in. None may name a dist module: those
+ * are all in the bundle or its chunks. The bundles are therefore loaded by bin/qlock.js only,
+ * never by a plain require().
  */
 function routeImports(fileName, code) {
   const routed = code.replace(/(?<![\w$.])import\(/g, '__qlockImport(');
   const left = /(?<![\w$.])import\s*\(/.exec(routed);
   if (left) throw new Error(`${fileName}: an import() bin/qlock.js cannot route: ${left[0]}`);
+  const dist = /__qlockImport\(\s*["'`]\.{1,2}\//.exec(routed);
+  if (dist) throw new Error(`${fileName}: a dist module left to import(): ${dist[0]}`);
   return routed;
+}
+
+/**
+ * rolldown puts its helpers (`__toESM`, `__exportAll`) in a chunk of their own when chunks that
+ * do not load the main chunk use them, and the main chunk would require that chunk on every run.
+ * The helpers (stateless functions) go into the main chunk instead, which hands them to the lazy
+ * chunks: each of them is loaded after the main chunk, by one of its import() calls.
+ */
+function placeRuntime(name, entryChunk, runtime, chunks, code) {
+  const load = `require("./${runtime.fileName}")`;
+  const own = `const require_rolldown_runtime = ${load};`;
+  if (!code.get(entryChunk).includes(own))
+    throw new Error(`${entryChunk.fileName}: no \`${own}\` to put rolldown's helpers in place of`);
+  code.set(
+    entryChunk,
+    code
+      .get(entryChunk)
+      .replace(
+        own,
+        `const require_rolldown_runtime = (() => {\nconst exports = {};\n${runtime.code}\nreturn exports;\n})();\n` +
+          'exports.__qlockRuntime = require_rolldown_runtime;',
+      ),
+  );
+  for (const c of chunks) {
+    if (c === runtime) continue;
+    code.set(c, code.get(c).replaceAll(load, `require("./fastBundle-${name}.cjs").__qlockRuntime`));
+    if (code.get(c).includes(runtime.fileName))
+      throw new Error(`${c.fileName}: loads ${runtime.fileName} in a way this build cannot move`);
+  }
 }
 
 async function bundle(name, { hot, lazy = {} }) {
   const entry = ENTRY;
-  const inline = new Set(hot);
-  // CommonJS: bin/qlock.js loads it without starting node's ESM loader. The dynamic imports
-  // stay imports (routeImports) and load the ES modules of dist/ when they are needed.
+  const inline = new Set(['cli/fast.js', ...hot]);
+  // The main chunk: the way in and the modules it reaches statically or through a hot import(),
+  // which every run of the group's commands needs.
   const single = await (
-    await build([entry], inline)
-  ).generate({
-    format: 'cjs',
-    codeSplitting: false,
-  });
-  const chunk = single.output.find((o) => o.type === 'chunk');
-  if (!chunk) throw new Error(`rolldown produced no chunk for ${entry}`);
-  checkChunk(name, chunk);
-  if (!Object.keys(lazy).length) {
-    const files = distFiles(chunk);
-    writeAtomic(bundleFile(name), banner + routeImports(name, chunk.code));
-    writeAtomic(manifestFile(name), JSON.stringify({ files }, null, 2) + '\n');
-    return `dist/fastBundle-${name}.cjs, ${Object.keys(files).length} modules, ${(chunk.code.length / 1024).toFixed(0)} KiB`;
-  }
-  // With lazy chunks: the modules of the single bundle above stay in the main chunk; each lazy
-  // group's entries (dynamic imports of the main chunk's code) and what only they use go to a
-  // chunk of its own, which the main chunk require()s when that import() runs.
-  const main = new Set(chunk.moduleIds);
+    await build([entry], inline, { dynamicExternal: true })
+  ).generate({ format: 'cjs', codeSplitting: false });
+  const mainChunk = single.output.find((o) => o.type === 'chunk');
+  if (!mainChunk) throw new Error(`rolldown produced no chunk for ${entry}`);
+  const main = new Set(mainChunk.moduleIds);
+  // The named lazy groups: each group's entries and what only they use, in one chunk.
   const groupOf = new Map();
   for (const [group, entries] of Object.entries(lazy)) {
     const alone = await (
       await build(
         entries.filter((e) => e.endsWith('.js')),
         new Set(entries),
+        { dynamicExternal: true },
       )
     ).generate({ format: 'cjs' });
     for (const o of alone.output)
@@ -276,12 +334,16 @@ async function bundle(name, { hot, lazy = {} }) {
         for (const id of o.moduleIds) if (!main.has(id) && !groupOf.has(id)) groupOf.set(id, group);
     for (const e of entries) inline.add(e);
   }
-  // Modules of a group without the modules they import (those stay in the main chunk): the entry
-  // chunk then may export more than its module did, which nothing but the chunks reads.
+  // Everything else the commands may reach (rare paths: conflict prediction, shared mode,
+  // post-commit, commander for a line the light parser declines) in chunks that rolldown cuts by
+  // which import() reaches them, each required only when such an import() runs. The main chunk
+  // may export more than its modules did, which nothing but the chunks reads.
   const split = await (
     await build([entry], inline, { preserveEntrySignatures: 'allow-extension' })
   ).generate({
     format: 'cjs',
+    // The doc comments are for the sources (src/); a hot run reads every byte of its main chunk.
+    comments: { legal: true, annotation: true, jsdoc: false },
     entryFileNames: path.basename(bundleFile(name)),
     chunkFileNames: `fastChunk-${name}-[name].cjs`,
     codeSplitting: {
@@ -294,7 +356,7 @@ async function bundle(name, { hot, lazy = {} }) {
         },
         {
           debugName: 'main',
-          name: (id) => (groupOf.has(id) ? null : 'main'),
+          name: (id) => (main.has(id) ? 'main' : null),
           priority: 1,
           includeDependenciesRecursively: false,
         },
@@ -302,42 +364,49 @@ async function bundle(name, { hot, lazy = {} }) {
     },
   });
   const chunks = split.output.filter((o) => o.type === 'chunk');
-  const files = {};
-  const parts = [];
-  let entryChunk;
+  const entryChunk = chunks.find((c) => c.isEntry);
+  if (!entryChunk) throw new Error(`rolldown produced no entry chunk for ${entry}`);
+  const runtime = chunks.find((c) => c.fileName === `fastChunk-${name}-rolldown-runtime.cjs`);
+  const code = new Map(chunks.map((c) => [c, c.code]));
+  if (runtime) placeRuntime(name, entryChunk, runtime, chunks, code);
+  const parts = chunks.filter((c) => c !== entryChunk && c !== runtime);
+  for (const c of parts)
+    if (!/^fastChunk-[\w-]+\.cjs$/.test(c.fileName))
+      throw new Error(`${c.fileName}: a chunk name bin/qlock.js does not route`);
   for (const c of chunks) {
     checkChunk(name, c);
-    if (c.code.includes('import(') && /import\(\s*["']\.\/fastChunk-/.test(c.code))
-      throw new Error(
-        `${c.fileName}: a lazy chunk loaded with import(), which starts the ESM loader`,
-      );
-    Object.assign(files, distFiles(c));
-    if (c.isEntry) entryChunk = c;
-    else parts.push(c);
+    if (/import\(\s*["']\.\/fastChunk-/.test(c.code))
+      throw new Error(`${c.fileName}: a chunk loaded with import(), which starts the ESM loader`);
   }
-  if (!entryChunk) throw new Error(`rolldown produced no entry chunk for ${entry}`);
-  // The main chunk must not require a lazy chunk when it loads (only when its import() runs).
-  const lazyNames = new Set(Object.keys(lazy).map((g) => `fastChunk-${name}-${g}.cjs`));
-  for (const c of chunks) {
-    if (lazyNames.has(c.fileName)) continue;
-    const eager = c.imports.filter((i) => lazyNames.has(i));
-    if (eager.length) throw new Error(`${c.fileName} loads ${eager.join(', ')} eagerly`);
-  }
-  // The chunks first, the entry last: bin/qlock.js trusts the bundle only while no file of its
-  // manifest (chunks included) is newer than the entry or has changed size.
+  // The main chunk must not require any other chunk when it loads (only when an import() runs).
+  const eager = entryChunk.imports.filter(
+    (i) => i !== runtime?.fileName && parts.some((c) => c.fileName === i),
+  );
+  if (eager.length) throw new Error(`${entryChunk.fileName} loads ${eager.join(', ')} eagerly`);
+  // The chunks first, the entry last: bin/qlock.js trusts the bundle only while no file it was
+  // made from is newer than the entry or has changed size. The main chunk's modules are checked
+  // on every run (fastBundle-<name>.json); a chunk's own file and modules when it is required
+  // (fastBundle-<name>.chunks.json), so a run pays only for what it loads.
+  const lazyChunks = {};
   for (const c of parts) {
-    const code = banner + routeImports(c.fileName, c.code);
-    writeAtomic(path.join(dist, c.fileName), code);
-    files[c.fileName] = Buffer.byteLength(code);
+    const text = banner + routeImports(c.fileName, code.get(c));
+    writeAtomic(path.join(dist, c.fileName), text);
+    lazyChunks[c.fileName] = { size: Buffer.byteLength(text), files: distFiles(c) };
   }
-  writeAtomic(bundleFile(name), banner + routeImports(entryChunk.fileName, entryChunk.code));
+  writeAtomic(chunksFile(name), JSON.stringify(lazyChunks, null, 2) + '\n');
+  writeAtomic(bundleFile(name), banner + routeImports(entryChunk.fileName, code.get(entryChunk)));
+  const files = distFiles(entryChunk);
   writeAtomic(manifestFile(name), JSON.stringify({ files }, null, 2) + '\n');
-  const kib = (c) => `${(c.code.length / 1024).toFixed(0)} KiB`;
+  const kib = (c) => `${(code.get(c).length / 1024).toFixed(0)} KiB`;
+  const named = parts.filter((c) =>
+    Object.hasOwn(lazy, c.fileName.slice(`fastChunk-${name}-`.length, -'.cjs'.length)),
+  );
+  const rest = parts.filter((c) => !named.includes(c));
   return (
-    `dist/fastBundle-${name}.cjs, ${Object.keys(files).length - parts.length} modules, ` +
-    [entryChunk, ...parts]
-      .map((c) => `${c.fileName} ${c.moduleIds.length} modules ${kib(c)}`)
-      .join(', ')
+    `dist/fastBundle-${name}.cjs, ${Object.keys(files).length} modules ${kib(entryChunk)}` +
+    named.map((c) => `, ${c.fileName} ${c.moduleIds.length} modules ${kib(c)}`).join('') +
+    `; ${rest.length} more lazy chunks, ${rest.reduce((n, c) => n + c.moduleIds.length, 0)} modules, ` +
+    `${(rest.reduce((n, c) => n + code.get(c).length, 0) / 1024).toFixed(0)} KiB`
   );
 }
 

@@ -12,49 +12,22 @@ export const ExitCode = {
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 
 /**
- * `instanceof` by kind, not by class identity. A hot command runs from its bundle
- * (scripts/bundle.mjs) and loads rarely used modules (shared mode, auto-locking) from dist/, each
- * with its own copy of this module: an error thrown by one copy must still be recognised by the
- * other. So every error carries the names of its classes under a registry-wide symbol, and each
- * class's `instanceof` checks for its own name there.
+ * Base class: a message for the user (one or two lines, saying what to do next) and an exit code.
+ * Recognised by class identity (`instanceof`): a process loads each module once, a hot command's
+ * bundle and its lazily required chunks included (scripts/bundle.mjs), so there is one class of
+ * each kind per process.
  */
-const KINDS = Symbol.for('qlock.errorKinds');
-
-type Branded = { [KINDS]?: readonly string[] };
-
-/** A class's kind: its own static `kind` (stable under bundling, which may rename classes). */
-function kindOf(constructor: object): string {
-  return Object.hasOwn(constructor, 'kind')
-    ? (constructor as { kind: string }).kind
-    : (constructor as { name: string }).name;
-}
-
-function kindsOf(constructor: { prototype: object }): string[] {
-  const kinds: string[] = [];
-  for (let p = constructor.prototype; p && p !== Error.prototype; p = Object.getPrototypeOf(p))
-    kinds.push(kindOf(p.constructor as object));
-  return kinds;
-}
-
-/** Base class: a message for the user (one or two lines, saying what to do next) and an exit code. */
 export class QlockError extends Error {
-  static readonly kind: string = 'QlockError';
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    const kinds = (value as Branded | null | undefined)?.[KINDS];
-    return Array.isArray(kinds) && kinds.includes(kindOf(this));
-  }
   readonly exitCode: ExitCodeValue;
   constructor(message: string, exitCode: ExitCodeValue = ExitCode.failure, options?: ErrorOptions) {
     super(message, options);
     this.name = 'QlockError';
     this.exitCode = exitCode;
-    Object.defineProperty(this, KINDS, { value: kindsOf(new.target) });
   }
 }
 
 /** Bad arguments, bad names, bad paths: exit 2. Nothing was changed. */
 export class UsageError extends QlockError {
-  static override readonly kind: string = 'UsageError';
   constructor(message: string, options?: ErrorOptions) {
     super(message, ExitCode.usage, options);
     this.name = 'UsageError';
@@ -63,7 +36,6 @@ export class UsageError extends QlockError {
 
 /** Refused because of another session (a lock it holds, a predicted conflict with --check): exit 3. */
 export class RefusedError extends QlockError {
-  static override readonly kind: string = 'RefusedError';
   readonly details: unknown;
   constructor(message: string, details?: unknown) {
     super(message, ExitCode.refused);
@@ -74,7 +46,6 @@ export class RefusedError extends QlockError {
 
 /** A hook that blocks (a commit, a merge, a push): exit 1 with the reason. */
 export class ConflictError extends QlockError {
-  static override readonly kind: string = 'ConflictError';
   constructor(message: string) {
     super(message, ExitCode.failure);
     this.name = 'ConflictError';
@@ -83,7 +54,6 @@ export class ConflictError extends QlockError {
 
 /** A state file that cannot be read: names the file and the recovery command. */
 export class StateError extends QlockError {
-  static override readonly kind: string = 'StateError';
   readonly file: string;
   constructor(message: string, file: string, options?: ErrorOptions) {
     super(message, ExitCode.failure, options);
@@ -94,7 +64,6 @@ export class StateError extends QlockError {
 
 /** A git command failed; carries the command and its stderr as the cause. */
 export class GitError extends QlockError {
-  static override readonly kind: string = 'GitError';
   readonly args: readonly string[];
   readonly stderr: string;
   readonly code: number | null;
@@ -112,7 +81,6 @@ export class GitError extends QlockError {
 
 /** A bug in qlock. The CLI prints a bug-report hint with it. */
 export class InternalError extends QlockError {
-  static override readonly kind: string = 'InternalError';
   constructor(message: string, options?: ErrorOptions) {
     super(message, ExitCode.failure, options);
     this.name = 'InternalError';

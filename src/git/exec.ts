@@ -13,15 +13,8 @@ const debug = createDebug('git');
  */
 const childProcess = () => process.getBuiltinModule('node:child_process');
 
-/**
- * The git processes running now. Kept on globalThis so that every copy of this module (each
- * fast-path bundle carries one, beside dist/) shares the one list.
- */
-const RUNNING = Symbol.for('qlock.git.running');
-function running(): Set<ChildProcess> {
-  const holder = globalThis as { [RUNNING]?: Set<ChildProcess> };
-  return (holder[RUNNING] ??= new Set());
-}
+/** The git processes running now. */
+const RUNNING = new Set<ChildProcess>();
 
 /**
  * Stops every git this process started that is still running (SIGTERM: git removes its lock files).
@@ -29,7 +22,7 @@ function running(): Set<ChildProcess> {
  * not outlive it, one more each time the hook runs.
  */
 export function stopRunningGit(): void {
-  for (const child of running()) {
+  for (const child of RUNNING) {
     child.kill('SIGTERM');
     // A git stuck in the kernel (a hung network mount) outlives even the signal: let the process
     // leave without it rather than wait on its pipes.
@@ -143,14 +136,14 @@ export function gitBuffer(
       env: options.env ?? cleanGitEnv(),
       stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     });
-    running().add(child);
-    child.on('exit', () => running().delete(child));
+    RUNNING.add(child);
+    child.on('exit', () => RUNNING.delete(child));
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout!.on('data', (d: Buffer) => out.push(d));
     child.stderr!.on('data', (d: Buffer) => err.push(d));
     child.on('error', (error) => {
-      running().delete(child);
+      RUNNING.delete(child);
       reject(new GitError(args, null, error.message, options.cwd));
     });
     let timedOut = false;

@@ -26,7 +26,6 @@ export interface Snapshot {
 
 /** The remote could not be reached (or refused to talk): the caller degrades to local-only. */
 export class RemoteUnavailable extends QlockError {
-  static override readonly kind: string = 'RemoteUnavailable';
   readonly reason: string;
   constructor(remote: string, reason: string) {
     super(messages.sharedUnreachableError(remote, reason));
@@ -37,7 +36,6 @@ export class RemoteUnavailable extends QlockError {
 
 /** The remote answered but permanently refuses our ref, or holds data we cannot read. */
 export class RemoteRefused extends QlockError {
-  static override readonly kind: string = 'RemoteRefused';
   readonly reason: string;
   constructor(message: string, reason: string) {
     super(message);

@@ -8,8 +8,7 @@ import { styleText } from 'node:util';
  */
 /**
  * `--no-color` is NO_COLOR set and FORCE_COLOR removed in this process's environment: the decision
- * lives in one place that every copy of this module reads (a fast-path bundle carries one beside
- * the dist/ modules it loads lazily), so it cannot depend on which copy did the painting.
+ * lives in one place, which colorOn reads for every stream and the processes qlock starts inherit.
  */
 export function disableColor(env: NodeJS.ProcessEnv = process.env): void {
   delete env.FORCE_COLOR;

@@ -3,9 +3,8 @@
  * line (hook latency is what we most often debug).
  */
 /**
- * The switch is QLOCK_DEBUG itself: `--debug` sets it, so every copy of this module in the process
- * (a fast-path bundle carries one beside the dist/ modules it loads lazily) reads one switch with
- * no shared module state, and the qlock hooks that git runs for qlock's own git calls log too.
+ * The switch is QLOCK_DEBUG itself: `--debug` sets it, so the qlock hooks that git runs for
+ * qlock's own git calls (child processes, which inherit the environment) log too.
  */
 export function enableDebug(): void {
   process.env.QLOCK_DEBUG = '1';
