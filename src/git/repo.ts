@@ -104,6 +104,18 @@ export async function isAncestor(
 }
 
 /**
+ * Whether `commit` is in the history of `head`, for callers that know both exist: unlike
+ * isAncestor, a git that cannot tell (an unknown id) is an error (GitError), not an answer.
+ */
+export async function inHistory(cwd: string, commit: string, head: string): Promise<boolean> {
+  const { code } = await git(['merge-base', '--is-ancestor', commit, head], {
+    cwd,
+    okCodes: [0, 1],
+  });
+  return code === 0;
+}
+
+/**
  * `git status --porcelain=v1 -z` of these paths only (taken literally, untracked files listed one
  * by one, no rename detection): the raw output, for parseStatusZ.
  */

@@ -1,0 +1,114 @@
+import { git, gitBuffer, gitOut, splitZ } from './exec.js';
+import { encodePathBytes } from './pathBytes.js';
+
+/** Reading and writing git objects directly: trees, commits, merges of trees. No ref moves. */
+
+/** The tree id of a commit (`<commit>^{tree}`); throws when it names no commit. */
+export async function treeOf(cwd: string, commit: string): Promise<string> {
+  return gitOut(['rev-parse', '--verify', `${commit}^{tree}`], { cwd });
+}
+
+/**
+ * A commit object for `tree` with these parents and message (no ref moves, no hooks); its id.
+ * `env` decides the author and committer (and must not carry a hook's GIT_DIR).
+ */
+export async function commitTree(
+  cwd: string,
+  tree: string,
+  parents: readonly string[],
+  message: string,
+  env: NodeJS.ProcessEnv,
+): Promise<string> {
+  return gitOut(['commit-tree', tree, ...parents.flatMap((p) => ['-p', p]), '-F', '-'], {
+    cwd,
+    env,
+    input: message,
+  });
+}
+
+/**
+ * Whether a stash made on `origHead` re-applies cleanly on `newHead`, decided without touching any
+ * tree: a real merge (merge-tree, rename detection included) of the two over a synthetic common
+ * ancestor that holds origHead's tree. Returns the conflicting files (empty: it applies), or
+ * undefined when this git cannot tell (no `merge-tree --write-tree`).
+ */
+export async function stashConflicts(
+  cwd: string,
+  origHead: string,
+  newHead: string,
+  stash: string,
+  env: NodeJS.ProcessEnv,
+): Promise<string[] | undefined> {
+  const base = await gitOut(['commit-tree', `${origHead}^{tree}`, '-m', 'qlock land: base'], {
+    cwd,
+    env,
+  });
+  const ours = await gitOut(['commit-tree', `${newHead}^{tree}`, '-p', base, '-m', 'ours'], {
+    cwd,
+    env,
+  });
+  const theirs = await gitOut(['commit-tree', `${stash}^{tree}`, '-p', base, '-m', 'theirs'], {
+    cwd,
+    env,
+  });
+  const run = await git(
+    ['merge-tree', '--write-tree', '--name-only', '--no-messages', '-z', ours, theirs],
+    { cwd, env, okCodes: [0, 1, 128, 129] },
+  );
+  if (run.code === 0) return [];
+  if (run.code !== 1) return undefined; // no merge-tree --write-tree: cannot tell
+  return [...new Set(splitZ(run.stdout).slice(1).filter(Boolean))].sort();
+}
+
+/** An object read by readObjects: its id, its type and its bytes. */
+export interface GitObject {
+  id: string;
+  type: string;
+  content: Buffer;
+}
+
+/**
+ * Objects by name (`<commit>:<path>`, an id; no newline) from one `git cat-file --batch`, in
+ * order; undefined for a name that names nothing. Ends early if git's output does.
+ */
+export async function readObjects(
+  cwd: string,
+  names: readonly string[],
+): Promise<(GitObject | undefined)[]> {
+  const { stdout } = await gitBuffer(['cat-file', '--batch'], {
+    cwd,
+    input: encodePathBytes(names.join('\n') + '\n'),
+  });
+  const objects: (GitObject | undefined)[] = [];
+  let pos = 0;
+  for (let i = 0; i < names.length; i++) {
+    const newline = stdout.indexOf(0x0a, pos);
+    if (newline < 0) break;
+    const header = stdout.subarray(pos, newline).toString('utf8');
+    pos = newline + 1;
+    // "<oid> <type> <size>" or "<name> missing" / "<name> ambiguous"
+    const match = /^([0-9a-f]+) (\w+) (\d+)$/.exec(header);
+    if (!match) {
+      objects.push(undefined);
+      continue;
+    }
+    const size = Number(match[3]);
+    objects.push({ id: match[1]!, type: match[2]!, content: stdout.subarray(pos, pos + size) });
+    pos += size + 1;
+  }
+  return objects;
+}
+
+/** Writes `content` as a blob in the object store; its id. */
+export async function writeBlob(cwd: string, content: string | Buffer): Promise<string> {
+  return gitOut(['hash-object', '-w', '--stdin'], { cwd, input: content });
+}
+
+/** Writes a tree of these entries (`git mktree`; names without a newline); its id. */
+export async function makeTree(
+  cwd: string,
+  entries: readonly { mode: string; type: 'blob' | 'tree'; id: string; name: string }[],
+): Promise<string> {
+  const input = entries.map((e) => `${e.mode} ${e.type} ${e.id}\t${e.name}\n`).join('');
+  return gitOut(['mktree'], { cwd, input });
+}
