@@ -1,5 +1,4 @@
-import { gitBuffer } from '../git/exec.js';
-import { encodePathBytes } from '../git/pathBytes.js';
+import { readObjects } from '../git/objects.js';
 
 /**
  * Reads many blobs with one `git cat-file --batch` process. Specs are `<commit>:<path>`; a spec
@@ -15,25 +14,9 @@ export async function readBlobs(
   const asked = [...new Set(specs)].filter((s) => !s.includes('\n'));
   for (const s of specs) if (s.includes('\n')) out.set(s, undefined);
   if (!asked.length) return out;
-  const { stdout } = await gitBuffer(['cat-file', '--batch'], {
-    cwd,
-    input: encodePathBytes(asked.join('\n') + '\n'),
-  });
-  let pos = 0;
-  for (const spec of asked) {
-    const newline = stdout.indexOf(0x0a, pos);
-    if (newline < 0) break;
-    const header = stdout.subarray(pos, newline).toString('utf8');
-    pos = newline + 1;
-    // "<oid> <type> <size>" or "<spec> missing" / "<spec> ambiguous"
-    const match = /^[0-9a-f]+ (\w+) (\d+)$/.exec(header);
-    if (!match) {
-      out.set(spec, undefined);
-      continue;
-    }
-    const size = Number(match[2]);
-    out.set(spec, match[1] === 'blob' ? stdout.subarray(pos, pos + size) : undefined);
-    pos += size + 1;
-  }
+  const objects = await readObjects(cwd, asked);
+  objects.forEach((object, i) =>
+    out.set(asked[i]!, object?.type === 'blob' ? object.content : undefined),
+  );
   return out;
 }

@@ -142,7 +142,6 @@ describe('architecture: module boundaries', () => {
       'changes/changeSet.ts': 3,
       'commands/demo.ts': 8,
       'conflicts/mainMoved.ts': 2,
-      'conflicts/readBlobs.ts': 1,
       'conflicts/sessionSnapshot.ts': 3,
       'conflicts/snapshotTree.ts': 3,
       'hooks/gitFacts.ts': 2,
@@ -154,7 +153,6 @@ describe('architecture: module boundaries', () => {
       'sessions/lostOnRemove.ts': 1,
       'shared/identity.ts': 1,
       'shared/prePush.ts': 3,
-      'shared/remoteStore.ts': 6,
       'watch/gitIgnored.ts': 2,
       'watch/startWatcher.ts': 1,
     };
