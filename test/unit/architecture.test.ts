@@ -140,7 +140,6 @@ describe('architecture: module boundaries', () => {
       'agents/peerChanges.ts': 2,
       'agents/shellDeferred.ts': 1,
       'changes/changeSet.ts': 3,
-      'commands/demo.ts': 8,
       'conflicts/mainMoved.ts': 2,
       'conflicts/sessionSnapshot.ts': 3,
       'conflicts/snapshotTree.ts': 3,
@@ -156,7 +155,10 @@ describe('architecture: module boundaries', () => {
       'watch/gitIgnored.ts': 2,
       'watch/startWatcher.ts': 1,
     };
-    const RAW = /\b(?:git|gitOut|gitSync|gitBuffer)\(\s*\[/g;
+    // A method call (`run.git([...])`) is not src/git/exec.ts: the demo's DemoRunner.git runs
+    // the commands a user would type, hooks and output shown, as the tour's script (its own
+    // spawn and environment); they are steps to show, not questions qlock asks of git.
+    const RAW = /(?<![.\w])(?:git|gitOut|gitSync|gitBuffer)\(\s*\[/g;
     const over = sourceFiles().flatMap((file) => {
       const rel = path.relative(SRC, file).split(path.sep).join('/');
       if (rel.startsWith('git/')) return [];
