@@ -3,6 +3,12 @@ import { encodePathBytes } from './pathBytes.js';
 
 /** Reading and writing git objects directly: trees, commits, merges of trees. No ref moves. */
 
+/** Whether `id` names a commit this repository has (`git cat-file -e <id>^{commit}`). */
+export async function hasCommit(cwd: string, id: string): Promise<boolean> {
+  const { code } = await git(['cat-file', '-e', `${id}^{commit}`], { cwd, okCodes: [0, 1, 128] });
+  return code === 0;
+}
+
 /** The tree id of a commit (`<commit>^{tree}`); throws when it names no commit. */
 export async function treeOf(cwd: string, commit: string): Promise<string> {
   return gitOut(['rev-parse', '--verify', `${commit}^{tree}`], { cwd });
@@ -111,4 +117,23 @@ export async function makeTree(
 ): Promise<string> {
   const input = entries.map((e) => `${e.mode} ${e.type} ${e.id}\t${e.name}\n`).join('');
   return gitOut(['mktree'], { cwd, input });
+}
+
+/**
+ * Blobs by `<commit>:<path>` from one cat-file --batch (readObjects); undefined for a spec that
+ * names no blob, or whose path has a newline (the batch's line protocol cannot ask for it).
+ */
+export async function readBlobs(
+  cwd: string,
+  specs: readonly string[],
+): Promise<Map<string, Buffer | undefined>> {
+  const out = new Map<string, Buffer | undefined>();
+  const asked = [...new Set(specs)].filter((s) => !s.includes('\n'));
+  for (const s of specs) if (s.includes('\n')) out.set(s, undefined);
+  if (!asked.length) return out;
+  const objects = await readObjects(cwd, asked);
+  objects.forEach((object, i) =>
+    out.set(asked[i]!, object?.type === 'blob' ? object.content : undefined),
+  );
+  return out;
 }

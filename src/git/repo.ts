@@ -151,6 +151,66 @@ export async function aheadBehind(
   return { ahead: ahead ?? 0, behind: behind ?? 0 };
 }
 
+/**
+ * How many commits from..to holds, or undefined when either does not name a commit (here, not in
+ * history.ts: main-moved, which asks it from the git hooks, loads this module anyway).
+ */
+export async function countCommitsIfKnown(
+  cwd: string,
+  from: string,
+  to: string,
+): Promise<number | undefined> {
+  const { stdout, code } = await git(['rev-list', '--count', `${from}..${to}`], {
+    cwd,
+    okCodes: [0, 128],
+  });
+  return code === 0 ? Number(stdout.trim()) : undefined;
+}
+
+/*
+ * Below: questions the reference-transaction hook asks of a base branch's move. They live here,
+ * in a module the hook loads anyway, rather than in history.ts or diff.ts: a module more is a
+ * file more to load on every ref update of a hooked repository.
+ */
+
+/** The parents of a commit, first parent first (none for a root commit). */
+export async function parentsOf(cwd: string, commit: string): Promise<string[]> {
+  const { stdout } = await git(['rev-list', '--parents', '-n', '1', commit], { cwd });
+  return stdout.trim().split(/\s+/).slice(1);
+}
+
+/** The commits in from..to (newest first). */
+export async function commitsBetween(cwd: string, from: string, to: string): Promise<string[]> {
+  const { stdout } = await git(['rev-list', `${from}..${to}`], { cwd });
+  return stdout.split('\n').filter(Boolean);
+}
+
+/** Files that differ between two commits (`git diff-tree -r`, no rename detection). */
+export async function changedBetween(cwd: string, from: string, to: string): Promise<string[]> {
+  const { stdout } = await git(['diff-tree', '-r', '-z', '--name-only', '--no-renames', from, to], {
+    cwd,
+  });
+  return splitZ(stdout);
+}
+
+/**
+ * Like aheadBehind, but undefined when git cannot tell (a missing base, an unborn HEAD) rather
+ * than zeros, so that a failure is not cached as an answer.
+ */
+export async function aheadBehindIfKnown(
+  cwd: string,
+  base: string,
+  head: string,
+): Promise<{ ahead: number; behind: number } | undefined> {
+  const { stdout, code } = await git(
+    ['rev-list', '--left-right', '--count', `${base}...${head}`, '--'],
+    { cwd, okCodes: [0, 128] },
+  );
+  if (code !== 0) return undefined;
+  const [behind, ahead] = stdout.trim().split(/\s+/).map(Number);
+  return { ahead: ahead ?? 0, behind: behind ?? 0 };
+}
+
 export async function gitVersion(cwd: string): Promise<[number, number, number]> {
   const out = await gitOut(['version'], { cwd });
   const match = /(\d+)\.(\d+)(?:\.(\d+))?/.exec(out);
