@@ -1,4 +1,4 @@
-import { git } from './exec.js';
+import { git, splitZ } from './exec.js';
 
 /**
  * Talking to a remote: fetch one refspec, push one commit with a lease. Both may hang on a dead
@@ -92,4 +92,48 @@ export async function pushWithLease(
       : { status: { line, flag: line[0] ?? '', summary: line.split('\t')[2] ?? '' } }),
     stderr: result.stderr,
   };
+}
+
+/** The URL a configured remote fetches from, or undefined when there is no such remote. */
+export async function remoteUrl(cwd: string, remote: string): Promise<string | undefined> {
+  const { stdout, code } = await git(['remote', 'get-url', remote], { cwd, okCodes: [0, 2, 128] });
+  return code === 0 ? stdout.trim() : undefined;
+}
+
+/**
+ * Files changed by the commits reachable from `tips` but not from `known` nor from what `remote`
+ * already has as far as we know (its tracking refs; a URL rather than a name: every remote's),
+ * merges included (their own edits, `--cc`). One `git log`; each path once.
+ */
+export async function filesNotOnRemote(
+  cwd: string,
+  tips: readonly string[],
+  known: readonly string[],
+  remote: string,
+): Promise<string[]> {
+  const { stdout } = await git(
+    [
+      'log',
+      '--no-renames',
+      '--name-only',
+      // A merge's own edits (a conflict resolved in a locked file): the paths where the merge
+      // differs from every parent. Without it git lists no file for a merge commit at all.
+      '--cc',
+      '--format=',
+      '-z',
+      ...tips,
+      '--not',
+      ...known,
+      /^[A-Za-z0-9._-]+$/.test(remote) ? `--remotes=${remote}` : '--remotes',
+      '--',
+    ],
+    { cwd },
+  );
+  return [
+    ...new Set(
+      splitZ(stdout)
+        .map((p) => p.replace(/^\n+/, ''))
+        .filter(Boolean),
+    ),
+  ];
 }

@@ -149,7 +149,6 @@ describe('architecture: module boundaries', () => {
       'hooks/stagedPaths.ts': 1,
       'sessions/lostOnRemove.ts': 1,
       'shared/identity.ts': 1,
-      'shared/prePush.ts': 3,
       'watch/gitIgnored.ts': 2,
       'watch/startWatcher.ts': 1,
     };
