@@ -193,24 +193,6 @@ export async function changedBetween(cwd: string, from: string, to: string): Pro
   return splitZ(stdout);
 }
 
-/**
- * Like aheadBehind, but undefined when git cannot tell (a missing base, an unborn HEAD) rather
- * than zeros, so that a failure is not cached as an answer.
- */
-export async function aheadBehindIfKnown(
-  cwd: string,
-  base: string,
-  head: string,
-): Promise<{ ahead: number; behind: number } | undefined> {
-  const { stdout, code } = await git(
-    ['rev-list', '--left-right', '--count', `${base}...${head}`, '--'],
-    { cwd, okCodes: [0, 128] },
-  );
-  if (code !== 0) return undefined;
-  const [behind, ahead] = stdout.trim().split(/\s+/).map(Number);
-  return { ahead: ahead ?? 0, behind: behind ?? 0 };
-}
-
 export async function gitVersion(cwd: string): Promise<[number, number, number]> {
   const out = await gitOut(['version'], { cwd });
   const match = /(\d+)\.(\d+)(?:\.(\d+))?/.exec(out);

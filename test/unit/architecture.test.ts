@@ -139,7 +139,6 @@ describe('architecture: module boundaries', () => {
       'agents/gitExclude.ts': 2,
       'agents/peerChanges.ts': 2,
       'agents/shellDeferred.ts': 1,
-      'changes/changeSet.ts': 3,
       'conflicts/sessionSnapshot.ts': 3,
       'conflicts/snapshotTree.ts': 3,
       'hooks/gitFacts.ts': 2,
