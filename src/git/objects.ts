@@ -9,6 +9,33 @@ export async function hasCommit(cwd: string, id: string): Promise<boolean> {
   return code === 0;
 }
 
+// Writes the index `env` names (GIT_INDEX_FILE, else the worktree's) as a tree; its id. (Line
+// comments on the functions the git hooks use: their bundle keeps JSDoc comments.)
+export async function writeTree(cwd: string, env: NodeJS.ProcessEnv): Promise<string> {
+  return (await git(['write-tree'], { cwd, env })).stdout.trim();
+}
+
+/**
+ * `git add -A` into the index `env` names (GIT_INDEX_FILE), with the untracked cache on, limited
+ * to `pathspecs` when given: blobs for every changed file go into the object store.
+ */
+export async function stageAll(
+  cwd: string,
+  pathspecs: readonly string[],
+  env: NodeJS.ProcessEnv,
+): Promise<void> {
+  await git(['-c', 'core.untrackedCache=true', 'add', '-A', ...pathspecs], { cwd, env });
+}
+
+// `cat-file --batch-check` lines for `specs` (no newline in one), one per spec, in order.
+export async function batchCheck(cwd: string, specs: readonly string[]): Promise<string[]> {
+  const { stdout } = await git(['cat-file', '--batch-check'], {
+    cwd,
+    input: specs.join('\n') + '\n',
+  });
+  return stdout.split('\n');
+}
+
 /** The tree id of a commit (`<commit>^{tree}`); throws when it names no commit. */
 export async function treeOf(cwd: string, commit: string): Promise<string> {
   return gitOut(['rev-parse', '--verify', `${commit}^{tree}`], { cwd });

@@ -193,6 +193,36 @@ export async function changedBetween(cwd: string, from: string, to: string): Pro
   return splitZ(stdout);
 }
 
+// HEAD's commit (`rev-parse --verify --quiet HEAD`) with the caller's environment (a hook's
+// index and git dir); undefined before the first commit. (A line comment: see writeTree.)
+export async function headCommit(cwd: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {
+  const { stdout, code } = await git(['rev-parse', '--verify', '--quiet', 'HEAD'], {
+    cwd,
+    env,
+    okCodes: [0, 1, 128],
+  });
+  return code === 0 ? stdout.trim() : undefined;
+}
+
+/** The absolute path git uses for `name` in this worktree's git dir (`rev-parse --git-path`). */
+export async function gitPath(cwd: string, name: string): Promise<string> {
+  return gitOut(['rev-parse', '--path-format=absolute', '--git-path', name], { cwd });
+}
+
+/** A config value and git's name for the scope that sets it (global, local, …), or undefined. */
+export async function configWithScope(
+  cwd: string,
+  key: string,
+): Promise<{ scope: string; value: string } | undefined> {
+  const { stdout, code } = await git(['config', '--show-scope', '--get', key], {
+    cwd,
+    okCodes: [0, 1],
+  });
+  // "<scope>\t<value>"
+  const found = code === 0 ? /^([a-z]+)\t(.*)$/s.exec(stdout.trim()) : null;
+  return found ? { scope: found[1]!, value: found[2]! } : undefined;
+}
+
 export async function gitVersion(cwd: string): Promise<[number, number, number]> {
   const out = await gitOut(['version'], { cwd });
   const match = /(\d+)\.(\d+)(?:\.(\d+))?/.exec(out);
