@@ -9,16 +9,15 @@ export async function hasCommit(cwd: string, id: string): Promise<boolean> {
   return code === 0;
 }
 
-// Writes the index `env` names (GIT_INDEX_FILE, else the worktree's) as a tree; its id. (Line
-// comments on the functions the git hooks use: their bundle keeps JSDoc comments.)
+// Writes the index `env` names (GIT_INDEX_FILE, else the worktree's) as a tree; its id.
+// (Line comments, not JSDoc, on the functions the hot bundles inline: scripts/bundle.mjs keeps
+// JSDoc comments in them, and these bundles are read on every git hook and `qlock status`.)
 export async function writeTree(cwd: string, env: NodeJS.ProcessEnv): Promise<string> {
   return (await git(['write-tree'], { cwd, env })).stdout.trim();
 }
 
-/**
- * `git add -A` into the index `env` names (GIT_INDEX_FILE), with the untracked cache on, limited
- * to `pathspecs` when given: blobs for every changed file go into the object store.
- */
+// `git add -A` into the index `env` names (GIT_INDEX_FILE), with the untracked cache on, limited to
+// `pathspecs` when given: blobs for every changed file go into the object store.
 export async function stageAll(
   cwd: string,
   pathspecs: readonly string[],
@@ -100,10 +99,8 @@ export interface GitObject {
   content: Buffer;
 }
 
-/**
- * Objects by name (`<commit>:<path>`, an id; no newline) from one `git cat-file --batch`, in
- * order; undefined for a name that names nothing. Ends early if git's output does.
- */
+// Objects by name (`<commit>:<path>`, an id; no newline) from one `git cat-file --batch`, in order;
+// undefined for a name that names nothing. Ends early if git's output does.
 export async function readObjects(
   cwd: string,
   names: readonly string[],
@@ -146,10 +143,8 @@ export async function makeTree(
   return gitOut(['mktree'], { cwd, input });
 }
 
-/**
- * Blobs by `<commit>:<path>` from one cat-file --batch (readObjects); undefined for a spec that
- * names no blob, or whose path has a newline (the batch's line protocol cannot ask for it).
- */
+// Blobs by `<commit>:<path>` from one cat-file --batch (readObjects); undefined for a spec that
+// names no blob, or whose path has a newline (the batch's line protocol cannot ask for it).
 export async function readBlobs(
   cwd: string,
   specs: readonly string[],
@@ -163,4 +158,59 @@ export async function readBlobs(
     out.set(asked[i]!, object?.type === 'blob' ? object.content : undefined),
   );
   return out;
+}
+
+/** One file a tree diff names: A, M, D, T… from diff-tree; R for a rename (`from`: its old path). */
+export interface TreeChange {
+  path: string;
+  status: string;
+  from?: string;
+}
+
+/** Parses `diff-tree -r -z --name-status -M` output. */
+export function parseNameStatusZ(output: string): TreeChange[] {
+  const fields = splitZ(output);
+  const entries: TreeChange[] = [];
+  for (let i = 0; i < fields.length;) {
+    const status = fields[i++]!;
+    if (status.startsWith('R') || status.startsWith('C')) {
+      const from = fields[i++]!;
+      const to = fields[i++]!;
+      entries.push(
+        status.startsWith('R') ? { path: to, status: 'R', from } : { path: to, status: 'A' },
+      );
+    } else {
+      entries.push({ path: fields[i++]!, status: status[0]! });
+    }
+  }
+  return entries;
+}
+
+let emptyTreeId: Promise<string> | undefined;
+// The empty tree's id (asked once per process).
+export function emptyTree(cwd: string): Promise<string> {
+  emptyTreeId ??= gitOut(['hash-object', '-t', 'tree', '--stdin'], { cwd, input: '' });
+  return emptyTreeId;
+}
+
+// What changed from `from` (a commit, or nothing: the empty tree) to `to`, renames detected.
+export async function treeChanges(
+  cwd: string,
+  from: string | undefined,
+  to: string,
+): Promise<TreeChange[]> {
+  const out = await git(
+    [
+      'diff-tree',
+      '-r',
+      '-z',
+      '--name-status',
+      '-M',
+      '--no-ext-diff',
+      from ?? (await emptyTree(cwd)),
+      to,
+    ],
+    { cwd },
+  );
+  return parseNameStatusZ(out.stdout);
 }

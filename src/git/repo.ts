@@ -90,6 +90,16 @@ export async function mergeBase(cwd: string, a: string, b: string): Promise<stri
   return code === 0 ? stdout.trim() : undefined;
 }
 
+// The merge-base of two commits known to exist (undefined: none); git failing is an error.
+export async function mergeBaseOfCommits(
+  cwd: string,
+  a: string,
+  b: string,
+): Promise<string | undefined> {
+  const { stdout, code } = await git(['merge-base', a, b], { cwd, okCodes: [0, 1] });
+  return code === 0 ? stdout.trim() : undefined;
+}
+
 /** Whether `commit` is in the history of `head`; undefined when git cannot tell (an unknown id). */
 export async function isAncestor(
   cwd: string,
@@ -151,10 +161,8 @@ export async function aheadBehind(
   return { ahead: ahead ?? 0, behind: behind ?? 0 };
 }
 
-/**
- * How many commits from..to holds, or undefined when either does not name a commit (here, not in
- * history.ts: main-moved, which asks it from the git hooks, loads this module anyway).
- */
+// How many commits from..to holds, or undefined when either does not name a commit (here, not in
+// history.ts: main-moved, which asks it from the git hooks, loads this module anyway).
 export async function countCommitsIfKnown(
   cwd: string,
   from: string,
@@ -204,7 +212,7 @@ export async function headCommit(cwd: string, env: NodeJS.ProcessEnv): Promise<s
   return code === 0 ? stdout.trim() : undefined;
 }
 
-/** The absolute path git uses for `name` in this worktree's git dir (`rev-parse --git-path`). */
+// The absolute path git uses for `name` in this worktree's git dir (`rev-parse --git-path`).
 export async function gitPath(cwd: string, name: string): Promise<string> {
   return gitOut(['rev-parse', '--path-format=absolute', '--git-path', name], { cwd });
 }

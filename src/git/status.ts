@@ -11,7 +11,7 @@ export interface WorktreeStatus {
   branch?: string;
 }
 
-/** A worktree's `git status --porcelain=v2 -z --branch`, parsed. */
+// A worktree's `git status --porcelain=v2 -z --branch`, parsed.
 export async function worktreeStatus(cwd: string): Promise<WorktreeStatus> {
   const { stdout } = await git(
     [
