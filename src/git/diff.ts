@@ -73,3 +73,39 @@ export async function hasTrackedChanges(cwd: string): Promise<boolean> {
   const { stdout } = await git(['status', '--porcelain=v1', '-z', '--untracked-files=no'], { cwd });
   return stdout.length > 0;
 }
+
+/**
+ * Untracked entries (`ls-files --others --directory`, .gitignore honoured): a directory that is
+ * wholly untracked (or a nested repository) is one `dir/` entry. With `ignored`: the ignored ones
+ * instead.
+ */
+export async function untrackedEntries(
+  cwd: string,
+  { ignored = false }: { ignored?: boolean } = {},
+): Promise<string[]> {
+  const { stdout } = await git(
+    [
+      'ls-files',
+      '-z',
+      '--others',
+      '--directory',
+      '--exclude-standard',
+      ...(ignored ? ['--ignored'] : []),
+    ],
+    { cwd },
+  );
+  return stdout.split('\0').filter(Boolean);
+}
+
+/**
+ * Which of `paths` (repo-relative, no NUL) git ignores: one `check-ignore --stdin`. None when git
+ * says none (exit 1) or the worktree is no repository any more (128).
+ */
+export async function ignoredAmong(cwd: string, paths: readonly string[]): Promise<Set<string>> {
+  const { stdout } = await git(['check-ignore', '-z', '--stdin'], {
+    cwd,
+    input: paths.join('\0') + '\0',
+    okCodes: [0, 1, 128],
+  });
+  return new Set(splitZ(stdout));
+}

@@ -231,6 +231,11 @@ export async function configWithScope(
   return found ? { scope: found[1]!, value: found[2]! } : undefined;
 }
 
+/** The full ref a name stands for (`rev-parse --symbolic-full-name`); '' when it is no ref. */
+export async function fullRefName(cwd: string, name: string): Promise<string> {
+  return gitOut(['rev-parse', '--symbolic-full-name', name], { cwd });
+}
+
 export async function gitVersion(cwd: string): Promise<[number, number, number]> {
   const out = await gitOut(['version'], { cwd });
   const match = /(\d+)\.(\d+)(?:\.(\d+))?/.exec(out);

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 import { GitError } from '../../src/errors.js';
+import { ignoredAmong, untrackedEntries } from '../../src/git/diff.js';
 import { cleanGitEnv } from '../../src/git/exec.js';
 import { commitTree, makeTree, readObjects, writeBlob } from '../../src/git/objects.js';
 import { moveRefIfAt } from '../../src/git/refs.js';
@@ -141,5 +142,29 @@ describe('dropStash', () => {
     // A stash that is not (or no longer) in the list: nothing dropped.
     await dropStash(repo.root, ours!);
     expect(repo.git(['stash', 'list', '--format=%H'])).toBe(theirs);
+  });
+});
+
+describe('untrackedEntries, ignoredAmong', () => {
+  it('lists untracked and ignored entries apart, a wholly untracked directory as one entry', async () => {
+    const repo = makeRepo({ files: { '.gitignore': 'build/\n*.log\n', 'src/a.txt': 'a\n' } });
+    repo.write('build/out.js', 'x\n');
+    repo.write('debug.log', 'x\n');
+    repo.write('notes/todo.txt', 'x\n');
+    repo.write('src/new.txt', 'x\n');
+    expect((await untrackedEntries(repo.root)).sort()).toEqual(['notes/', 'src/new.txt']);
+    expect((await untrackedEntries(repo.root, { ignored: true })).sort()).toEqual([
+      'build/',
+      'debug.log',
+    ]);
+  });
+
+  it('names exactly the ignored paths among those asked; none in a deleted worktree', async () => {
+    const repo = makeRepo({ files: { '.gitignore': '*.log\n', 'src/a.txt': 'a\n' } });
+    const asked = ['x.log', 'src/a.txt', 'src/new.txt', 'deep/dir/y.log'];
+    expect([...(await ignoredAmong(repo.root, asked))].sort()).toEqual(['deep/dir/y.log', 'x.log']);
+    expect([...(await ignoredAmong(repo.root, ['src/a.txt']))]).toEqual([]);
+    const gone = tempDir('qlock-gone');
+    expect([...(await ignoredAmong(gone, ['x.log']))]).toEqual([]);
   });
 });

@@ -141,10 +141,7 @@ describe('architecture: module boundaries', () => {
       'agents/shellDeferred.ts': 1,
       'hooks/sessionsTouching.ts': 1,
       'hooks/stagedPaths.ts': 1,
-      'sessions/lostOnRemove.ts': 1,
       'shared/identity.ts': 1,
-      'watch/gitIgnored.ts': 2,
-      'watch/startWatcher.ts': 1,
     };
     // A method call (`run.git([...])`) is not src/git/exec.ts: the demo's DemoRunner.git runs
     // the commands a user would type, hooks and output shown, as the tour's script (its own
