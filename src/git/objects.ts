@@ -26,15 +26,6 @@ export async function stageAll(
   await git(['-c', 'core.untrackedCache=true', 'add', '-A', ...pathspecs], { cwd, env });
 }
 
-// `cat-file --batch-check` lines for `specs` (no newline in one), one per spec, in order.
-export async function batchCheck(cwd: string, specs: readonly string[]): Promise<string[]> {
-  const { stdout } = await git(['cat-file', '--batch-check'], {
-    cwd,
-    input: specs.join('\n') + '\n',
-  });
-  return stdout.split('\n');
-}
-
 /** The tree id of a commit (`<commit>^{tree}`); throws when it names no commit. */
 export async function treeOf(cwd: string, commit: string): Promise<string> {
   return gitOut(['rev-parse', '--verify', `${commit}^{tree}`], { cwd });

@@ -236,6 +236,43 @@ export async function fullRefName(cwd: string, name: string): Promise<string> {
   return gitOut(['rev-parse', '--symbolic-full-name', name], { cwd });
 }
 
+// The files among `paths` (all files past a limit: pass []) changed since the merge-base with
+// `base` (committed, staged, unstaged; pathspecs literal), or git's first line when it could not
+// tell. (A line comment: see objects.ts writeTree.)
+export async function changedSinceMergeBase(
+  cwd: string,
+  base: string,
+  paths: readonly string[],
+): Promise<{ files: Set<string> } | { error: string }> {
+  const { stdout, code, stderr } = await git(
+    [
+      '--literal-pathspecs',
+      'diff',
+      '--merge-base',
+      '--name-only',
+      '-z',
+      '--no-renames',
+      base,
+      '--',
+      ...paths,
+    ],
+    { cwd, okCodes: [0, 128, 129] },
+  ).catch((error: Error) => ({ stdout: '', code: -1, stderr: error.message }));
+  return code === 0
+    ? { files: new Set(splitZ(stdout)) }
+    : { error: stderr.trim().split('\n')[0] ?? '' };
+}
+
+// `cat-file --batch-check` lines for `specs` (no newline in one), one per spec, in order. Here
+// rather than in objects.ts: the pre-merge-commit hook, which asks it, loads this module anyway.
+export async function batchCheck(cwd: string, specs: readonly string[]): Promise<string[]> {
+  const { stdout } = await git(['cat-file', '--batch-check'], {
+    cwd,
+    input: specs.join('\n') + '\n',
+  });
+  return stdout.split('\n');
+}
+
 export async function gitVersion(cwd: string): Promise<[number, number, number]> {
   const out = await gitOut(['version'], { cwd });
   const match = /(\d+)\.(\d+)(?:\.(\d+))?/.exec(out);

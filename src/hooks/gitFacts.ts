@@ -1,8 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-import { batchCheck } from '../git/objects.js';
-import { mergeBase } from '../git/repo.js';
+import { batchCheck, mergeBase } from '../git/repo.js';
 import { hooksStateDir } from '../project/hookPaths.js';
 import { atomicWrite } from '../store/atomicWrite.js';
 

@@ -139,7 +139,6 @@ describe('architecture: module boundaries', () => {
       'agents/gitExclude.ts': 2,
       'agents/peerChanges.ts': 2,
       'agents/shellDeferred.ts': 1,
-      'hooks/sessionsTouching.ts': 1,
       'hooks/stagedPaths.ts': 1,
       'shared/identity.ts': 1,
     };
