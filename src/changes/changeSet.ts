@@ -1,4 +1,5 @@
-import { git, splitZ } from '../git/exec.js';
+import { splitZ } from '../git/exec.js';
+import { committedSinceFork, worktreeStatus } from '../git/status.js';
 import type { CommittedCache, CommittedEntry } from './committedCache.js';
 
 /**
@@ -49,49 +50,6 @@ export function parseStatusZ(output: string): Pick<ChangeSet, 'staged' | 'unstag
 }
 
 /**
- * Parses `git status --porcelain=v2 -z --branch --no-renames`: the branch and HEAD from the
- * headers, and the entries into staged / unstaged / untracked (unmerged paths count as both).
- */
-export function parseStatusV2Z(
-  output: string,
-): Pick<ChangeSet, 'staged' | 'unstaged' | 'untracked' | 'head' | 'branch'> {
-  const staged: string[] = [];
-  const unstaged: string[] = [];
-  const untracked: string[] = [];
-  let head: string | undefined;
-  let branch: string | undefined;
-  const entries = splitZ(output);
-  for (let i = 0; i < entries.length; i++) {
-    const entry = entries[i]!;
-    const kind = entry[0];
-    if (kind === '#') {
-      const [, key, value] = /^# (\S+) (.*)$/.exec(entry) ?? [];
-      if (key === 'branch.oid' && value !== '(initial)') head = value;
-      if (key === 'branch.head' && value !== '(detached)') branch = value;
-    } else if (kind === '?') {
-      untracked.push(entry.slice(2));
-    } else if (kind === '1' || kind === '2' || kind === 'u') {
-      // Fields before the path: 8 for ordinary entries, 9 for renames, 10 for unmerged.
-      const fields = kind === '1' ? 8 : kind === '2' ? 9 : 10;
-      let at = 0;
-      for (let f = 0; f < fields; f++) at = entry.indexOf(' ', at) + 1;
-      const file = entry.slice(at);
-      const xy = entry.slice(2, 4);
-      if (kind === 'u' || xy[0] !== '.') staged.push(file);
-      if (kind === 'u' || xy[1] !== '.') unstaged.push(file);
-      if (kind === '2') i++; // a rename's original path follows as its own field
-    }
-  }
-  return {
-    staged,
-    unstaged,
-    untracked,
-    ...(head ? { head } : {}),
-    ...(branch ? { branch } : {}),
-  };
-}
-
-/**
  * Reads a git worktree's change set: `status` (the uncommitted work, the branch and HEAD), and the
  * committed work since the merge-base with its ahead/behind counts, from `cache` when HEAD and
  * base's tip are unchanged, else from `diff base...HEAD` and `rev-list`, run alongside the status.
@@ -126,29 +84,14 @@ export async function gitChangeSet(
   const keyBefore = reused ? undefined : quiet?.scans.key(worktree);
   const scannedAt = Date.now();
   // The scan first: it is the long part, and the ref files can be read while it runs.
-  const scan =
-    reused ??
-    git(
-      [
-        'status',
-        '--porcelain=v2',
-        '-z',
-        '--branch',
-        // The branch header must not walk history towards an upstream.
-        '--no-ahead-behind',
-        '--no-renames',
-        '--untracked-files=all',
-      ],
-      { cwd: worktree },
-    );
+  const scan = reused ?? worktreeStatus(worktree);
   const known = cache?.keyFor(worktree, base);
   const hit = known ? cache!.get(known.key) : undefined;
-  const [status, fresh] = await Promise.all([
+  const [parsed, fresh] = await Promise.all([
     scan,
     // With the ids known, ask about exactly those commits, so the answer can be cached by them.
     hit ? undefined : committedWork(worktree, known?.tip ?? base, known?.head ?? 'HEAD'),
   ]);
-  const parsed = 'stdout' in status ? parseStatusV2Z(status.stdout) : status;
   if (quiet && !reused) quiet.scans.record(quiet.name, worktree, scannedAt, keyBefore, parsed);
   let committed = fresh ?? hit!;
   if (known && parsed.head !== known.head) {
@@ -177,22 +120,12 @@ async function committedWork(
   base: string,
   head: string,
 ): Promise<CommittedEntry & { answered: boolean }> {
-  const [diff, counts] = await Promise.all([
-    // No merge-base (unrelated histories), an unborn HEAD or a missing base: nothing committed.
-    git(['diff', '--name-only', '-z', '--no-renames', '--no-ext-diff', `${base}...${head}`, '--'], {
-      cwd: worktree,
-      okCodes: [0, 128],
-    }),
-    git(['rev-list', '--left-right', '--count', `${base}...${head}`, '--'], {
-      cwd: worktree,
-      okCodes: [0, 128],
-    }),
-  ]);
-  const [behind, ahead] = counts.code === 0 ? counts.stdout.trim().split(/\s+/).map(Number) : [];
+  // No merge-base (unrelated histories), an unborn HEAD or a missing base: nothing committed.
+  const { files, counts } = await committedSinceFork(worktree, base, head);
   return {
-    committed: diff.code === 0 ? splitZ(diff.stdout) : [],
-    ahead: ahead ?? 0,
-    behind: behind ?? 0,
-    answered: diff.code === 0 && counts.code === 0,
+    committed: files ?? [],
+    ahead: counts?.ahead ?? 0,
+    behind: counts?.behind ?? 0,
+    answered: files !== undefined && counts !== undefined,
   };
 }

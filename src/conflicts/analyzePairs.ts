@@ -1,7 +1,7 @@
+import { readBlobs } from '../git/objects.js';
 import type { CacheData, CachedPair, ChangeEntry } from './conflictCache.js';
 import { mapLimit } from './mapLimit.js';
 import { mergeTree } from './mergeTree.js';
-import { readBlobs } from './readBlobs.js';
 import { cachedMergeBase, touchedPaths } from './sessionSnapshot.js';
 import type { PathOverlap } from './types.js';
 

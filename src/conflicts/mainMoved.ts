@@ -1,4 +1,4 @@
-import { git, splitZ } from '../git/exec.js';
+import { countCommitsIfKnown } from '../git/repo.js';
 import { lockCovers } from '../locks/lockTable.js';
 import { resolveBase, type Workspace } from '../project/openWorkspace.js';
 import { eventLogEnd, readEvents } from '../store/eventLog.js';
@@ -30,14 +30,6 @@ interface Move {
   from: string | undefined;
   to: string;
   event?: Omit<QlockEvent, 'id' | 'ts'>;
-}
-
-async function commitCount(cwd: string, from: string, to: string): Promise<number | undefined> {
-  const { stdout, code } = await git(['rev-list', '--count', `${from}..${to}`], {
-    cwd,
-    okCodes: [0, 128],
-  });
-  return code === 0 ? Number(stdout.trim()) : undefined;
 }
 
 export async function checkMainMoved(ws: Workspace, now: Date): Promise<QlockEvent[]> {
@@ -112,7 +104,7 @@ export async function checkMainMoved(ws: Workspace, now: Date): Promise<QlockEve
         ...locked,
         ...changedOnBase.filter((p) => mine.has(p) && !locked.includes(p)).sort(),
       ];
-      const commits = await commitCount(project.root, session.baseTip!, to);
+      const commits = await countCommitsIfKnown(project.root, session.baseTip!, to);
       const conflicts = verdict!.conflict ? verdict!.paths : [];
       moves.push({
         session: session.name,
@@ -171,12 +163,4 @@ function lockedByMove(registry: Registry, session: string, changed: readonly str
   const mine = registry.locks.filter((l) => l.session === session);
   if (!mine.length) return [];
   return changed.filter((p) => mine.some((l) => lockCovers(l.path, p))).sort();
-}
-
-/** Files changed on base between two commits (used by the hooks to describe a move). */
-export async function changedBetween(cwd: string, from: string, to: string): Promise<string[]> {
-  const { stdout } = await git(['diff-tree', '-r', '-z', '--name-only', '--no-renames', from, to], {
-    cwd,
-  });
-  return splitZ(stdout);
 }

@@ -1,4 +1,5 @@
 import { RefReader } from '../git/refReader.js';
+import { mergeBaseOfCommits } from '../git/repo.js';
 import { resolveBase, type Workspace } from '../project/openWorkspace.js';
 import { readRegistry } from '../store/registry.js';
 import type { Registry } from '../store/types.js';
@@ -16,7 +17,7 @@ import { gitConcurrency } from './mapLimit.js';
 import { hasMergeTreeWriteTree } from './mergeTree.js';
 import { baseTips, snapshotSessions } from './predictConflicts.js';
 import { selectSessions } from './selectSessions.js';
-import { diffChanges, mergeBaseOf, type SessionSnapshot } from './sessionSnapshot.js';
+import { diffChanges, type SessionSnapshot } from './sessionSnapshot.js';
 import { snapshotCommit } from './snapshotTree.js';
 
 export interface TreeConflict {
@@ -114,7 +115,7 @@ export async function predictTreeConflicts(
   let changes: ChangeEntry[] = [];
   if (!useMergeTree) {
     const tip = (await baseTips(root, [defaultBase], ws.project.commonDir)).get(defaultBase);
-    const fork = (tip && (await mergeBaseOf(root, mergeBase, tip))) || mergeBase;
+    const fork = (tip && (await mergeBaseOfCommits(root, mergeBase, tip))) || mergeBase;
     changes = await diffChanges(root, fork, tree);
   }
   const mine: Side = { name: '(staged)', commit, head: mergeBase, changes };

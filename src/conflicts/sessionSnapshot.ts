@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-import { git, gitOut, splitZ } from '../git/exec.js';
+import { treeChanges } from '../git/objects.js';
+import { mergeBaseOfCommits } from '../git/repo.js';
 import { type SessionActivity, unchangedSince } from './activityJournal.js';
 import {
   type CacheData,
@@ -144,56 +145,13 @@ function sameUncommitted(
   return true;
 }
 
-/** Parses `diff-tree -r -z --name-status -M` output. */
-export function parseNameStatusZ(output: string): ChangeEntry[] {
-  const fields = splitZ(output);
-  const entries: ChangeEntry[] = [];
-  for (let i = 0; i < fields.length;) {
-    const status = fields[i++]!;
-    if (status.startsWith('R') || status.startsWith('C')) {
-      const from = fields[i++]!;
-      const to = fields[i++]!;
-      entries.push(
-        status.startsWith('R') ? { path: to, status: 'R', from } : { path: to, status: 'A' },
-      );
-    } else {
-      entries.push({ path: fields[i++]!, status: status[0]! });
-    }
-  }
-  return entries;
-}
-
-let emptyTreeId: Promise<string> | undefined;
-export function emptyTree(cwd: string): Promise<string> {
-  emptyTreeId ??= gitOut(['hash-object', '-t', 'tree', '--stdin'], { cwd, input: '' });
-  return emptyTreeId;
-}
-
 /** What changed from `from` (a commit, or nothing: the empty tree) to `to`, renames detected. */
-export async function diffChanges(
+export function diffChanges(
   cwd: string,
   from: string | undefined,
   to: string,
 ): Promise<ChangeEntry[]> {
-  const out = await git(
-    [
-      'diff-tree',
-      '-r',
-      '-z',
-      '--name-status',
-      '-M',
-      '--no-ext-diff',
-      from ?? (await emptyTree(cwd)),
-      to,
-    ],
-    { cwd },
-  );
-  return parseNameStatusZ(out.stdout);
-}
-
-export async function mergeBaseOf(cwd: string, a: string, b: string): Promise<string | undefined> {
-  const { stdout, code } = await git(['merge-base', a, b], { cwd, okCodes: [0, 1] });
-  return code === 0 ? stdout.trim() : undefined;
+  return treeChanges(cwd, from, to);
 }
 
 const inFlight = new WeakMap<CacheData, Map<string, Promise<string | undefined>>>();
@@ -215,7 +173,7 @@ export function cachedMergeBase(
   if (!pending) inFlight.set(cache, (pending = new Map()));
   let found = pending.get(key);
   if (!found) {
-    found = mergeBaseOf(cwd, x, y).then((mb) => {
+    found = mergeBaseOfCommits(cwd, x, y).then((mb) => {
       cache.bases[key] = mb ?? null;
       return mb;
     });

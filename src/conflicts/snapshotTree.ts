@@ -4,7 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 
 import { anchoredIgnoreGlobs } from '../changes/ignoreGlobs.js';
-import { cleanGitEnv, git, gitOut } from '../git/exec.js';
+import { cleanGitEnv, gitOut } from '../git/exec.js';
+import { stageAll, writeTree as writeTreeOf } from '../git/objects.js';
+import { gitPath } from '../git/repo.js';
 import { worktreeGitDir } from '../git/worktreeGitDir.js';
 
 /**
@@ -19,7 +21,7 @@ import { worktreeGitDir } from '../git/worktreeGitDir.js';
 export async function worktreeIndexFile(worktree: string): Promise<string> {
   const gitDir = worktreeGitDir(worktree);
   if (gitDir) return path.join(gitDir, 'index');
-  return gitOut(['rev-parse', '--path-format=absolute', '--git-path', 'index'], { cwd: worktree });
+  return gitPath(worktree, 'index');
 }
 
 /** The environment for git calls on a private index: clean, plus GIT_INDEX_FILE on purpose. */
@@ -70,14 +72,11 @@ export async function addAllToIndex(
   const specs = ignore.length ? ['--', '.', ...ignorePathspecs(ignore)] : [];
   // The untracked cache (directory mtimes, kept in the private index) halves the untracked scan
   // on large trees; it lives only in our private copy, never in the user's index.
-  await git(['-c', 'core.untrackedCache=true', 'add', '-A', ...specs], {
-    cwd: worktree,
-    env: privateIndexEnv(indexFile),
-  });
+  await stageAll(worktree, specs, privateIndexEnv(indexFile));
 }
 
 export async function writeTree(worktree: string, indexFile: string): Promise<string> {
-  return gitOut(['write-tree'], { cwd: worktree, env: privateIndexEnv(indexFile) });
+  return writeTreeOf(worktree, privateIndexEnv(indexFile));
 }
 
 /**

@@ -2,8 +2,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 import { QlockError } from '../errors.js';
-import { cleanGitEnv, git, splitZ } from '../git/exec.js';
-import { currentBranch, resolveCommit } from '../git/repo.js';
+import { addedFiles, diffNames, trackedChanges, unmergedFiles } from '../git/diff.js';
+import { cleanGitEnv } from '../git/exec.js';
+import { abortMerge, abortRebase, mergeWith, rebaseOnto, resetHard } from '../git/merge.js';
+import { attachHead, detachHead, setBranch } from '../git/refs.js';
+import { currentBranch, inHistory, resolveCommit } from '../git/repo.js';
+import { applyStash, dropStash, pushStash, stashTop } from '../git/stash.js';
 import { worktreeGitDir } from '../git/worktreeGitDir.js';
 import { createDebug } from '../ui/debug.js';
 import { messages } from '../ui/messages.js';
@@ -58,41 +62,14 @@ function syncEnv(): NodeJS.ProcessEnv {
   return { ...cleanGitEnv(), GIT_EDITOR: ':', GIT_SEQUENCE_EDITOR: ':', GIT_MERGE_AUTOEDIT: 'no' };
 }
 
-/** Tracked files with staged or unstaged changes (untracked files are left alone by both). */
-export async function trackedChanges(dir: string): Promise<string[]> {
-  const { stdout } = await git(
-    ['status', '--porcelain=v1', '-z', '--untracked-files=no', '--no-renames'],
-    { cwd: dir },
-  );
-  return splitZ(stdout).map((e) => e.slice(3));
-}
-
-async function unmergedFiles(dir: string): Promise<string[]> {
-  const { stdout } = await git(['diff', '--name-only', '-z', '--diff-filter=U'], {
-    cwd: dir,
-    okCodes: [0, 1, 128],
-  });
-  return [...new Set(splitZ(stdout))].sort();
-}
-
-async function stashTop(dir: string): Promise<string | undefined> {
-  return resolveCommit(dir, 'refs/stash');
-}
-
 /** Applies our stash commit with its index, then drops exactly that entry. */
 export async function restoreStash(
   dir: string,
   stash: string,
 ): Promise<{ ok: boolean; stderr: string }> {
-  const applied = await git(['stash', 'apply', '--index', stash], {
-    cwd: dir,
-    env: syncEnv(),
-    okCodes: [0, 1, 128],
-  });
-  if (applied.code !== 0) return { ok: false, stderr: applied.stderr || applied.stdout };
-  const list = splitZ((await git(['stash', 'list', '-z', '--format=%H'], { cwd: dir })).stdout);
-  const index = list.indexOf(stash);
-  if (index >= 0) await git(['stash', 'drop', '--quiet', `stash@{${index}}`], { cwd: dir });
+  const applied = await applyStash(dir, stash, syncEnv());
+  if (!applied.ok) return applied;
+  await dropStash(dir, stash);
   return { ok: true, stderr: '' };
 }
 
@@ -105,23 +82,20 @@ export async function restoreHead(
 ): Promise<void> {
   const env = syncEnv();
   const left = operationInProgress(gitDir);
-  if (left === 'rebase') await git(['rebase', '--abort'], { cwd: dir, env, okCodes: [0, 1, 128] });
-  else if (left === 'merge')
-    await git(['merge', '--abort'], { cwd: dir, env, okCodes: [0, 1, 128] });
+  if (left === 'rebase') await abortRebase(dir, env);
+  else if (left === 'merge') await abortMerge(dir, env);
   const nowBranch = await currentBranch(dir);
   const nowHead = await resolveCommit(dir, 'HEAD');
   if (nowBranch === branch && nowHead === head && !(await trackedChanges(dir)).length) return;
   debug(`abort left ${nowBranch}@${nowHead}; resetting to ${branch}@${head}`);
   // Only our own sync's commits and leftovers are here: the user's changes are in the stash.
   if (branch) {
-    await git(['update-ref', '-m', 'qlock sync: restore', `refs/heads/${branch}`, head], {
-      cwd: dir,
-    });
-    await git(['symbolic-ref', 'HEAD', `refs/heads/${branch}`], { cwd: dir });
+    await setBranch(dir, branch, head, 'qlock sync: restore');
+    await attachHead(dir, branch);
   } else {
-    await git(['update-ref', '--no-deref', 'HEAD', head], { cwd: dir });
+    await detachHead(dir, head);
   }
-  await git(['reset', '--hard', '--quiet', head], { cwd: dir, env });
+  await resetHard(dir, head, env);
 }
 
 export interface SyncInput {
@@ -151,11 +125,7 @@ export async function syncWorktree(input: SyncInput): Promise<SyncOutcome> {
     ok: true,
   };
 
-  const contained = await git(['merge-base', '--is-ancestor', tip, head], {
-    cwd: dir,
-    okCodes: [0, 1],
-  });
-  if (contained.code === 0) return { ...outcome, upToDate: true };
+  if (await inHistory(dir, tip, head)) return { ...outcome, upToDate: true };
 
   const dirty = await trackedChanges(dir);
   if (dirty.length && !input.autostash) throw new QlockError(messages.syncDirty(dir, dirty));
@@ -164,13 +134,14 @@ export async function syncWorktree(input: SyncInput): Promise<SyncOutcome> {
   let stash: string | undefined;
   if (dirty.length) {
     const before = await stashTop(dir);
-    const pushed = await git(
-      ['stash', 'push', '--quiet', '-m', `qlock sync: autostash before ${mode} of ${base}`],
-      { cwd: dir, env: syncEnv(), okCodes: [0, 1, 128] },
+    const pushed = await pushStash(
+      dir,
+      `qlock sync: autostash before ${mode} of ${base}`,
+      syncEnv(),
     );
     const after = await stashTop(dir);
     // git stash refused (an intent-to-add file, say) before it changed anything.
-    if (pushed.code !== 0 && after === before)
+    if (!pushed.ok && after === before)
       throw new QlockError(
         messages.syncStashFailed(dir, firstLine(pushed.stderr || pushed.stdout)),
       );
@@ -178,23 +149,15 @@ export async function syncWorktree(input: SyncInput): Promise<SyncOutcome> {
     outcome.stashed = stash !== undefined;
   }
 
-  const args =
+  const run =
     mode === 'rebase'
-      ? ['rebase', '--no-autostash', tip]
-      : [
-          'merge',
-          '--no-edit',
-          '--no-autostash',
-          '-m',
-          `Merge ${base} into ${branch ?? 'HEAD'} (qlock sync)`,
-          tip,
-        ];
-  const run = await git(args, { cwd: dir, env: syncEnv(), okCodes: [0, 1, 2, 128] });
-  if (run.code !== 0) {
+      ? await rebaseOnto(dir, tip, syncEnv())
+      : await mergeWith(dir, tip, `Merge ${base} into ${branch ?? 'HEAD'} (qlock sync)`, syncEnv());
+  if (!run.ok) {
     const conflicts = await unmergedFiles(dir);
     await restoreHead(dir, gitDir, branch, head);
     const restored = stash ? await restoreStash(dir, stash) : { ok: true, stderr: '' };
-    const untracked = conflicts.length ? [] : untrackedInTheWay(run.stderr);
+    const untracked = conflicts.length ? [] : run.untracked;
     return {
       ...outcome,
       ok: false,
@@ -214,7 +177,7 @@ export async function syncWorktree(input: SyncInput): Promise<SyncOutcome> {
   // they were made (which always applies).
   let conflicts = await unmergedFiles(dir);
   if (!conflicts.length) conflicts = await stashVsSync(dir, stash, head, newHead);
-  await git(['reset', '--hard', '--quiet', 'HEAD'], { cwd: dir, env: syncEnv() });
+  await resetHard(dir, 'HEAD', syncEnv());
   await restoreHead(dir, gitDir, branch, head);
   const again = await restoreStash(dir, stash);
   return {
@@ -234,13 +197,11 @@ async function stashVsSync(
   to: string,
 ): Promise<string[]> {
   const [mine, theirs] = await Promise.all([
-    git(['diff', '--name-only', '-z', `${stash}^1`, stash], { cwd: dir }),
-    git(['diff', '--name-only', '-z', from, to], { cwd: dir }),
+    diffNames(dir, `${stash}^1`, stash),
+    diffNames(dir, from, to),
   ]);
-  const changed = new Set(splitZ(theirs.stdout));
-  return splitZ(mine.stdout)
-    .filter((p) => changed.has(p))
-    .sort();
+  const changed = new Set(theirs);
+  return mine.filter((p) => changed.has(p)).sort();
 }
 
 /** Whether anything (a file, a directory, a dangling symlink) is at `file`. */
@@ -265,30 +226,10 @@ async function inTheWayOfBase(
   tip: string,
   dirty: readonly string[],
 ): Promise<string[]> {
-  const { stdout } = await git(
-    ['diff', '--name-only', '-z', '--no-renames', '--diff-filter=A', head, tip],
-    { cwd: dir },
-  );
   const staged = new Set(dirty);
-  return splitZ(stdout)
+  return (await addedFiles(dir, head, tip))
     .filter((p) => !staged.has(p) && present(path.join(dir, p)))
     .sort();
-}
-
-/**
- * The files git names when it refuses to overwrite untracked files ("The following untracked
- * working tree files would be overwritten by checkout:", then one tab-indented path a line).
- */
-export function untrackedInTheWay(stderr: string): string[] {
-  const lines = stderr.split('\n');
-  const start = lines.findIndex((l) => /untracked working tree files would be/.test(l));
-  if (start < 0) return [];
-  const files: string[] = [];
-  for (const line of lines.slice(start + 1)) {
-    if (!line.startsWith('\t')) break;
-    files.push(line.slice(1));
-  }
-  return files;
 }
 
 function firstLine(text: string): string {

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-import { git } from '../git/exec.js';
+import { batchCheck, mergeBase } from '../git/repo.js';
 import { hooksStateDir } from '../project/hookPaths.js';
 import { atomicWrite } from '../store/atomicWrite.js';
 
@@ -65,9 +65,9 @@ export async function mergeBases(
     pairs.map(async ([a, b]) => {
       const key = `${a}..${b}`;
       if (facts[key]) return facts[key];
-      const { stdout, code } = await git(['merge-base', a, b], { cwd, okCodes: [0, 1, 128] });
-      if (code !== 0) return undefined;
-      facts[key] = stdout.trim();
+      const base = await mergeBase(cwd, a, b);
+      if (base === undefined) return undefined;
+      facts[key] = base;
       learned = true;
       return facts[key];
     }),
@@ -89,9 +89,7 @@ export async function treeEntries(
   const facts = readFacts(stateDir, 'tree-entries');
   const unknown = [...new Set(specs.filter((s) => facts[s] === undefined))];
   if (unknown.length) {
-    const input = unknown.join('\n') + '\n';
-    const { stdout } = await git(['cat-file', '--batch-check'], { cwd, input });
-    const lines = stdout.split('\n');
+    const lines = await batchCheck(cwd, unknown);
     unknown.forEach((spec, i) => {
       // Specs name commits by full id (merge-bases): their trees never change.
       if (lines[i]) facts[spec] = lines[i]!;

@@ -1,6 +1,6 @@
 import path from 'node:path';
 
-import { git, gitOut } from '../git/exec.js';
+import { configWithScope, gitPath } from '../git/repo.js';
 import type { HookSpec } from './hookTypes.js';
 
 /**
@@ -39,17 +39,12 @@ export function isHuskyHooksPath(hooksPath: string): boolean {
 }
 
 export async function hookLocation(worktree: string): Promise<HookLocation> {
-  const [config, resolved] = await Promise.all([
-    git(['config', '--show-scope', '--get', 'core.hooksPath'], {
-      cwd: worktree,
-      okCodes: [0, 1],
-    }),
-    gitOut(['rev-parse', '--path-format=absolute', '--git-path', 'hooks'], { cwd: worktree }),
+  const [found, resolved] = await Promise.all([
+    configWithScope(worktree, 'core.hooksPath'),
+    gitPath(worktree, 'hooks'),
   ]);
-  // "<scope>\t<value>"
-  const found = config.code === 0 ? /^([a-z]+)\t(.*)$/s.exec(config.stdout.trim()) : null;
-  const hooksPath = found?.[2]?.trim() || undefined;
-  const scope = found?.[1];
+  const hooksPath = found?.value.trim() || undefined;
+  const scope = found?.scope;
   const gitHooksDir = path.resolve(worktree, resolved);
   if (!hooksPath)
     return {

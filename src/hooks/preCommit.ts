@@ -1,4 +1,5 @@
-import { git } from '../git/exec.js';
+import { writeTree } from '../git/objects.js';
+import { headCommit } from '../git/repo.js';
 import { findBlockingLocks } from '../locks/lockTable.js';
 import type { Workspace } from '../project/openWorkspace.js';
 import { sessionForPath } from '../sessions/resolveSession.js';
@@ -119,16 +120,13 @@ async function stagedConflicts(
   touching: Touching[],
 ): Promise<Touching[]> {
   const hookEnv = hookGitEnv(env);
-  const [tree, head] = await Promise.all([
-    git(['write-tree'], { cwd, env: hookEnv }),
-    git(['rev-parse', '--verify', '--quiet', 'HEAD'], { cwd, env: hookEnv, okCodes: [0, 1, 128] }),
-  ]);
-  if (head.code !== 0) return []; // the first commit: nothing to merge with yet
+  const [tree, head] = await Promise.all([writeTree(cwd, hookEnv), headCommit(cwd, hookEnv)]);
+  if (head === undefined) return []; // the first commit: nothing to merge with yet
   const { predictTreeConflicts } = await import('../conflicts/predictTreeConflicts.js');
   return predictTreeConflicts(
     ws,
-    tree.stdout.trim(),
-    head.stdout.trim(),
+    tree,
+    head,
     touching.map((t) => t.session),
     { cachedSnapshots: true, sharedPaths: new Map(touching.map((t) => [t.session, t.paths])) },
   );

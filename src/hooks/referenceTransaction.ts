@@ -1,8 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-import { git, splitZ } from '../git/exec.js';
-import { listWorktrees } from '../git/repo.js';
+import {
+  changedBetween,
+  commitsBetween,
+  listWorktrees,
+  parentsOf,
+  resolveCommit,
+} from '../git/repo.js';
 import { findBlockingLocks } from '../locks/lockTable.js';
 import { baseBranches, renderBaseRefs } from '../project/baseRefs.js';
 import { sessionForPath } from '../sessions/resolveSession.js';
@@ -73,19 +78,6 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-async function currentValue(cwd: string, ref: string): Promise<string | undefined> {
-  const { stdout, code } = await git(['rev-parse', '--verify', '-q', `${ref}^{commit}`], {
-    cwd,
-    okCodes: [0, 1, 128],
-  });
-  return code === 0 ? stdout.trim() : undefined;
-}
-
-async function parents(cwd: string, commit: string): Promise<string[]> {
-  const { stdout } = await git(['rev-list', '--parents', '-n', '1', commit], { cwd });
-  return stdout.trim().split(/\s+/).slice(1);
-}
-
 /** How to put the files back after the refusal (git may have changed them already). */
 function undoHint(command: string | undefined, update: RefUpdate): string {
   switch (command) {
@@ -121,7 +113,7 @@ export async function checkRefUpdate(
     if (!bases.has(u.ref) || ZERO.test(u.new)) continue;
     // An update that does not check the old value (`git update-ref <ref> <new>`, reset) comes with
     // an all-zero old: the ref still has its old value in `prepared`.
-    const old = ZERO.test(u.old) ? await currentValue(cwd, u.ref) : u.old;
+    const old = ZERO.test(u.old) ? await resolveCommit(cwd, u.ref) : u.old;
     if (old && old !== u.new) updates.push({ ...u, old });
   }
   if (!updates.length) return outcome;
@@ -130,19 +122,14 @@ export async function checkRefUpdate(
 
   for (const update of updates) {
     if (command === 'merge' || command === 'pull') {
-      const [first, ...others] = await parents(cwd, update.new);
+      const [first, ...others] = await parentsOf(cwd, update.new);
       if (first === update.old && others.length) continue; // a merge commit: pre-merge-commit's
     }
-    const { stdout } = await git(
-      ['diff-tree', '-r', '-z', '--name-only', '--no-renames', update.old, update.new],
-      { cwd },
-    );
-    const changed = splitZ(stdout);
+    const changed = await changedBetween(cwd, update.old, update.new);
     if (!changed.length) continue;
 
     // Whose work it is: the sessions whose HEAD the move brings in, and the one making it.
-    const { stdout: list } = await git(['rev-list', `${update.old}..${update.new}`], { cwd });
-    const brought = new Set(list.split('\n').filter(Boolean));
+    const brought = new Set(await commitsBetween(cwd, update.old, update.new));
     const owners = new Set<string>();
     for (const w of await listWorktrees(project.root)) {
       if (!w.head || !brought.has(w.head)) continue;

@@ -2,8 +2,8 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
-import { git, splitZ } from '../git/exec.js';
 import { RefReader } from '../git/refReader.js';
+import { changedSinceMergeBase } from '../git/repo.js';
 import type { Project } from '../project/findProject.js';
 import type { Session } from '../store/types.js';
 import { createDebug } from '../ui/debug.js';
@@ -183,25 +183,12 @@ async function diffTouching(
   added: ReadonlySet<string> = new Set(),
 ): Promise<Touching | undefined> {
   const pathspec = paths.length <= MAX_PATHSPEC ? paths : [];
-  const { stdout, code, stderr } = await git(
-    [
-      '--literal-pathspecs',
-      'diff',
-      '--merge-base',
-      '--name-only',
-      '-z',
-      '--no-renames',
-      session.base,
-      '--',
-      ...pathspec,
-    ],
-    { cwd: session.path, okCodes: [0, 128, 129] },
-  ).catch((error: Error) => ({ stdout: '', code: -1, stderr: error.message }));
-  if (code !== 0) {
-    debug(`cannot read ${session.name}'s changes: ${stderr.trim().split('\n')[0]}`);
+  const diff = await changedSinceMergeBase(session.path, session.base, pathspec);
+  if ('error' in diff) {
+    debug(`cannot read ${session.name}'s changes: ${diff.error}`);
     return undefined;
   }
-  const changed = new Set(splitZ(stdout));
+  const changed = diff.files;
   const hits = paths.filter((p) => changed.has(p) || (added.has(p) && isFile(session.path, p)));
   return hits.length ? { session: session.name, paths: hits } : undefined;
 }

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 
+import { trackedChanges, untrackedAmong } from '../git/diff.js';
 import { listWorktrees } from '../git/repo.js';
-import { localChanges, moveCheckout, presentUntracked } from './landGit.js';
+import { moveCheckout } from './landGit.js';
 
 /**
  * Base's checkouts: the worktrees (the main one included) that have base checked out. A landing
@@ -33,8 +34,8 @@ export async function checkoutsInTheWay(
   const wanted = new Set(paths);
   const result: BaseCheckout[] = [];
   for (const dir of await baseCheckouts(root, base)) {
-    const local = (await localChanges(dir)).filter((p) => wanted.has(p));
-    const untracked = await presentUntracked(dir, paths);
+    const local = (await trackedChanges(dir)).filter((p) => wanted.has(p));
+    const untracked = await untrackedAmong(dir, paths);
     result.push({ path: dir, inTheWay: [...new Set([...local, ...untracked])].sort() });
   }
   return result;

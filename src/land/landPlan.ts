@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 
 import { predictConflicts } from '../conflicts/predictConflicts.js';
-import { trackedChanges } from '../conflicts/syncSession.js';
 import type { ConflictReport } from '../conflicts/types.js';
 import type { Context } from '../context.js';
 import { commitsAhead } from '../git/branches.js';
+import { changedSinceFork, trackedChanges, untrackedFiles } from '../git/diff.js';
 import { formatHolder } from '../locks/formatHolder.js';
 import { findBlockingLocks } from '../locks/lockTable.js';
 import { openWorkspace, resolveBase, type Workspace } from '../project/openWorkspace.js';
@@ -13,7 +13,6 @@ import { readRegistry } from '../store/registry.js';
 import type { Session } from '../store/types.js';
 import { c } from '../ui/color.js';
 import { messages } from '../ui/messages.js';
-import { untrackedFiles, workSince } from './landGit.js';
 
 /**
  * `qlock land --plan [NAME...]`: in which order to land the sessions with the least rework, read
@@ -146,7 +145,7 @@ async function describe(
     ...(await untrackedFiles(session.path)),
   ]).size;
   if (!entry.commits) return entry.uncommitted ? entry : undefined;
-  entry.paths = await workSince(session.path, base, 'HEAD');
+  entry.paths = await changedSinceFork(session.path, base, 'HEAD');
   return entry;
 }
 

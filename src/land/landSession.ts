@@ -6,11 +6,13 @@ import {
   restoreHead,
   restoreStash,
   syncWorktree,
-  trackedChanges,
 } from '../conflicts/syncSession.js';
 import { QlockError } from '../errors.js';
-import { git } from '../git/exec.js';
-import { currentBranch, resolveCommit } from '../git/repo.js';
+import { changedPaths, changedSinceFork, trackedChanges, untrackedFiles } from '../git/diff.js';
+import { commitSubjects, countCommits } from '../git/history.js';
+import { treeOf } from '../git/objects.js';
+import { currentBranch, inHistory, resolveCommit } from '../git/repo.js';
+import { stashChanges } from '../git/stash.js';
 import { worktreeGitDir } from '../git/worktreeGitDir.js';
 import { findBlockingLocks } from '../locks/lockTable.js';
 import type { Workspace } from '../project/openWorkspace.js';
@@ -19,18 +21,7 @@ import type { Session } from '../store/types.js';
 import { createDebug } from '../ui/debug.js';
 import { messages } from '../ui/messages.js';
 import { checkoutsInTheWay, moveCheckouts, moveCheckoutsBack } from './baseCheckouts.js';
-import {
-  changedPaths,
-  commitSubjects,
-  commitTree,
-  isAncestor,
-  moveBranch,
-  stashConflicts,
-  stashPush,
-  treeOf,
-  untrackedFiles,
-  workSince,
-} from './landGit.js';
+import { commitTree, moveBranch, stashConflicts } from './landGit.js';
 import {
   type LandFailure,
   type LandOutcome,
@@ -91,9 +82,9 @@ export async function landSession(input: LandInput): Promise<LandOutcome> {
   const dirty = await trackedChanges(dir);
   out.untracked = await untrackedFiles(dir);
   if (dirty.length && !input.autostash) return fail({ stage: 'dirty', files: dirty });
-  if (await isAncestor(root, head, oldTip)) return out; // nothing that base lacks
+  if (await inHistory(root, head, oldTip)) return out; // nothing that base lacks
 
-  const work = await workSince(root, oldTip, head);
+  const work = await changedSinceFork(root, oldTip, head);
   const locks = findBlockingLocks(readRegistry(project.stateDir), work, name, input.now);
   if (locks.length) return fail({ stage: 'locked', locks });
   const inTheWay = (await checkoutsInTheWay(root, base, work)).filter((c) => c.inTheWay.length);
@@ -103,7 +94,10 @@ export async function landSession(input: LandInput): Promise<LandOutcome> {
   let stash: string | undefined;
   if (dirty.length) {
     try {
-      stash = await stashPush(dir, `qlock land: autostash of ${name} before landing into ${base}`);
+      stash = await stashChanges(
+        dir,
+        `qlock land: autostash of ${name} before landing into ${base}`,
+      );
     } catch (error) {
       throw new QlockError(messages.syncStashFailed(dir, (error as Error).message));
     }
@@ -111,7 +105,7 @@ export async function landSession(input: LandInput): Promise<LandOutcome> {
   const putBack = async (failure: LandFailure): Promise<LandOutcome> => {
     // Whatever was changed in the tree meanwhile (by the check, by someone) is set aside, not lost.
     if ((await trackedChanges(dir)).length)
-      out.keptStash = await stashPush(dir, `qlock land: changes made in ${name} while landing`);
+      out.keptStash = await stashChanges(dir, `qlock land: changes made in ${name} while landing`);
     await restoreHead(dir, gitDir, branch, head);
     if (stash) {
       const back = await restoreStash(dir, stash);
@@ -169,7 +163,7 @@ export async function landSession(input: LandInput): Promise<LandOutcome> {
     if (tipNow !== oldTip) return await putBack({ stage: 'base-moved' });
 
     const newTip = await baseCommit(root, strategy, oldTip, newHead, name, base);
-    out.commits = await countCommits(root, oldTip, newHead);
+    out.commits = await countCommits(root, oldTip, newHead, { noMerges: true });
     if (newTip === oldTip) {
       // The sync found all of the session's work already in base: nothing to move.
       if (stash && !(await restoreStash(dir, stash)).ok) out.keptStash = stash;
@@ -204,11 +198,6 @@ export async function landSession(input: LandInput): Promise<LandOutcome> {
     debug(`main-moved notice failed: ${(error as Error).message}`);
   }
   return out;
-}
-
-async function countCommits(cwd: string, from: string, to: string): Promise<number> {
-  const { stdout } = await git(['rev-list', '--count', '--no-merges', `${from}..${to}`], { cwd });
-  return Number(stdout.trim()) || 0;
 }
 
 /** The commit base moves to: the synced session itself (ff), a merge commit, or a squash commit. */

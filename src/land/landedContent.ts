@@ -1,5 +1,5 @@
-import { git } from '../git/exec.js';
-import { treeOf, untrackedFiles } from './landGit.js';
+import { hasTrackedChanges, untrackedFiles } from '../git/diff.js';
+import { treeOf } from '../git/objects.js';
 
 /**
  * Whether a session's tree holds nothing that is not in `landed`: no tracked change, no untracked
@@ -7,10 +7,7 @@ import { treeOf, untrackedFiles } from './landGit.js';
  * content does not).
  */
 export async function sameContentAsLanded(dir: string, landed: string): Promise<boolean> {
-  const status = await git(['status', '--porcelain=v1', '-z', '--untracked-files=no'], {
-    cwd: dir,
-  });
-  if (status.stdout.length) return false;
+  if (await hasTrackedChanges(dir)) return false;
   if ((await untrackedFiles(dir)).length) return false;
   return (await treeOf(dir, 'HEAD')) === (await treeOf(dir, landed));
 }

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 import { makeIgnoreMatcher } from '../changes/ignoreGlobs.js';
-import { git } from '../git/exec.js';
+import { untrackedEntries } from '../git/diff.js';
 import { POINTER_FILE } from '../project/findProject.js';
 
 /**
@@ -19,21 +19,12 @@ export interface LostOnRemove {
   nestedRepos: string[];
 }
 
-const NUL = '\0';
-
 /** Ignored entries of a git worktree, and nested repositories inside or outside of them. */
 /** `ourFiles`: the agent configs `qlock agent install` wrote and excluded (anchored, `/rel`). */
 export async function lostOnRemoveGit(
   dir: string,
   ourFiles: Iterable<string> = [],
 ): Promise<LostOnRemove> {
-  const list = async (extra: string[]) => {
-    const { stdout } = await git(
-      ['ls-files', '-z', '--others', '--directory', '--exclude-standard', ...extra],
-      { cwd: dir },
-    );
-    return stdout.split(NUL).filter(Boolean);
-  };
   // qlock's own agent configs (written by `agent install`, excluded by it) are not the user's work.
   const ours = new Set<string>();
   for (const p of ourFiles) ours.add(p.replace(/^\//, ''));
@@ -42,9 +33,11 @@ export async function lostOnRemoveGit(
     const files = filesBelow(dir, entry);
     return files.length > 0 && files.every((f) => ours.has(f));
   };
-  const ignored = (await list(['--ignored'])).filter((e) => !onlyOurs(e)).sort();
+  const ignored = (await untrackedEntries(dir, { ignored: true }))
+    .filter((e) => !onlyOurs(e))
+    .sort();
   // Untracked (not ignored) directories: a nested repository there is shown as one entry.
-  const untrackedDirs = (await list([])).filter((p) => p.endsWith('/'));
+  const untrackedDirs = (await untrackedEntries(dir)).filter((p) => p.endsWith('/'));
   const nestedRepos = new Set<string>();
   for (const entry of [...ignored, ...untrackedDirs])
     if (entry.endsWith('/')) for (const repo of findRepos(dir, entry)) nestedRepos.add(repo);

@@ -1,4 +1,5 @@
-import { git, splitZ } from '../git/exec.js';
+import { hasCommit } from '../git/objects.js';
+import { filesNotOnRemote, remoteUrl } from '../git/remote.js';
 import type { HookInput, HookOutcome } from '../hooks/hookTypes.js';
 import { formatHolder } from '../locks/formatHolder.js';
 import { findBlockingLocks } from '../locks/lockTable.js';
@@ -62,38 +63,9 @@ export async function pushedFiles(
   const known: string[] = [];
   for (const u of updates) {
     if (ZERO.test(u.remoteSha)) continue;
-    const { code } = await git(['cat-file', '-e', `${u.remoteSha}^{commit}`], {
-      cwd,
-      okCodes: [0, 1, 128],
-    });
-    if (code === 0) known.push(u.remoteSha);
+    if (await hasCommit(cwd, u.remoteSha)) known.push(u.remoteSha);
   }
-  const { stdout } = await git(
-    [
-      'log',
-      '--no-renames',
-      '--name-only',
-      // A merge's own edits (a conflict resolved in a locked file): the paths where the merge
-      // differs from every parent. Without it git lists no file for a merge commit at all.
-      '--cc',
-      '--format=',
-      '-z',
-      ...tips,
-      '--not',
-      ...known,
-      // What that remote already has, as far as we know; pushing to a URL: any remote's.
-      /^[A-Za-z0-9._-]+$/.test(remoteName) ? `--remotes=${remoteName}` : '--remotes',
-      '--',
-    ],
-    { cwd },
-  );
-  return [
-    ...new Set(
-      splitZ(stdout)
-        .map((p) => p.replace(/^\n+/, ''))
-        .filter(Boolean),
-    ),
-  ];
+  return filesNotOnRemote(cwd, tips, known, remoteName);
 }
 
 /** Whether this push goes to the shared remote (by name, or by the same URL). */
@@ -104,11 +76,7 @@ async function isSharedRemote(
   url: string,
 ): Promise<boolean> {
   if (name === s.remote || url === s.remote) return true;
-  const { stdout, code } = await git(['remote', 'get-url', s.remote], {
-    cwd,
-    okCodes: [0, 2, 128],
-  });
-  return code === 0 && stdout.trim() === url;
+  return (await remoteUrl(cwd, s.remote)) === url;
 }
 
 export async function handle(input: HookInput & { stdin?: string }): Promise<HookOutcome> {

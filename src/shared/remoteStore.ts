@@ -1,5 +1,8 @@
 import { GitError, QlockError } from '../errors.js';
-import { cleanGitEnv, git, gitBuffer } from '../git/exec.js';
+import { cleanGitEnv } from '../git/exec.js';
+import { commitTree, makeTree, readObjects, writeBlob } from '../git/objects.js';
+import { moveRefIfAt } from '../git/refs.js';
+import { fetchRefspec, pushWithLease } from '../git/remote.js';
 import { createDebug } from '../ui/debug.js';
 import { messages } from '../ui/messages.js';
 import type { DocError } from './remoteDoc.js';
@@ -62,18 +65,6 @@ export function gitReason(error: unknown): string {
 const LOCAL_REF_BUSY =
   /cannot lock ref|Unable to create '.*\.lock'|some local refs could not be updated/i;
 
-/** Settings for the git calls that talk to the remote. */
-function networkArgs(): string[] {
-  return [
-    // Never sign, never run the user's push hooks (our own pre-push would recurse), and never
-    // let push.useForceIfIncludes second-guess the explicit lease.
-    '-c',
-    'push.gpgSign=false',
-    '-c',
-    'push.useForceIfIncludes=false',
-  ];
-}
-
 /**
  * Reads the document at `ref` (a commit id or a ref name) in one spawn (`cat-file --batch`, the
  * commit and its state.json together). Undefined when the ref does not exist.
@@ -83,29 +74,17 @@ export async function readDocAt(
   ref: string,
   s: SharedSettings,
 ): Promise<Snapshot | undefined> {
-  const { stdout } = await gitBuffer(['cat-file', '--batch'], {
-    cwd,
-    input: `${ref}^{commit}\n${ref}^{commit}:${STATE_FILE}\n`,
-  });
-  const header = (at: number) => {
-    const nl = stdout.indexOf(0x0a, at);
-    return {
-      text: stdout.subarray(at, nl < 0 ? stdout.length : nl).toString('utf8'),
-      next: nl + 1,
-    };
-  };
-  const commit = header(0);
-  const c = /^([0-9a-f]{40,64}) commit (\d+)$/.exec(commit.text);
-  if (!c) return undefined;
-  const sha = c[1]!;
-  // The commit's body and its trailing newline, then the blob's header line.
-  const blob = header(commit.next + Number(c[2]) + 1);
-  const b = /^[0-9a-f]{40,64} blob (\d+)$/.exec(blob.text);
-  if (!b) {
+  const [commit, blob] = await readObjects(cwd, [
+    `${ref}^{commit}`,
+    `${ref}^{commit}:${STATE_FILE}`,
+  ]);
+  if (commit?.type !== 'commit') return undefined;
+  const sha = commit.id;
+  if (blob?.type !== 'blob') {
     // A commit without state.json is not ours: refuse rather than overwrite it.
     throw new RemoteRefused(messages.sharedForeignRef(s.remote, s.ref, sha), 'not a qlock ref');
   }
-  const text = stdout.subarray(blob.next, blob.next + Number(b[1])).toString('utf8');
+  const text = blob.content.toString('utf8');
   try {
     const { doc, ignored } = parseDocChecked(text);
     return { sha, doc, ...(ignored.length ? { ignored } : {}) };
@@ -132,21 +111,7 @@ export async function readTracking(cwd: string, s: SharedSettings): Promise<Snap
 export async function fetchState(cwd: string, s: SharedSettings): Promise<Snapshot> {
   const started = performance.now();
   try {
-    await git(
-      [
-        ...networkArgs(),
-        'fetch',
-        '--quiet',
-        '--prune',
-        '--no-tags',
-        '--no-write-fetch-head',
-        '--no-auto-maintenance',
-        '--no-recurse-submodules',
-        s.remote,
-        s.fetchSpec,
-      ],
-      { cwd, timeoutMs: s.timeoutMs },
-    );
+    await fetchRefspec(cwd, s.remote, s.fetchSpec, s.timeoutMs);
   } catch (error) {
     const reason = gitReason(error);
     if (error instanceof GitError && error.code !== null && LOCAL_REF_BUSY.test(error.stderr))
@@ -180,17 +145,12 @@ export async function writeCommit(
   ident: { user: string; email: string },
   baseEnv: NodeJS.ProcessEnv,
 ): Promise<string> {
-  const blob = (
-    await git(['hash-object', '-w', '--stdin'], { cwd, input: serializeDoc(doc) })
-  ).stdout.trim();
-  const tree = (
-    await git(['mktree'], { cwd, input: `100644 blob ${blob}\t${STATE_FILE}\n` })
-  ).stdout.trim();
+  const blob = await writeBlob(cwd, serializeDoc(doc));
+  const tree = await makeTree(cwd, [{ mode: '100644', type: 'blob', id: blob, name: STATE_FILE }]);
   // The caller's environment may be a git hook's (GIT_DIR, GIT_INDEX_FILE, ...): cleaned, so that
   // the commit lands in the object store of the repository at `cwd`, like its tree.
   const env = { ...cleanGitEnv(baseEnv), ...commitEnv(ident) };
-  const args = ['commit-tree', tree, ...(parent ? ['-p', parent] : []), '-F', '-'];
-  return (await git(args, { cwd, input: message + '\n', env })).stdout.trim();
+  return commitTree(cwd, tree, parent ? [parent] : [], message + '\n', env);
 }
 
 /** Push outcomes that mean "someone else wrote first": re-fetch and try again. */
@@ -211,35 +171,21 @@ export async function pushState(
   const started = performance.now();
   let result;
   try {
-    result = await git(
-      [
-        ...networkArgs(),
-        'push',
-        '--porcelain',
-        '--no-verify',
-        '--no-follow-tags',
-        '--recurse-submodules=no',
-        `--force-with-lease=${s.ref}:${expected ?? ''}`,
-        s.remote,
-        `${sha}:${s.ref}`,
-      ],
-      { cwd, okCodes: [0, 1], timeoutMs: s.timeoutMs },
-    );
+    result = await pushWithLease(cwd, s.remote, s.ref, sha, expected, s.timeoutMs);
   } catch (error) {
     throw new RemoteUnavailable(s.remote, gitReason(error));
   }
-  const line = result.stdout.split('\n').find((l) => l.includes(`:${s.ref}\t`));
+  const status = result.status;
   debug(
-    `push ${s.ref} → ${line ?? result.stderr.trim()} ${Math.round(performance.now() - started)}ms`,
+    `push ${s.ref} → ${status?.line ?? result.stderr.trim()} ${Math.round(performance.now() - started)}ms`,
   );
-  if (!line) {
+  if (!status) {
     // No status for our ref: the connection failed before the update was negotiated.
     const reason = result.stderr.split('\n').find((l) => /fatal|error/.test(l)) ?? result.stderr;
     throw new RemoteUnavailable(s.remote, reason.replace(/^(fatal|error):\s*/, '').trim());
   }
-  const flag = line[0];
-  if (result.code === 0 && flag !== '!') return 'ok';
-  const summary = line.split('\t')[2] ?? '';
+  if (result.exitOk && status.flag !== '!') return 'ok';
+  const summary = status.summary;
   if (CONTENTION.test(summary)) return 'stale';
   throw new RemoteRefused(messages.sharedPushRefused(s.remote, s.ref, summary), summary);
 }
@@ -251,8 +197,5 @@ export async function advanceTracking(
   sha: string,
   from: string | null,
 ): Promise<void> {
-  await git(['update-ref', '-m', 'qlock: pushed', s.tracking, sha, from ?? ''], {
-    cwd,
-    okCodes: [0, 1, 128],
-  });
+  await moveRefIfAt(cwd, s.tracking, sha, from, 'qlock: pushed');
 }

@@ -1,4 +1,4 @@
-import { git, splitZ } from '../git/exec.js';
+import { ignoredAmong, untrackedEntries } from '../git/diff.js';
 
 /**
  * What git ignores in a session's tree, so the watcher never spends inotify watches on build
@@ -13,13 +13,9 @@ export interface IgnoredPaths {
 }
 
 export async function listGitIgnored(worktree: string): Promise<IgnoredPaths> {
-  const { stdout } = await git(
-    ['ls-files', '--others', '--ignored', '--exclude-standard', '--directory', '-z'],
-    { cwd: worktree },
-  );
   const dirs = new Set<string>();
   const files = new Set<string>();
-  for (const entry of splitZ(stdout)) {
+  for (const entry of await untrackedEntries(worktree, { ignored: true })) {
     if (entry.endsWith('/')) dirs.add(entry.slice(0, -1));
     else files.add(entry);
   }
@@ -29,13 +25,7 @@ export async function listGitIgnored(worktree: string): Promise<IgnoredPaths> {
 /** The subset of `paths` (repo-relative) that git ignores; one git call for the whole batch. */
 export async function checkGitIgnored(worktree: string, paths: string[]): Promise<Set<string>> {
   if (!paths.length) return new Set();
-  // Exit 1 = none ignored; 128 = not a repository any more (deleted worktree): nothing ignored.
-  const { stdout } = await git(['check-ignore', '-z', '--stdin'], {
-    cwd: worktree,
-    input: paths.join('\0') + '\0',
-    okCodes: [0, 1, 128],
-  });
-  return new Set(splitZ(stdout));
+  return ignoredAmong(worktree, paths);
 }
 
 /**

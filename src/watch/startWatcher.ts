@@ -5,8 +5,7 @@ import path from 'node:path';
 import { parseStatusZ } from '../changes/changeSet.js';
 import { readChangeSet } from '../changes/readChangeSet.js';
 import { ActivityJournal } from '../conflicts/activityJournal.js';
-import { gitOut } from '../git/exec.js';
-import { statusOfPaths } from '../git/repo.js';
+import { fullRefName, statusOfPaths } from '../git/repo.js';
 import { notifyEvent } from '../notify/notify.js';
 import { resolveBase, type Workspace } from '../project/openWorkspace.js';
 import { TOUCH_INTERVAL_MS } from '../sessions/touchSession.js';
@@ -139,9 +138,7 @@ export class Watcher extends EventEmitter<WatcherEvents> {
       }
       this.signals.watchState();
       if (project.kind === 'git' && project.commonDir) {
-        const fullRef = await gitOut(['rev-parse', '--symbolic-full-name', this.base], {
-          cwd: project.root,
-        }).catch(() => '');
+        const fullRef = await fullRefName(project.root, this.base).catch(() => '');
         if (this.closed) return;
         this.signals.watchRef(project.commonDir, fullRef || `refs/heads/${this.base}`);
       }

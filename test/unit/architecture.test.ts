@@ -139,30 +139,13 @@ describe('architecture: module boundaries', () => {
       'agents/gitExclude.ts': 2,
       'agents/peerChanges.ts': 2,
       'agents/shellDeferred.ts': 1,
-      'changes/changeSet.ts': 3,
-      'commands/demo.ts': 8,
-      'conflicts/mainMoved.ts': 2,
-      'conflicts/readBlobs.ts': 1,
-      'conflicts/sessionSnapshot.ts': 3,
-      'conflicts/snapshotTree.ts': 3,
-      'conflicts/syncSession.ts': 17,
-      'hooks/gitFacts.ts': 2,
-      'hooks/hookLocation.ts': 2,
-      'hooks/preCommit.ts': 2,
-      'hooks/referenceTransaction.ts': 4,
-      'hooks/sessionsTouching.ts': 1,
       'hooks/stagedPaths.ts': 1,
-      'land/landGit.ts': 17,
-      'land/landSession.ts': 1,
-      'land/landedContent.ts': 1,
-      'sessions/lostOnRemove.ts': 1,
       'shared/identity.ts': 1,
-      'shared/prePush.ts': 3,
-      'shared/remoteStore.ts': 6,
-      'watch/gitIgnored.ts': 2,
-      'watch/startWatcher.ts': 1,
     };
-    const RAW = /\b(?:git|gitOut|gitSync|gitBuffer)\(\s*\[/g;
+    // A method call (`run.git([...])`) is not src/git/exec.ts: the demo's DemoRunner.git runs
+    // the commands a user would type, hooks and output shown, as the tour's script (its own
+    // spawn and environment); they are steps to show, not questions qlock asks of git.
+    const RAW = /(?<![.\w])(?:git|gitOut|gitSync|gitBuffer)\(\s*\[/g;
     const over = sourceFiles().flatMap((file) => {
       const rel = path.relative(SRC, file).split(path.sep).join('/');
       if (rel.startsWith('git/')) return [];

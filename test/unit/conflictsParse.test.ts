@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 
 import { renderConflicts } from '../../src/commands/conflicts.js';
 import { parseMergeTreeZ } from '../../src/conflicts/mergeTree.js';
-import { parseNameStatusZ } from '../../src/conflicts/sessionSnapshot.js';
-import { untrackedInTheWay } from '../../src/conflicts/syncSession.js';
+import { untrackedInTheWay } from '../../src/git/merge.js';
+import { parseNameStatusZ } from '../../src/git/objects.js';
 
 const TREE = 'e9e5f00aca0eb1695c414f7bf7329f70f18a013e';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { parseStatusV2Z } from '../../src/changes/changeSet.js';
+import { parseStatusV2Z } from '../../src/git/status.js';
 
 /** `git status --porcelain=v2 -z --branch` as the change set reads it. */
 const SHA = 'a'.repeat(40);

@@ -1,0 +1,170 @@
+import fs from 'node:fs';
+import path from 'node:path';
+
+import { describe, expect, it } from 'vitest';
+
+import { GitError } from '../../src/errors.js';
+import { ignoredAmong, untrackedEntries } from '../../src/git/diff.js';
+import { cleanGitEnv } from '../../src/git/exec.js';
+import { commitTree, makeTree, readObjects, writeBlob } from '../../src/git/objects.js';
+import { moveRefIfAt } from '../../src/git/refs.js';
+import { fetchRefspec, pushWithLease } from '../../src/git/remote.js';
+import { dropStash, stashTop } from '../../src/git/stash.js';
+import { makeRepo, tempDir } from '../helpers/repo.js';
+
+/**
+ * The named git steps of src/git/ that parse what git says (cat-file --batch, push --porcelain,
+ * the stash list), against real git: each answer checked where it must be and where it must not.
+ */
+
+describe('readObjects', () => {
+  it('reads blobs and commits in the order asked, undefined for a name that names nothing', async () => {
+    const repo = makeRepo({ files: { 'a.txt': 'one\ntwo\n', 'bin.dat': '\u0000\u00ff\n' } });
+    const head = repo.git(['rev-parse', 'HEAD']);
+    const [blob, missing, commit, binary] = await readObjects(repo.root, [
+      'HEAD:a.txt',
+      'HEAD:nope.txt',
+      'HEAD^{commit}',
+      'HEAD:bin.dat',
+    ]);
+    expect(blob?.type).toBe('blob');
+    expect(blob?.content.toString('utf8')).toBe('one\ntwo\n');
+    expect(blob?.id).toBe(repo.git(['rev-parse', 'HEAD:a.txt']));
+    expect(missing).toBeUndefined();
+    expect(commit?.type).toBe('commit');
+    expect(commit?.id).toBe(head);
+    expect(commit?.content.toString('utf8')).toMatch(/^tree [0-9a-f]{40}\n/);
+    expect(binary?.content).toEqual(fs.readFileSync(path.join(repo.root, 'bin.dat')));
+  });
+
+  it('reads a path whose name is not UTF-8 (its bytes go back to git as they came)', async () => {
+    const repo = makeRepo();
+    const name = Buffer.from([0x6c, 0xe9, 0x2e, 0x74, 0x78, 0x74]); // "lé.txt" in Latin-1
+    fs.writeFileSync(Buffer.concat([Buffer.from(repo.root + '/'), name]), 'latin\n');
+    repo.commitAll('latin-1 name');
+    const [object] = await readObjects(repo.root, ['HEAD:l\udce9.txt']);
+    expect(object?.content.toString('utf8')).toBe('latin\n');
+    const [decoded] = await readObjects(repo.root, ['HEAD:l\u00e9.txt']);
+    expect(decoded).toBeUndefined();
+  });
+});
+
+describe('writeBlob, makeTree, commitTree', () => {
+  it('write a one-file commit that git reads back', async () => {
+    const repo = makeRepo();
+    const blob = await writeBlob(repo.root, '{"v":1}\n');
+    const tree = await makeTree(repo.root, [
+      { mode: '100644', type: 'blob', id: blob, name: 'state.json' },
+    ]);
+    const commit = await commitTree(repo.root, tree, [], 'qlock: test\n', cleanGitEnv());
+    expect(repo.git(['show', `${commit}:state.json`])).toBe('{"v":1}');
+    expect(repo.git(['log', '-1', '--format=%s%n%P', commit])).toBe('qlock: test');
+    const child = await commitTree(repo.root, tree, [commit], 'child\n', cleanGitEnv());
+    expect(repo.git(['log', '-1', '--format=%P', child])).toBe(commit);
+  });
+});
+
+describe('moveRefIfAt', () => {
+  it('moves a ref only from where the caller saw it; creates one only where none is', async () => {
+    const repo = makeRepo();
+    const first = repo.git(['rev-parse', 'HEAD']);
+    repo.write('x.txt', 'x\n');
+    const second = repo.commitAll('second');
+    expect(await moveRefIfAt(repo.root, 'refs/heads/t', first, null, 'create')).toBe(true);
+    expect(await moveRefIfAt(repo.root, 'refs/heads/t', second, null, 'create again')).toBe(false);
+    expect(await moveRefIfAt(repo.root, 'refs/heads/t', second, second, 'stale')).toBe(false);
+    expect(repo.git(['rev-parse', 'refs/heads/t'])).toBe(first);
+    expect(await moveRefIfAt(repo.root, 'refs/heads/t', second, first, 'move')).toBe(true);
+    expect(repo.git(['rev-parse', 'refs/heads/t'])).toBe(second);
+    expect(repo.git(['reflog', '-1', '--format=%gs', 'refs/heads/t'])).toBe('move');
+  });
+});
+
+describe('pushWithLease', () => {
+  function world() {
+    const repo = makeRepo();
+    const bare = path.join(tempDir('qlock-bare'), 'remote.git');
+    repo.git(['init', '-q', '--bare', bare], repo.parent);
+    repo.git(['remote', 'add', 'origin', bare]);
+    return { repo, bare };
+  }
+
+  it('pushes under a lease that holds, reports a stale one with its summary', async () => {
+    const { repo, bare } = world();
+    const first = repo.git(['rev-parse', 'HEAD']);
+    const ref = 'refs/qlock/locks';
+    const created = await pushWithLease(repo.root, 'origin', ref, first, null, 10_000);
+    expect(created.exitOk).toBe(true);
+    expect(created.status?.flag).not.toBe('!');
+    expect(created.status?.line).toContain(`:${ref}\t`);
+    expect(repo.git(['rev-parse', ref], bare)).toBe(first);
+
+    repo.write('x.txt', 'x\n');
+    const second = repo.commitAll('second');
+    // The lease says "must not exist yet": the remote has it, so git refuses, as stale.
+    const stale = await pushWithLease(repo.root, 'origin', ref, second, null, 10_000);
+    expect(stale.exitOk).toBe(false);
+    expect(stale.status?.flag).toBe('!');
+    expect(stale.status?.summary).toMatch(/stale info/);
+    expect(repo.git(['rev-parse', ref], bare)).toBe(first);
+
+    const moved = await pushWithLease(repo.root, 'origin', ref, second, first, 10_000);
+    expect(moved.exitOk).toBe(true);
+    expect(repo.git(['rev-parse', ref], bare)).toBe(second);
+  });
+
+  it('throws a GitError when the remote is not there; fetchRefspec too', async () => {
+    const repo = makeRepo();
+    const gone = path.join(repo.parent, 'gone.git');
+    const head = repo.git(['rev-parse', 'HEAD']);
+    await expect(
+      pushWithLease(repo.root, gone, 'refs/qlock/x', head, null, 10_000),
+    ).rejects.toThrow(GitError);
+    await expect(
+      fetchRefspec(repo.root, gone, '+refs/qlock/x:refs/qlock-remote/x', 10_000),
+    ).rejects.toThrow(GitError);
+  });
+});
+
+describe('dropStash', () => {
+  it('drops exactly the entry it names, wherever it is in the list', async () => {
+    const repo = makeRepo();
+    repo.write('README.md', 'mine\n');
+    repo.git(['stash', 'push', '-q', '-m', 'ours']);
+    const ours = await stashTop(repo.root);
+    repo.write('README.md', 'later\n');
+    repo.git(['stash', 'push', '-q', '-m', 'someone else']);
+    const theirs = await stashTop(repo.root);
+    expect(ours).toBeDefined();
+    expect(theirs).not.toBe(ours);
+    await dropStash(repo.root, ours!);
+    expect(repo.git(['stash', 'list', '--format=%H'])).toBe(theirs);
+    // A stash that is not (or no longer) in the list: nothing dropped.
+    await dropStash(repo.root, ours!);
+    expect(repo.git(['stash', 'list', '--format=%H'])).toBe(theirs);
+  });
+});
+
+describe('untrackedEntries, ignoredAmong', () => {
+  it('lists untracked and ignored entries apart, a wholly untracked directory as one entry', async () => {
+    const repo = makeRepo({ files: { '.gitignore': 'build/\n*.log\n', 'src/a.txt': 'a\n' } });
+    repo.write('build/out.js', 'x\n');
+    repo.write('debug.log', 'x\n');
+    repo.write('notes/todo.txt', 'x\n');
+    repo.write('src/new.txt', 'x\n');
+    expect((await untrackedEntries(repo.root)).sort()).toEqual(['notes/', 'src/new.txt']);
+    expect((await untrackedEntries(repo.root, { ignored: true })).sort()).toEqual([
+      'build/',
+      'debug.log',
+    ]);
+  });
+
+  it('names exactly the ignored paths among those asked; none in a deleted worktree', async () => {
+    const repo = makeRepo({ files: { '.gitignore': '*.log\n', 'src/a.txt': 'a\n' } });
+    const asked = ['x.log', 'src/a.txt', 'src/new.txt', 'deep/dir/y.log'];
+    expect([...(await ignoredAmong(repo.root, asked))].sort()).toEqual(['deep/dir/y.log', 'x.log']);
+    expect([...(await ignoredAmong(repo.root, ['src/a.txt']))]).toEqual([]);
+    const gone = tempDir('qlock-gone');
+    expect([...(await ignoredAmong(gone, ['x.log']))]).toEqual([]);
+  });
+});
