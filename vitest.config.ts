@@ -39,7 +39,17 @@ export default defineConfig({
     restoreMocks: true,
     projects: [
       {
-        test: { ...shared, name: 'unit', include: ['test/unit/**/*.test.ts'], testTimeout: 10_000 },
+        test: {
+          ...shared,
+          name: 'unit',
+          include: ['test/unit/**/*.test.ts'],
+          testTimeout: 10_000,
+          // One process per worker, not per file: a fork and its imports cost more than most unit
+          // files' tests (bench/RESULTS.md, "Test loop, stop 18"). vitest still re-runs the setup
+          // file per test file and restores mocks and spies after each; the files change no
+          // process state they do not restore (cwd, timers, environment).
+          isolate: false,
+        },
       },
       {
         test: {
