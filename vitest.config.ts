@@ -23,6 +23,16 @@ const shared = {
   maxWorkers: WORKERS,
 };
 
+/**
+ * One process per worker, not per test file (unit and integration): a fork and its imports cost
+ * more CPU than most of these files' tests (bench/RESULTS.md, "Test loop, stop 18"). vitest still
+ * re-runs the setup file (a fresh home, git config, environment) per test file and restores mocks
+ * and spies after each; module state of src/ lives on, keyed by the temp paths every test makes
+ * afresh. The files restore what process state they change (environment variables, timers, PATH);
+ * none changes the cwd. e2e and slow keep a process per file (not examined for shared state).
+ */
+const NOT_ISOLATED = { isolate: false };
+
 /** The slow group: by file, so that a new race or watcher test lands there by its name. */
 const SLOW = [
   'test/e2e/realAgents/**/*.test.ts', // real Claude Code, Gemini CLI, Codex CLI (minutes)
@@ -44,16 +54,13 @@ export default defineConfig({
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
           testTimeout: 10_000,
-          // One process per worker, not per file: a fork and its imports cost more than most unit
-          // files' tests (bench/RESULTS.md, "Test loop, stop 18"). vitest still re-runs the setup
-          // file per test file and restores mocks and spies after each; the files change no
-          // process state they do not restore (cwd, timers, environment).
-          isolate: false,
+          ...NOT_ISOLATED,
         },
       },
       {
         test: {
           ...shared,
+          ...NOT_ISOLATED,
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
           exclude: SLOW,
