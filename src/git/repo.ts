@@ -32,19 +32,44 @@ export async function branchExists(cwd: string, branch: string): Promise<boolean
 
 /** The repository's default branch: origin's HEAD, else main, else master, else the current one. */
 export async function defaultBranch(cwd: string): Promise<string> {
+  // One process for the usual answer (each command that resolves its base asks): origin's HEAD
+  // as a symbolic ref, and whether main and master exist. Patterns match below a slash as well
+  // (refs/heads/main/x), hence the exact comparisons. A dangling origin/HEAD (its target pruned)
+  // is not listed, and counts as none.
+  const originHead = 'refs/remotes/origin/HEAD';
+  const { stdout } = await git(
+    [
+      'for-each-ref',
+      '--format=%(refname)%00%(symref)',
+      originHead,
+      'refs/heads/main',
+      'refs/heads/master',
+    ],
+    { cwd },
+  );
+  const refs = new Map<string, string>();
+  for (const line of stdout.split('\n')) {
+    const [ref, symref = ''] = line.split('\0');
+    if (ref) refs.set(ref, symref);
+  }
+  const target = refs.get(originHead);
+  if (target) {
+    const name = target.startsWith('refs/remotes/origin/')
+      ? target.slice('refs/remotes/origin/'.length)
+      : await originHeadShort(cwd);
+    if (name && (refs.has(`refs/heads/${name}`) || (await branchExists(cwd, name)))) return name;
+  }
+  for (const name of ['main', 'master']) if (refs.has(`refs/heads/${name}`)) return name;
+  return (await currentBranch(cwd)) ?? 'main';
+}
+
+/** origin's HEAD as `git symbolic-ref --short` names it, less a leading "origin/". */
+async function originHeadShort(cwd: string): Promise<string | undefined> {
   const { stdout, code } = await git(
     ['symbolic-ref', '--quiet', '--short', 'refs/remotes/origin/HEAD'],
-    {
-      cwd,
-      okCodes: [0, 1, 128],
-    },
+    { cwd, okCodes: [0, 1, 128] },
   );
-  if (code === 0 && stdout.trim()) {
-    const name = stdout.trim().replace(/^origin\//, '');
-    if (await branchExists(cwd, name)) return name;
-  }
-  for (const name of ['main', 'master']) if (await branchExists(cwd, name)) return name;
-  return (await currentBranch(cwd)) ?? 'main';
+  return code === 0 && stdout.trim() ? stdout.trim().replace(/^origin\//, '') : undefined;
 }
 
 export interface WorktreeEntry {
