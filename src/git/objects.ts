@@ -177,11 +177,18 @@ export function parseNameStatusZ(output: string): TreeChange[] {
   return entries;
 }
 
-let emptyTreeId: Promise<string> | undefined;
-// The empty tree's id (asked once per process).
+const emptyTrees = new Map<string, Promise<string>>();
+// The empty tree's id, asked once per directory: it depends on the repository's object format
+// (SHA-1 or SHA-256), and a process (`qlock watch`, a test worker) may see several repositories.
+// A failed answer (the worktree just removed) is not kept.
 export function emptyTree(cwd: string): Promise<string> {
-  emptyTreeId ??= gitOut(['hash-object', '-t', 'tree', '--stdin'], { cwd, input: '' });
-  return emptyTreeId;
+  let id = emptyTrees.get(cwd);
+  if (!id) {
+    id = gitOut(['hash-object', '-t', 'tree', '--stdin'], { cwd, input: '' });
+    emptyTrees.set(cwd, id);
+    id.catch(() => emptyTrees.delete(cwd));
+  }
+  return id;
 }
 
 // What changed from `from` (a commit, or nothing: the empty tree) to `to`, renames detected.

@@ -79,6 +79,17 @@ describe('defaultBranch', () => {
     expect(await defaultBranch(clone)).toBe('master');
   });
 
+  it("counts a dangling origin's HEAD (its branch pruned on the remote) as none", async () => {
+    // The remote's default branch was deleted: its old name here is no longer the default.
+    const { clone } = cloneWithHead('trunk');
+    gitSyncIn(clone, ['branch', 'master']);
+    gitSyncIn(clone, ['update-ref', '-d', 'refs/remotes/origin/trunk']);
+    expect(gitSyncIn(clone, ['symbolic-ref', 'refs/remotes/origin/HEAD'])).toBe(
+      'refs/remotes/origin/trunk',
+    );
+    expect(await defaultBranch(clone)).toBe('master');
+  });
+
   it('is the current branch when neither main nor master exists, and main when detached', async () => {
     const repo = makeRepo();
     // main/x and master/y are not main and master.

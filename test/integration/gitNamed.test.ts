@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -6,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { GitError } from '../../src/errors.js';
 import { ignoredAmong, untrackedEntries } from '../../src/git/diff.js';
 import { cleanGitEnv } from '../../src/git/exec.js';
-import { commitTree, makeTree, readObjects, writeBlob } from '../../src/git/objects.js';
+import { commitTree, emptyTree, makeTree, readObjects, writeBlob } from '../../src/git/objects.js';
 import { moveRefIfAt } from '../../src/git/refs.js';
 import { fetchRefspec, pushWithLease } from '../../src/git/remote.js';
 import { dropStash, stashTop } from '../../src/git/stash.js';
@@ -166,5 +167,24 @@ describe('untrackedEntries, ignoredAmong', () => {
     expect([...(await ignoredAmong(repo.root, ['src/a.txt']))]).toEqual([]);
     const gone = tempDir('qlock-gone');
     expect([...(await ignoredAmong(gone, ['x.log']))]).toEqual([]);
+  });
+});
+
+describe('emptyTree', () => {
+  it("answers each repository's own object format, and does not keep a failed answer", async () => {
+    const sha1 = makeRepo();
+    const sha256 = tempDir('qlock-sha256');
+    execFileSync('git', ['init', '-q', '--object-format=sha256', sha256], { env: cleanGitEnv() });
+    expect(await emptyTree(sha1.root)).toBe('4b825dc642cb6eb9a060e54bf8d69288fbee4904');
+    expect(await emptyTree(sha256)).toBe(
+      '6ef19b41225c5369f1c104d45d8d85efa9b057b53b14b4b9b939dd74decc5321',
+    );
+
+    // Asked in a directory that is gone (a worktree just removed), then there again.
+    const later = path.join(tempDir('qlock-gone'), 'wt');
+    await expect(emptyTree(later)).rejects.toThrow();
+    fs.mkdirSync(later);
+    execFileSync('git', ['init', '-q', later], { env: cleanGitEnv() });
+    expect(await emptyTree(later)).toBe('4b825dc642cb6eb9a060e54bf8d69288fbee4904');
   });
 });
