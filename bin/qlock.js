@@ -21,6 +21,8 @@ const path = require('node:path');
 const { pathToFileURL } = require('node:url');
 
 const dist = path.join(__dirname, '..', 'dist');
+/** The bundles' format this file runs (scripts/bundle.mjs BUNDLE_FORMAT): others are not fresh. */
+const BUNDLE_FORMAT = 2;
 
 /**
  * A reader that closed the pipe (`qlock --help | head -n 1`) ends the output quietly, as with any
@@ -66,7 +68,8 @@ function filesAreFresh(files, bundleMtimeMs) {
 function freshBundle(bundleFile, manifestFile) {
   try {
     const { mtimeMs } = fs.statSync(bundleFile);
-    const { files } = JSON.parse(fs.readFileSync(manifestFile, 'utf8'));
+    const { format, files } = JSON.parse(fs.readFileSync(manifestFile, 'utf8'));
+    if (format !== BUNDLE_FORMAT) return undefined;
     return filesAreFresh(files, mtimeMs) ? mtimeMs : undefined;
   } catch {
     return undefined;

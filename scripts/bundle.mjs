@@ -118,6 +118,14 @@ const BUNDLES = {
   },
 };
 
+/**
+ * The shape of the bundles this script writes (how their import() and chunks are routed), which
+ * bin/qlock.js must know to run them: a manifest of another format (an older build in dist/
+ * beside a newer bin/qlock.js, as after a `git pull` before `npm run build`) is never fresh.
+ * Raise it, here and in bin/qlock.js, whenever that contract changes.
+ */
+const BUNDLE_FORMAT = 2;
+
 const bundleFile = (name) => path.join(dist, `fastBundle-${name}.cjs`);
 const manifestFile = (name) => path.join(dist, `fastBundle-${name}.json`);
 const chunksFile = (name) => path.join(dist, `fastBundle-${name}.chunks.json`);
@@ -396,7 +404,7 @@ async function bundle(name, { hot, lazy = {} }) {
   writeAtomic(chunksFile(name), JSON.stringify(lazyChunks, null, 2) + '\n');
   writeAtomic(bundleFile(name), banner + routeImports(entryChunk.fileName, code.get(entryChunk)));
   const files = distFiles(entryChunk);
-  writeAtomic(manifestFile(name), JSON.stringify({ files }, null, 2) + '\n');
+  writeAtomic(manifestFile(name), JSON.stringify({ format: BUNDLE_FORMAT, files }, null, 2) + '\n');
   const kib = (c) => `${(code.get(c).length / 1024).toFixed(0)} KiB`;
   const named = parts.filter((c) =>
     Object.hasOwn(lazy, c.fileName.slice(`fastChunk-${name}-`.length, -'.cjs'.length)),

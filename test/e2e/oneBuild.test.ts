@@ -237,6 +237,39 @@ describe('one build: a bundled process loads each module once', () => {
     expect(after.distEsm).toEqual([]);
   });
 
+  it('a bundle of another format (an older build beside a newer bin/qlock.js) is not run', async () => {
+    // bin/qlock.js and scripts/bundle.mjs name the same format.
+    const format = (file: string) =>
+      /const BUNDLE_FORMAT = (\d+);/.exec(fs.readFileSync(path.join(REPO_ROOT, file), 'utf8'))?.[1];
+    expect(format('bin/qlock.js')).toBeDefined();
+    expect(format('bin/qlock.js')).toBe(format('scripts/bundle.mjs'));
+
+    const pkg = copyPackage();
+    const repo = makeRepo();
+    expect((await runQlock(['init', '--no-hooks'], { cwd: repo.root })).code).toBe(0);
+    const prompt = () =>
+      spawnSync(process.execPath, [path.join(pkg, 'bin/qlock.js'), 'prompt'], {
+        cwd: repo.root,
+        encoding: 'utf8',
+        env: { ...process.env, QLOCK_DEBUG: '1' },
+      });
+    const fresh = prompt();
+    expect(fresh.status, fresh.stderr).toBe(0);
+    expect(fresh.stderr).toContain('qlock:bin bundled fast path (prompt)');
+
+    // The manifest as the build before this format wrote it: { files } alone.
+    const manifest = path.join(pkg, 'dist/fastBundle-prompt.json');
+    const { files } = JSON.parse(fs.readFileSync(manifest, 'utf8')) as { files: unknown };
+    const { mtime } = fs.statSync(manifest);
+    fs.writeFileSync(manifest, JSON.stringify({ files }));
+    fs.utimesSync(manifest, mtime, mtime);
+    const old = prompt();
+    expect(old.status, old.stderr).toBe(0);
+    expect(old.stdout).toBe(fresh.stdout);
+    expect(old.stderr).toContain('qlock:bin no fresh bundle: dist modules');
+    expect(old.stderr).not.toContain('bundled fast path');
+  });
+
   it('without a fresh bundle, the dist modules alone: the refusal from shared mode is still exit 3', async () => {
     const world = makeSharedWorld();
     const bob = await sharedClone(world, 'bob', 'fb');
