@@ -4,7 +4,8 @@ import path from 'node:path';
 
 import { beforeAll, describe, expect, it } from 'vitest';
 
-import { makeRepo, type Repo, REPO_ROOT, runQlock } from '../helpers/repo.js';
+import { copyPackage } from '../helpers/packageCopy.js';
+import { makeRepo, type Repo, runQlock } from '../helpers/repo.js';
 import { gitRun } from './gitHooksHelpers.js';
 
 /**
@@ -380,40 +381,39 @@ describe('git hooks in a plain repository', () => {
   });
 
   it('the hook entry runs the bundled hot path while it is fresh, the dist modules otherwise', async () => {
-    const bundle = spawnSync(process.execPath, [path.join(REPO_ROOT, 'scripts/bundle.mjs')], {
-      encoding: 'utf8',
-    });
-    expect(bundle.status, bundle.stderr).toBe(0);
-    expect(bundle.stdout).toMatch(/dist\/fastBundle-hook\.cjs, \d+ modules/);
+    // A copy of the package: the other test files run the shared dist/ meanwhile.
+    const pkg = copyPackage();
     const { repo, fa, fb } = await world();
+    const install = spawnSync(
+      process.execPath,
+      [path.join(pkg, 'bin/qlock.js'), 'hooks', 'install'],
+      {
+        cwd: repo.root,
+        encoding: 'utf8',
+      },
+    );
+    expect(install.status, install.stderr).toBe(0);
     await qlockOk(['lock', 'src/a.txt'], fa);
     fs.appendFileSync(path.join(fb, 'src/a.txt'), 'x\n');
     const bundled = await gitRun(fb, ['commit', '-qam', 'a'], { QLOCK_DEBUG: '1' });
     expect(bundled.code).toBe(1);
+    expect(bundled.stderr).toContain(
+      `qlock:bin load ${path.join(pkg, 'dist/fastBundle-hook.cjs')}`,
+    );
     expect(bundled.stderr).toContain('qlock:bin bundled fast path');
     expect(bundled.stderr).toContain('src/a.txt: locked by fa');
 
-    // A dist file newer than the bundle (a plain `tsc` rebuild): the bundle is not trusted. A
-    // module only this bundle uses, and its time put back at once: the other test files running
-    // meanwhile use the bundles too.
+    // A dist file newer than the bundle (a plain `tsc` rebuild): the bundle is not trusted.
     const listed = Object.keys(
-      JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'dist/fastBundle-hook.json'), 'utf8')).files,
+      JSON.parse(fs.readFileSync(path.join(pkg, 'dist/fastBundle-hook.json'), 'utf8')).files,
     );
     expect(listed).toContain('hooks/preCommit.js');
-    const file = path.join(REPO_ROOT, 'dist/hooks/preCommit.js');
-    const before = fs.statSync(file);
-    const later = new Date(
-      fs.statSync(path.join(REPO_ROOT, 'dist/fastBundle-hook.cjs')).mtimeMs + 5000,
-    );
-    let modules;
-    try {
-      fs.utimesSync(file, later, later);
-      modules = await gitRun(fb, ['commit', '-qam', 'a'], { QLOCK_DEBUG: '1' });
-    } finally {
-      fs.utimesSync(file, before.atime, before.mtime);
-    }
+    const later = new Date(fs.statSync(path.join(pkg, 'dist/fastBundle-hook.cjs')).mtimeMs + 5000);
+    fs.utimesSync(path.join(pkg, 'dist/hooks/preCommit.js'), later, later);
+    const modules = await gitRun(fb, ['commit', '-qam', 'a'], { QLOCK_DEBUG: '1' });
     expect(modules.code).toBe(1);
     expect(modules.stderr).toContain('qlock:bin no fresh bundle: dist modules');
+    expect(modules.stderr).not.toContain('fastBundle-hook.cjs');
     expect(modules.stderr).toContain('src/a.txt: locked by fa');
     expect(repo.git(['rev-list', '--count', 'HEAD'], fb)).toBe('1');
   });

@@ -5,7 +5,8 @@ import path from 'node:path';
 
 import { describe, expect, it } from 'vitest';
 
-import { makeRepo, REPO_ROOT, runQlock, tempDir } from '../helpers/repo.js';
+import { copyPackage } from '../helpers/packageCopy.js';
+import { makeRepo, REPO_ROOT, runQlock } from '../helpers/repo.js';
 import { makeSharedWorld, type SharedClone, type SharedWorld } from '../helpers/sharedFixture.js';
 
 /**
@@ -74,20 +75,6 @@ function expectOneBuild(r: Loaded, group: string, module: string) {
 }
 
 const dist = path.join(REPO_ROOT, 'dist');
-
-/** A copy of the built package: a test's changes to it touch no other test's dist/. */
-function copyPackage(): string {
-  const pkg = tempDir('qlock-pkg');
-  fs.cpSync(path.join(REPO_ROOT, 'bin'), path.join(pkg, 'bin'), { recursive: true });
-  fs.cpSync(dist, path.join(pkg, 'dist'), {
-    recursive: true,
-    preserveTimestamps: true, // the bundles stay fresh: no dist file newer than its bundle
-    filter: (source) => path.basename(source) !== '.cache',
-  });
-  fs.copyFileSync(path.join(REPO_ROOT, 'package.json'), path.join(pkg, 'package.json'));
-  fs.symlinkSync(path.join(REPO_ROOT, 'node_modules'), path.join(pkg, 'node_modules'));
-  return pkg;
-}
 
 async function sharedClone(world: SharedWorld, name: string, session: string) {
   const clone: SharedClone = world.clone(name);
