@@ -4,7 +4,8 @@ import path from 'node:path';
 
 import { describe, expect, it } from 'vitest';
 
-import { makeRepo, REPO_ROOT, runQlock, tempDir } from '../helpers/repo.js';
+import { copyPackage as packageCopy } from '../helpers/packageCopy.js';
+import { makeRepo, runQlock } from '../helpers/repo.js';
 
 /**
  * bin/qlock.js compiles the hot bundles with V8's code cache (dist/.cache): a run that had no
@@ -13,15 +14,7 @@ import { makeRepo, REPO_ROOT, runQlock, tempDir } from '../helpers/repo.js';
  * package, so that this file's caches and breakage touch no other test's.
  */
 function copyPackage(): { bin: string; cache: string } {
-  const pkg = tempDir('qlock-pkg');
-  fs.cpSync(path.join(REPO_ROOT, 'bin'), path.join(pkg, 'bin'), { recursive: true });
-  fs.cpSync(path.join(REPO_ROOT, 'dist'), path.join(pkg, 'dist'), {
-    recursive: true,
-    preserveTimestamps: true, // the bundles stay fresh: no dist file newer than its bundle
-    filter: (source) => path.basename(source) !== '.cache',
-  });
-  fs.copyFileSync(path.join(REPO_ROOT, 'package.json'), path.join(pkg, 'package.json'));
-  fs.symlinkSync(path.join(REPO_ROOT, 'node_modules'), path.join(pkg, 'node_modules'));
+  const pkg = packageCopy();
   return { bin: path.join(pkg, 'bin/qlock.js'), cache: path.join(pkg, 'dist/.cache') };
 }
 
