@@ -110,8 +110,11 @@ export class OverlapTracker {
   }
 
   /**
-   * Drops the active overlaps involving `session` that no longer hold, given change sets read
-   * from `readStartedAt` on (a read begun before an overlap was announced may predate the edit).
+   * Drops the active overlaps involving `session` that no longer hold on its side, given its
+   * change set read from `readStartedAt` on (a read begun before an overlap was announced may
+   * predate the edit). Only `session`'s side is judged: the other session's set in `view` may be
+   * older than the edit (the editor's own set is read after its event), and judging by it would
+   * drop a live overlap and announce it a second time when that set catches up.
    */
   clear(session: string, readStartedAt: number, view: OverlapView): void {
     for (const [key, entry] of this.active) {
@@ -120,8 +123,7 @@ export class OverlapTracker {
       const gone =
         !view.registry.sessions[entry.a] ||
         !view.registry.sessions[entry.b] ||
-        !touches(view, entry.a, entry.path) ||
-        !touches(view, entry.b, entry.path);
+        !touches(view, session, entry.path);
       if (gone) this.active.delete(key);
     }
   }

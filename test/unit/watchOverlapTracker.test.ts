@@ -73,6 +73,23 @@ describe('OverlapTracker', () => {
     expect(tracker.onEdits('a', ['x'], view({ a: ['x'], b: ['x'] }))).toHaveLength(1);
   });
 
+  it("judges only the refreshed session's side: a stale set of the other side drops nothing", () => {
+    const tracker = new OverlapTracker();
+    // a edits x, which b changes: announced from a's write event, before a's set is read again.
+    expect(tracker.onEdits('a', ['x'], view({ a: [], b: ['x'] }))).toHaveLength(1);
+    const after = view({ a: [], b: ['x'] }).now.getTime();
+    // b's set is read afresh while the cache still holds a's set from before the edit.
+    tracker.clear('b', after, view({ a: [], b: ['x'] }));
+    expect(tracker.isActive('x', 'a', 'b')).toBe(true);
+    // a's set catches up: nothing new to say.
+    tracker.clear('a', after, view({ a: ['x'], b: ['x'] }));
+    expect(tracker.onEdits('a', ['x'], view({ a: ['x'], b: ['x'] }))).toEqual([]);
+    // a reverts x: a's own fresh read drops the overlap, and a new edit is news again.
+    tracker.clear('a', after, view({ a: [], b: ['x'] }));
+    expect(tracker.isActive('x', 'a', 'b')).toBe(false);
+    expect(tracker.onEdits('a', ['x'], view({ a: ['x'], b: ['x'] }))).toHaveLength(1);
+  });
+
   it('seeds overlaps that already exist so they are not announced', () => {
     const tracker = new OverlapTracker();
     const v = view({ a: ['x', 'l/f'], b: ['x'] }, [lock('l/', 'b')]);
