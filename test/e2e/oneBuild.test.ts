@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 
 import { copyPackage } from '../helpers/packageCopy.js';
 import { makeRepo, REPO_ROOT, runQlock } from '../helpers/repo.js';
-import { makeSharedWorld, type SharedClone, type SharedWorld } from '../helpers/sharedFixture.js';
+import { joinedClone } from '../helpers/sharedCli.js';
+import { makeSharedWorld } from '../helpers/sharedFixture.js';
 
 /**
  * One build (issue 17): a process that runs a hot command's bundle loads every module once. The
@@ -76,18 +77,11 @@ function expectOneBuild(r: Loaded, group: string, module: string) {
 
 const dist = path.join(REPO_ROOT, 'dist');
 
-async function sharedClone(world: SharedWorld, name: string, session: string) {
-  const clone: SharedClone = world.clone(name);
-  expect((await runQlock(['init'], { cwd: clone.root })).code).toBe(0);
-  expect((await runQlock(['join', session], { cwd: clone.root })).code).toBe(0);
-  return clone;
-}
-
 describe('one build: a bundled process loads each module once', () => {
   it('shared mode: lock refused by another machine (exit 3), status, the pre-write hook', async () => {
     const world = makeSharedWorld();
-    const bob = await sharedClone(world, 'bob', 'fb');
-    const alice = await sharedClone(world, 'alice', 'fa');
+    const bob = await joinedClone(world, 'bob', 'fb');
+    const alice = await joinedClone(world, 'alice', 'fa');
     const taken = await runQlock(['lock', 'src/a.txt', '--reason', 'rewriting a'], {
       cwd: bob.root,
     });
@@ -259,8 +253,8 @@ describe('one build: a bundled process loads each module once', () => {
 
   it('without a fresh bundle, the dist modules alone: the refusal from shared mode is still exit 3', async () => {
     const world = makeSharedWorld();
-    const bob = await sharedClone(world, 'bob', 'fb');
-    const alice = await sharedClone(world, 'alice', 'fa');
+    const bob = await joinedClone(world, 'bob', 'fb');
+    const alice = await joinedClone(world, 'alice', 'fa');
     expect((await runQlock(['lock', 'src/a.txt'], { cwd: bob.root })).code).toBe(0);
     // A plain `tsc` rebuild: the way in is newer than every bundle.
     const pkg = copyPackage();

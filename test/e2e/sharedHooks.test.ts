@@ -5,6 +5,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 import { gitSyncIn, runQlock, waitFor } from '../helpers/repo.js';
+import { joinedClone } from '../helpers/sharedCli.js';
 import { makeSharedWorld, type SharedClone, type SharedWorld } from '../helpers/sharedFixture.js';
 
 /**
@@ -17,15 +18,6 @@ function gitIn(cwd: string, args: string[]) {
     const r = spawnSync('git', args, { cwd, encoding: 'utf8' });
     return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
   });
-}
-
-async function setUp(world: SharedWorld, name: string, session: string): Promise<SharedClone> {
-  const clone = world.clone(name);
-  const init = await runQlock(['init'], { cwd: clone.root });
-  expect(init.code, init.stderr).toBe(0);
-  const join = await runQlock(['join', session], { cwd: clone.root });
-  expect(join.code, join.stderr).toBe(0);
-  return clone;
 }
 
 function setConfig(clone: SharedClone, extra: Record<string, unknown>) {
@@ -88,8 +80,8 @@ const remoteRefs = (world: SharedWorld) =>
 describe('shared mode with the CLI and the git hooks', () => {
   it('a lock taken on one machine blocks lock, commit and push of that file on another', async () => {
     const world = makeSharedWorld();
-    const bob = await setUp(world, 'bob', 'fb');
-    const alice = await setUp(world, 'alice', 'fa');
+    const bob = await joinedClone(world, 'bob', 'fb');
+    const alice = await joinedClone(world, 'alice', 'fa');
 
     const taken = await runQlock(['lock', 'src/a.txt', '--reason', 'rewriting a'], {
       cwd: bob.root,
@@ -196,7 +188,7 @@ describe('shared mode with the CLI and the git hooks', () => {
 
   it('offline: lock warns and works locally, `qlock shared` lists what waits, a push shares it', async () => {
     const world = makeSharedWorld();
-    const alice = await setUp(world, 'alice', 'fa');
+    const alice = await joinedClone(world, 'alice', 'fa');
     const url = alice.git(['remote', 'get-url', 'origin']);
     alice.git(['remote', 'set-url', 'origin', path.join(world.dir, 'gone.git')]);
 
@@ -239,8 +231,8 @@ describe('shared mode with the CLI and the git hooks', () => {
 
   it('autoLock: the lock an agent write takes reaches the remote in the background', async () => {
     const world = makeSharedWorld();
-    const alice = await setUp(world, 'alice', 'fa');
-    const bob = await setUp(world, 'bob', 'fb');
+    const alice = await joinedClone(world, 'alice', 'fa');
+    const bob = await joinedClone(world, 'bob', 'fb');
     setConfig(alice, { autoLock: true });
 
     const write = await runQlock(['agent-hook', 'claude', 'PreToolUse'], {
@@ -265,8 +257,8 @@ describe('shared mode with the CLI and the git hooks', () => {
 
   it('autoLock: a file taken on another machine meanwhile becomes a conflict both sides hear of', async () => {
     const world = makeSharedWorld();
-    const alice = await setUp(world, 'alice', 'fa');
-    const bob = await setUp(world, 'bob', 'fb');
+    const alice = await joinedClone(world, 'alice', 'fa');
+    const bob = await joinedClone(world, 'bob', 'fb');
     setConfig(alice, { autoLock: true });
     // Bob's lock reaches the remote after alice last looked at it: her hook cannot know.
     const taken = await runQlock(['lock', 'src/a.txt', '--reason', 'rewriting a'], {
