@@ -106,6 +106,8 @@ export const checkHooks: Check = async (ws) => {
     // Worktrees sharing a hooks directory run the same files: pre-commit is run in each (what
     // reaches qlock can depend on the worktree), the other hooks once per directory.
     const probedDirs = new Set<string>();
+    // Whether node runs qlock does not depend on the worktree: asked once, by the first pre-commit.
+    let askNode = true;
     for (const w of status.worktrees) {
       const first = !probedDirs.has(w.gitHooksDir);
       probedDirs.add(w.gitHooksDir);
@@ -115,7 +117,9 @@ export const checkHooks: Check = async (ws) => {
           const call = probeCall(hook, baseRef);
           // A file git would not find is hooks status's to report (it found none missing).
           if (!call || !fs.existsSync(path.join(w.gitHooksDir, hook))) return undefined;
-          const ran = await probeHook(w.path, w.gitHooksDir, hook, call.args, call.input);
+          const ask = askNode && hook === 'pre-commit';
+          if (ask) askNode = false;
+          const ran = await probeHook(w.path, w.gitHooksDir, hook, { ...call, askNode: ask });
           return ran ? undefined : hook;
         }),
       );

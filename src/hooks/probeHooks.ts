@@ -8,18 +8,22 @@ import { cleanGitEnv } from '../git/exec.js';
 /**
  * Does git really run qlock's hook in a worktree? Asked by running the hook file git would run
  * (`<hooks dir>/<hook>`, through husky's stub and runner, lefthook's or pre-commit's script...)
- * in that worktree with QLOCK_PROBE set: qlock's block reaches the runner, which asks `qlock hook`
- * (it records the hook's name in the probe file and does nothing else) and then stops the hook
- * file, so the project's own hooks are not run. Reading the files cannot tell a hook that git
- * skips (husky turned off in ~/.config/husky/init.sh, a runner that cannot start node, ...).
- * Only called where the file holds qlock's block, so nothing but qlock's code is reached first.
+ * in that worktree with QLOCK_PROBE set: qlock's block reaches the runner, which records the
+ * hook's name in the probe file if the qlock it would start exists (with `askNode`, it asks
+ * `qlock hook` to record it: node starts and runs qlock's code), and then stops the hook file, so
+ * the project's own hooks are not run. Reading the files cannot tell a hook that git skips (husky
+ * turned off in ~/.config/husky/init.sh, a runner that cannot start node, ...). Only called where
+ * the file holds qlock's block, so nothing but qlock's code is reached first.
  */
 export async function probeHook(
   worktree: string,
   gitHooksDir: string,
   hook: string,
-  args: string[] = [],
-  input = '',
+  {
+    args = [],
+    input = '',
+    askNode = false,
+  }: { args?: string[]; input?: string; askNode?: boolean },
   timeoutMs = 20_000,
 ): Promise<boolean> {
   const file = path.join(gitHooksDir, hook);
@@ -30,7 +34,11 @@ export async function probeHook(
     await new Promise<void>((resolve) => {
       const child = spawn(file, args, {
         cwd: worktree,
-        env: { ...cleanGitEnv(), QLOCK_PROBE: probe },
+        env: {
+          ...cleanGitEnv(),
+          QLOCK_PROBE: probe,
+          ...(askNode ? { QLOCK_PROBE_NODE: '1' } : {}),
+        },
         stdio: ['pipe', 'ignore', 'ignore'],
       });
       const timer = setTimeout(() => child.kill('SIGTERM'), timeoutMs);

@@ -67,4 +67,37 @@ describe('doctor probes the hooks by running them', () => {
       'did not reach qlock',
     );
   });
+
+  it('starts node once per run (the other hooks answer in the runner), and that start is a real question', async () => {
+    const repo = makeRepo();
+    expect((await runQlock(['init'], { cwd: repo.root })).code).toBe(0);
+    expect((await runQlock(['new', 'alpha'], { cwd: repo.root })).code).toBe(0);
+    expect((await runQlock(['new', 'beta'], { cwd: repo.root })).code).toBe(0);
+    const runner = path.join(repo.root, '.git/qlock/hooks/run.sh');
+    const original = fs.readFileSync(runner, 'utf8');
+    const nodeLine = /^qlock_node=.*$/m.exec(original)![0];
+    // A node that logs each start and then runs qlock as the real one would.
+    const log = path.join(repo.parent, 'node-starts');
+    const wrapper = path.join(repo.parent, 'node-wrapper');
+    fs.writeFileSync(
+      wrapper,
+      `#!/bin/sh\nprintf '%s\\n' "$3" >>${JSON.stringify(log)}\nexec ${JSON.stringify(process.execPath)} "$@"\n`,
+      { mode: 0o755 },
+    );
+    fs.writeFileSync(runner, original.replace(nodeLine, `qlock_node='${wrapper}'`));
+    const ok = await runQlock(['doctor'], { cwd: repo.root });
+    expect(ok.stdout, ok.stdout).not.toContain('did not reach qlock');
+    expect(ok.code, ok.stdout).toBe(0);
+    // Eleven hooks probed in three worktrees: node started once, for the first pre-commit.
+    expect(fs.readFileSync(log, 'utf8')).toBe('pre-commit\n');
+
+    // That one start is a real question: a node that does not run qlock is named, once.
+    fs.writeFileSync(wrapper, '#!/bin/sh\nexit 0\n', { mode: 0o755 });
+    const silent = await runQlock(['doctor'], { cwd: repo.root });
+    expect(silent.code).toBe(1);
+    const named = silent.stdout.split('\n').filter((l) => l.includes('did not reach qlock'));
+    expect(named, silent.stdout).toEqual([
+      expect.stringContaining(`git's ${path.join(repo.root, '.git/hooks/pre-commit')} did not`),
+    ]);
+  });
 });
