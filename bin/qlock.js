@@ -22,7 +22,7 @@ const { pathToFileURL } = require('node:url');
 
 const dist = path.join(__dirname, '..', 'dist');
 /** The bundles' format this file runs (scripts/bundle.mjs BUNDLE_FORMAT): others are not fresh. */
-const BUNDLE_FORMAT = 2;
+const BUNDLE_FORMAT = 3;
 
 /**
  * A reader that closed the pipe (`qlock --help | head -n 1`) ends the output quietly, as with any
@@ -78,11 +78,12 @@ function freshBundle(bundleFile, manifestFile) {
 
 /**
  * A lazy chunk is checked when it is first required, against fastBundle-<group>.chunks.json: its
- * own size and its modules, as the bundle's main modules were at the start. A chunk whose modules
- * changed since the build (a `tsc` that rebuilt only them) cannot fall back to the dist/ modules:
- * the process already runs the bundle's copies of the modules they import. It stops instead (exit
- * 1, which git's hook runner and the agent hooks take for a crash, not a decision), saying what to
- * do.
+ * own file and its modules, each by size, and by SHA-1 when newer than the bundle (a copy that did
+ * not keep the times, `cp -r`, makes files newer without changing them; a `tsc` that rebuilt only
+ * the chunk's modules changes them). A chunk whose modules changed cannot fall back to the dist/
+ * modules: the process already runs the bundle's copies of the modules they import. It stops
+ * instead (exit 1, which git's hook runner and the agent hooks take for a crash, not a decision),
+ * saying what to do.
  */
 let chunkManifest;
 function checkChunk(file) {
@@ -94,7 +95,16 @@ function checkChunk(file) {
       fs.readFileSync(path.join(dist, `fastBundle-${group}.chunks.json`), 'utf8'),
     );
     const entry = Object.hasOwn(chunkManifest, name) ? chunkManifest[name] : undefined;
-    fresh = entry !== undefined && filesAreFresh({ [name]: entry.size, ...entry.files }, mtimeMs);
+    fresh =
+      entry !== undefined &&
+      Object.entries({ [name]: entry, ...entry.files }).every(([rel, want]) => {
+        const file = path.join(dist, rel);
+        const stat = fs.statSync(file);
+        if (stat.size !== want.size) return false;
+        if (stat.mtimeMs <= mtimeMs) return true;
+        const { createHash } = require('node:crypto');
+        return createHash('sha1').update(fs.readFileSync(file)).digest('base64url') === want.sha1;
+      });
   } catch {
     // A file gone: stale.
   }

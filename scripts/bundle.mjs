@@ -19,8 +19,9 @@
  * (issue 19). So a bundled process loads each module once: never a dist/ ES module beside the
  * bundle's copy of the modules it imports (issue 17; errors are told apart by class).
  * dist/fastBundle-<group>.json lists the main chunk's dist modules, which bin/qlock.js checks on
- * every run; dist/fastBundle-<group>.chunks.json each chunk's own size and its modules, checked
- * when that chunk is first required.
+ * every run; dist/fastBundle-<group>.chunks.json each chunk's own size and digest and its
+ * modules', checked when that chunk is first required (the digest only for a file newer than the
+ * bundle: a copy that did not keep the times is not a rebuild).
  *
  * Why: node's ESM loader pays per module (resolve, read, compile, link) and is not even started for
  * a CommonJS entry; a hot path is 20-40 small modules. Bundled, each command saves 10-25 ms, which
@@ -37,10 +38,11 @@
  * bin/qlock.js uses a bundle only while it is fresh (no listed file changed size or is newer than
  * the bundle: a plain `tsc` rebuild makes it stale) and falls back to the dist/ modules otherwise,
  * so a missing or stale bundle only costs speed; a chunk found stale when it is required (a `tsc`
- * that rewrote only its modules) stops the command with a one-line "run npm run build", as the
- * process cannot mix in the dist/ copies then. Run by `npm run build`.
+ * that rewrote only its modules: another size or digest) stops the command with a one-line "run
+ * npm run build", as the process cannot mix in the dist/ copies then. Run by `npm run build`.
  */
 import { Buffer } from 'node:buffer';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -124,7 +126,7 @@ const BUNDLES = {
  * beside a newer bin/qlock.js, as after a `git pull` before `npm run build`) is never fresh.
  * Raise it, here and in bin/qlock.js, whenever that contract changes.
  */
-const BUNDLE_FORMAT = 2;
+const BUNDLE_FORMAT = 3;
 
 const bundleFile = (name) => path.join(dist, `fastBundle-${name}.cjs`);
 const manifestFile = (name) => path.join(dist, `fastBundle-${name}.json`);
@@ -258,14 +260,23 @@ function checkChunk(name, chunk) {
   }
 }
 
-/** dist-relative path → size, for the dist modules among a chunk's modules. */
-function distFiles(chunk) {
+/**
+ * dist-relative path → size, for the dist modules among a chunk's modules; with `digests`, →
+ * { size, sha1 } (a lazy chunk's, read only when bin/qlock.js finds one newer than the bundle).
+ */
+function distFiles(chunk, digests = false) {
   const files = {};
   for (const id of chunk.moduleIds) {
     if (!path.isAbsolute(id) || !id.startsWith(dist + path.sep)) continue;
-    files[path.relative(dist, id).split(path.sep).join('/')] = fs.statSync(id).size;
+    const rel = path.relative(dist, id).split(path.sep).join('/');
+    files[rel] = digests ? identity(fs.readFileSync(id)) : fs.statSync(id).size;
   }
   return files;
+}
+
+/** What bin/qlock.js compares a lazily required file by: its size, and its SHA-1 when newer. */
+function identity(bytes) {
+  return { size: bytes.length, sha1: createHash('sha1').update(bytes).digest('base64url') };
 }
 
 const banner =
@@ -399,7 +410,7 @@ async function bundle(name, { hot, lazy = {} }) {
   for (const c of parts) {
     const text = banner + routeImports(c.fileName, code.get(c));
     writeAtomic(path.join(dist, c.fileName), text);
-    lazyChunks[c.fileName] = { size: Buffer.byteLength(text), files: distFiles(c) };
+    lazyChunks[c.fileName] = { ...identity(Buffer.from(text)), files: distFiles(c, true) };
   }
   writeAtomic(chunksFile(name), JSON.stringify(lazyChunks, null, 2) + '\n');
   writeAtomic(bundleFile(name), banner + routeImports(entryChunk.fileName, code.get(entryChunk)));

@@ -55,7 +55,7 @@ function chunksHolding(group: string, module: string): string[] {
   if (!fs.existsSync(file)) return [];
   const chunks = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<
     string,
-    { files: Record<string, number> }
+    { files: Record<string, unknown> }
   >;
   return Object.keys(chunks).filter((c) => Object.hasOwn(chunks[c]!.files, module));
 }
@@ -205,8 +205,11 @@ describe('one build: a bundled process loads each module once', () => {
     expect(before.status, before.stderr.slice(-2000)).toBe(0);
     expect(before.stderr).not.toContain('dist/ changed');
 
-    // A `tsc` that rewrote one module of a lazy chunk only (the main chunk's modules unchanged).
+    // A `tsc` that rewrote one module of a lazy chunk only (the main chunk's modules unchanged),
+    // to bytes of the same size: newer, and another digest.
     const module = path.join(pkg, 'dist/hooks/postBaseMoved.js');
+    const text = fs.readFileSync(module, 'utf8');
+    fs.writeFileSync(module, text.replace('a', 'b'));
     const later = new Date(fs.statSync(path.join(pkg, 'dist/fastBundle-hook.cjs')).mtimeMs + 5000);
     fs.utimesSync(module, later, later);
     const run = qlock('hook', 'post-commit');
@@ -216,6 +219,43 @@ describe('one build: a bundled process loads each module once', () => {
       /^qlock: dist\/ changed after dist\/fastBundle-hook\.cjs was built \(fastChunk-hook-\S+\.cjs or its modules\): run npm run build$/m,
     );
     expect(after.distEsm).toEqual([]);
+  });
+
+  it('a copy that did not keep the times (cp -r) runs its lazy chunks: newer is not changed', async () => {
+    const pkg = copyPackage();
+    const repo = makeRepo();
+    expect((await runQlock(['init', '--no-hooks'], { cwd: repo.root })).code).toBe(0);
+    expect((await runQlock(['new', 'fa'], { cwd: repo.root })).code).toBe(0);
+    // Every lazy chunk of the hook bundle and every module of them newer than the bundle, as a
+    // copy that wrote the bundle first leaves them; the main chunk's modules as they were.
+    const pkgDist = path.join(pkg, 'dist');
+    const chunks = JSON.parse(
+      fs.readFileSync(path.join(pkgDist, 'fastBundle-hook.chunks.json'), 'utf8'),
+    ) as Record<string, { files: Record<string, unknown> }>;
+    const main = (
+      JSON.parse(fs.readFileSync(path.join(pkgDist, 'fastBundle-hook.json'), 'utf8')) as {
+        files: Record<string, number>;
+      }
+    ).files;
+    const later = new Date(fs.statSync(path.join(pkgDist, 'fastBundle-hook.cjs')).mtimeMs + 5000);
+    for (const [chunk, { files }] of Object.entries(chunks))
+      for (const rel of [chunk, ...Object.keys(files)])
+        if (!Object.hasOwn(main, rel)) fs.utimesSync(path.join(pkgDist, rel), later, later);
+    const run = spawnSync(
+      process.execPath,
+      [path.join(pkg, 'bin/qlock.js'), 'hook', 'post-commit'],
+      {
+        cwd: `${repo.root}-fa`,
+        encoding: 'utf8',
+        env: { ...process.env, ...DEBUG },
+      },
+    );
+    const r = loaded({ ...run, code: run.status ?? -1 }, pkgDist);
+    expect(r.code, r.stderr.slice(-2000)).toBe(0);
+    expect(r.stderr).not.toContain('dist/ changed');
+    expect(r.stderr).toContain('qlock:bin bundled fast path (hook)');
+    expect(r.chunks.length).toBeGreaterThan(0);
+    expect(r.distEsm).toEqual([]);
   });
 
   it('a bundle of another format (an older build beside a newer bin/qlock.js) is not run', async () => {
