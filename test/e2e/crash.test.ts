@@ -48,11 +48,14 @@ import fs from 'node:fs';
 import { withMutex } from '${dist('store/mutex.js')}';
 const [stateDir, go, log] = process.argv.slice(2);
 while (!fs.existsSync(go)) await new Promise((r) => setTimeout(r, 1));
+// CLOCK_MONOTONIC in microseconds: one clock for every process. performance.timeOrigin is not:
+// a process started under load can have its own off by milliseconds, which showed a false overlap.
+const now = () => process.hrtime.bigint() / 1000n;
 await withMutex(stateDir, async (assertHeld) => {
-  fs.appendFileSync(log, 'in ' + (performance.timeOrigin + performance.now()) + '\\n');
+  fs.appendFileSync(log, 'in ' + now() + '\\n');
   await new Promise((r) => setTimeout(r, 20));
   assertHeld();
-  fs.appendFileSync(log, 'out ' + (performance.timeOrigin + performance.now()) + '\\n');
+  fs.appendFileSync(log, 'out ' + now() + '\\n');
 });
 `;
 

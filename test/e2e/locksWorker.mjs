@@ -4,7 +4,6 @@
 // resolved, `end` before releaseLocks was called. So each logged interval lies inside the true
 // holding time, and two overlapping locks of different sessions must have disjoint intervals.
 import fs from 'node:fs';
-import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { RefusedError } from '../../dist/errors.js';
@@ -22,7 +21,9 @@ const random = () => {
   return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
 };
 const pick = (list) => list[Math.floor(random() * list.length)];
-const stamp = () => performance.timeOrigin + performance.now();
+// CLOCK_MONOTONIC in microseconds: one clock for every process (performance.timeOrigin is not: a
+// process started under load can have its own off by milliseconds).
+const stamp = () => Number(process.hrtime.bigint() / 1000n);
 
 const held = new Map(); // path -> start stamp
 const log = { session, intervals: [], taken: 0, fresh: 0, refused: 0, released: 0, final: [] };
