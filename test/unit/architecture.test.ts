@@ -157,6 +157,21 @@ describe('architecture: module boundaries', () => {
     expect(over).toEqual([]);
   });
 
+  it('asks whether shared mode is on in src/shared/ only (sharedMode.ts is its one interface)', () => {
+    // The rest of the code reads as if shared mode did not exist: it calls src/shared/sharedMode.ts,
+    // which gives the local answer when `config.shared` is unset (issue 17).
+    const SHARED_FLAG = /\bconfig\)?\??\.shared\b/g;
+    const branching = sourceFiles().flatMap((file) => {
+      const rel = path.relative(SRC, file).split(path.sep).join('/');
+      if (rel.startsWith('shared/')) return [];
+      const count = fs.readFileSync(file, 'utf8').match(SHARED_FLAG)?.length ?? 0;
+      return count ? [`${rel}: ${count}`] : [];
+    });
+    expect(branching).toEqual([]);
+    // The check itself finds such a branch.
+    expect('if (ws.config.shared) x();'.match(SHARED_FLAG)).toHaveLength(1);
+  });
+
   it('keeps the core and the domain free of integrations and commands at run time', () => {
     const below = (a: string) => CORE.has(a) || DOMAIN.has(a);
     const wrong = edges.filter(
