@@ -5,7 +5,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 import { GitError } from '../../src/errors.js';
-import { ignoredAmong, untrackedEntries } from '../../src/git/diff.js';
+import { ignoredAmong, isIgnored, isTracked, untrackedEntries } from '../../src/git/diff.js';
 import { cleanGitEnv } from '../../src/git/exec.js';
 import { commitTree, emptyTree, makeTree, readObjects, writeBlob } from '../../src/git/objects.js';
 import { moveRefIfAt } from '../../src/git/refs.js';
@@ -167,6 +167,29 @@ describe('untrackedEntries, ignoredAmong', () => {
     expect([...(await ignoredAmong(repo.root, ['src/a.txt']))]).toEqual([]);
     const gone = tempDir('qlock-gone');
     expect([...(await ignoredAmong(gone, ['x.log']))]).toEqual([]);
+  });
+});
+
+describe('isIgnored, isTracked', () => {
+  it('say whether git ignores one path, and whether it tracks one, both ways; throw outside a repository', async () => {
+    const repo = makeRepo({ files: { '.gitignore': '*.log\n', 'src/a.txt': 'a\n' } });
+    repo.write('src/new.txt', 'x\n');
+    repo.write('x.log', 'x\n');
+    repo.write('-dash.txt', 'x\n');
+    expect(await isIgnored(repo.root, 'x.log')).toBe(true);
+    expect(await isIgnored(repo.root, 'not-there.log')).toBe(true);
+    expect(await isIgnored(repo.root, 'src/new.txt')).toBe(false);
+    expect(await isIgnored(repo.root, 'src/a.txt')).toBe(false);
+    expect(await isIgnored(repo.root, '-dash.txt')).toBe(false);
+    expect(await isTracked(repo.root, 'src/a.txt')).toBe(true);
+    expect(await isTracked(repo.root, 'src/new.txt')).toBe(false);
+    expect(await isTracked(repo.root, 'x.log')).toBe(false);
+    expect(await isTracked(repo.root, '-dash.txt')).toBe(false);
+    repo.git(['add', '--', '-dash.txt']);
+    expect(await isTracked(repo.root, '-dash.txt')).toBe(true);
+    const gone = tempDir('qlock-gone');
+    await expect(isIgnored(gone, 'x.log')).rejects.toThrow(GitError);
+    await expect(isTracked(gone, 'src/a.txt')).rejects.toThrow(GitError);
   });
 });
 
