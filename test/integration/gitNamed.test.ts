@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { GitError } from '../../src/errors.js';
 import { ignoredAmong, isIgnored, isTracked, untrackedEntries } from '../../src/git/diff.js';
 import { cleanGitEnv } from '../../src/git/exec.js';
+import { gitUser } from '../../src/git/gitUser.js';
 import { commitTree, emptyTree, makeTree, readObjects, writeBlob } from '../../src/git/objects.js';
 import { moveRefIfAt } from '../../src/git/refs.js';
 import { fetchRefspec, pushWithLease } from '../../src/git/remote.js';
@@ -190,6 +191,30 @@ describe('isIgnored, isTracked', () => {
     const gone = tempDir('qlock-gone');
     await expect(isIgnored(gone, 'x.log')).rejects.toThrow(GitError);
     await expect(isTracked(gone, 'src/a.txt')).rejects.toThrow(GitError);
+  });
+});
+
+describe('gitUser', () => {
+  it("reads user.name and user.email as git would use them, '' for one not set anywhere", async () => {
+    const repo = makeRepo();
+    // The test's global config (test/helpers/setupEnv.ts), then the repository's own, which wins.
+    expect(await gitUser(repo.root)).toEqual({ name: 'qlock test', email: 'test@qlock.invalid' });
+    repo.git(['config', 'user.name', 'Ada Lovelace']);
+    repo.git(['config', 'user.names', 'not a name']);
+    expect(await gitUser(repo.root)).toEqual({
+      name: 'Ada Lovelace',
+      email: 'test@qlock.invalid',
+    });
+
+    const global = process.env.GIT_CONFIG_GLOBAL;
+    process.env.GIT_CONFIG_GLOBAL = path.join(repo.parent, 'empty.gitconfig');
+    try {
+      expect(await gitUser(repo.root)).toEqual({ name: 'Ada Lovelace', email: '' });
+      repo.git(['config', '--unset', 'user.name']);
+      expect(await gitUser(repo.root)).toEqual({ name: '', email: '' });
+    } finally {
+      process.env.GIT_CONFIG_GLOBAL = global;
+    }
   });
 });
 

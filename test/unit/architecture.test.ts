@@ -139,7 +139,6 @@ describe('architecture: module boundaries', () => {
       'agents/peerChanges.ts': 2,
       'agents/shellDeferred.ts': 1,
       'hooks/stagedPaths.ts': 1,
-      'shared/identity.ts': 1,
     };
     // A method call (`run.git([...])`) is not src/git/exec.ts: the demo's DemoRunner.git runs
     // the commands a user would type, hooks and output shown, as the tour's script (its own
