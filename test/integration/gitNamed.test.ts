@@ -11,6 +11,7 @@ import { gitUser } from '../../src/git/gitUser.js';
 import { commitTree, emptyTree, makeTree, readObjects, writeBlob } from '../../src/git/objects.js';
 import { moveRefIfAt } from '../../src/git/refs.js';
 import { fetchRefspec, pushWithLease } from '../../src/git/remote.js';
+import { STAGED_DIFF, stagedDiff } from '../../src/git/stagedDiff.js';
 import { dropStash, stashTop } from '../../src/git/stash.js';
 import { makeRepo, tempDir } from '../helpers/repo.js';
 
@@ -215,6 +216,47 @@ describe('gitUser', () => {
     } finally {
       process.env.GIT_CONFIG_GLOBAL = global;
     }
+  });
+});
+
+describe('stagedDiff', () => {
+  const names = (raw: string) => raw.split('\0').filter((f, i) => i % 2 === 1);
+
+  it('lists what the index changes (not the unstaged edits), against HEAD or a commit', async () => {
+    const repo = makeRepo();
+    const first = repo.git(['rev-parse', 'HEAD']);
+    repo.write('src/a.txt', 'staged\n');
+    repo.write('src/b.txt', 'not staged\n');
+    repo.git(['add', 'src/a.txt']);
+    expect(names(await stagedDiff(repo.root, cleanGitEnv()))).toEqual(['src/a.txt']);
+    repo.git(['commit', '-q', '-m', 'a']);
+    expect(await stagedDiff(repo.root, cleanGitEnv())).toBe('');
+    const raw = await stagedDiff(repo.root, cleanGitEnv(), first);
+    expect(names(raw)).toEqual(['src/a.txt']);
+    // Full object ids: the old blob is the first commit's.
+    expect(raw.split(' ')[2]).toBe(repo.git(['rev-parse', `${first}:src/a.txt`]));
+  });
+
+  it("reads the index the caller's environment names (a commit's temporary index), and an unborn HEAD", async () => {
+    const repo = makeRepo();
+    const index = path.join(repo.parent, 'next-index.lock');
+    fs.copyFileSync(path.join(repo.root, '.git', 'index'), index);
+    repo.write('README.md', 'changed\n');
+    repo.git(['update-index', '--add', 'README.md'], repo.root);
+    const own = { ...cleanGitEnv(), GIT_INDEX_FILE: index };
+    expect(names(await stagedDiff(repo.root, cleanGitEnv()))).toEqual(['README.md']);
+    expect(await stagedDiff(repo.root, own)).toBe('');
+
+    const fresh = tempDir('qlock-unborn');
+    execFileSync('git', ['init', '-q', fresh], { env: cleanGitEnv() });
+    fs.writeFileSync(path.join(fresh, 'new.txt'), 'x\n');
+    execFileSync('git', ['add', 'new.txt'], { cwd: fresh, env: cleanGitEnv() });
+    expect(names(await stagedDiff(fresh, cleanGitEnv()))).toEqual(['new.txt']);
+  });
+
+  it('uses the flags of the hook runner, which computes the same diff while node starts', () => {
+    const runner = fs.readFileSync(path.join(import.meta.dirname, '../../hooks/run.sh'), 'utf8');
+    expect(runner).toContain(`git ${STAGED_DIFF.join(' ')} 2>/dev/null`);
   });
 });
 
