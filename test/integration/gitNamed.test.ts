@@ -8,6 +8,7 @@ import { GitError } from '../../src/errors.js';
 import { ignoredAmong, isIgnored, isTracked, untrackedEntries } from '../../src/git/diff.js';
 import { cleanGitEnv } from '../../src/git/exec.js';
 import { gitUser } from '../../src/git/gitUser.js';
+import { listFromTop } from '../../src/git/listFromTop.js';
 import { commitTree, emptyTree, makeTree, readObjects, writeBlob } from '../../src/git/objects.js';
 import { moveRefIfAt } from '../../src/git/refs.js';
 import { fetchRefspec, pushWithLease } from '../../src/git/remote.js';
@@ -257,6 +258,28 @@ describe('stagedDiff', () => {
   it('uses the flags of the hook runner, which computes the same diff while node starts', () => {
     const runner = fs.readFileSync(path.join(import.meta.dirname, '../../hooks/run.sh'), 'utf8');
     expect(runner).toContain(`git ${STAGED_DIFF.join(' ')} 2>/dev/null`);
+  });
+});
+
+describe('listFromTop', () => {
+  it("names what a listing prints relative to the worktree's top, asked from a subdirectory", async () => {
+    const repo = makeRepo();
+    const sub = path.join(repo.root, 'src');
+    const list = ['-c', 'core.quotePath=false', 'diff', '--name-only', 'HEAD', '-z'];
+    expect(await listFromTop(sub, list)).toEqual({
+      top: fs.realpathSync(repo.root),
+      names: [],
+    });
+    repo.write('README.md', 'changed\n');
+    repo.write('src/b.txt', 'changed\n');
+    expect(await listFromTop(sub, list)).toEqual({
+      top: fs.realpathSync(repo.root),
+      names: ['README.md', 'src/b.txt'],
+    });
+    await expect(listFromTop(sub, ['diff', '--name-only', 'no-such-ref', '-z'])).rejects.toThrow(
+      GitError,
+    );
+    await expect(listFromTop(tempDir('qlock-gone'), list)).rejects.toThrow(GitError);
   });
 });
 
