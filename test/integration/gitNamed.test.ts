@@ -10,6 +10,7 @@ import { cleanGitEnv } from '../../src/git/exec.js';
 import { gitUser } from '../../src/git/gitUser.js';
 import { listFromTop } from '../../src/git/listFromTop.js';
 import { commitTree, emptyTree, makeTree, readObjects, writeBlob } from '../../src/git/objects.js';
+import { blobsAt, changedSinceMergeBaseAmong, newFilesAmong } from '../../src/git/peerPaths.js';
 import { moveRefIfAt } from '../../src/git/refs.js';
 import { fetchRefspec, pushWithLease } from '../../src/git/remote.js';
 import { STAGED_DIFF, stagedDiff } from '../../src/git/stagedDiff.js';
@@ -280,6 +281,54 @@ describe('listFromTop', () => {
       GitError,
     );
     await expect(listFromTop(tempDir('qlock-gone'), list)).rejects.toThrow(GitError);
+  });
+});
+
+describe('changedSinceMergeBaseAmong, newFilesAmong, blobsAt', () => {
+  it("name a session's own changes among the paths asked, not base's later ones", async () => {
+    const repo = makeRepo({
+      files: { 'a.txt': 'a\n', 'b.txt': 'b\n', 'c.txt': 'c\n', 'd*.txt': 'd\n' },
+    });
+    const wt = repo.worktree('s1');
+    repo.write('a.txt', 'base moved on\n');
+    repo.commitAll('main moves');
+    repo.write('b.txt', 'committed here\n', wt);
+    repo.commitAll('s1 commits', wt);
+    repo.write('c.txt', 'unstaged here\n', wt);
+    repo.write('dx.txt', 'a file the pattern d*.txt would match\n', wt);
+    repo.git(['add', 'dx.txt'], wt);
+    const asked = ['a.txt', 'b.txt', 'c.txt', 'd*.txt'];
+    expect([...(await changedSinceMergeBaseAmong(wt, 'main', asked))].sort()).toEqual([
+      'b.txt',
+      'c.txt',
+    ]);
+    expect([...(await changedSinceMergeBaseAmong(wt, 'main', ['d*.txt', 'dx.txt']))]).toEqual([
+      'dx.txt',
+    ]);
+    await expect(changedSinceMergeBaseAmong(wt, 'no-such-base', asked)).rejects.toThrow(GitError);
+  });
+
+  it('names new work (untracked, not ignored) among the paths asked', async () => {
+    const repo = makeRepo({ files: { '.gitignore': '*.log\n', 'a.txt': 'a\n' } });
+    repo.write('new.txt', 'x\n');
+    repo.write('out.log', 'x\n');
+    repo.write('new*.txt', 'x\n');
+    repo.write('dir/one.txt', 'x\n');
+    const asked = ['a.txt', 'new.txt', 'out.log', 'missing.txt', 'dir/'];
+    expect([...(await newFilesAmong(repo.root, asked))].sort()).toEqual(['dir/one.txt', 'new.txt']);
+    expect([...(await newFilesAmong(repo.root, ['new*.txt']))]).toEqual(['new*.txt']);
+    await expect(newFilesAmong(tempDir('qlock-gone'), asked)).rejects.toThrow(GitError);
+  });
+
+  it("reads each file's blob at a commit, null where the commit has none", async () => {
+    const repo = makeRepo({ files: { 'a.txt': 'one\n', 'dir/b.txt': 'two\n' } });
+    const tip = repo.git(['rev-parse', 'HEAD']);
+    const blobs = await blobsAt(repo.root, tip, ['a.txt', 'nope.txt', 'dir', 'dir/b.txt']);
+    expect(blobs?.get('a.txt')?.toString('utf8')).toBe('one\n');
+    expect(blobs?.get('nope.txt')).toBeNull();
+    expect(blobs?.get('dir')).toBeNull();
+    expect(blobs?.get('dir/b.txt')?.toString('utf8')).toBe('two\n');
+    await expect(blobsAt(tempDir('qlock-gone'), tip, ['a.txt'])).rejects.toThrow(GitError);
   });
 });
 
