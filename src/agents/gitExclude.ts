@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-import { git } from '../git/exec.js';
+import { isIgnored, isTracked } from '../git/diff.js';
 import { listWorktrees } from '../git/repo.js';
 import { findProject } from '../project/findProject.js';
 import { createDebug } from '../ui/debug.js';
@@ -92,11 +92,7 @@ export async function excludeCreated(files: string[]): Promise<string[]> {
     const exclude = readExclude(target.commonDir);
     if (exclude.patterns.includes(target.pattern)) continue;
     try {
-      const ignored = await git(['check-ignore', '-q', '--', target.rel], {
-        cwd: target.worktree,
-        okCodes: [0, 1],
-      });
-      if (ignored.code === 0) continue;
+      if (await isIgnored(target.worktree, target.rel)) continue;
     } catch (error) {
       debug(`check-ignore failed: ${(error as Error).message}`);
       continue;
@@ -142,11 +138,7 @@ export async function trackedAmong(files: string[]): Promise<string[]> {
     const target = patternFor(file);
     if (!target) continue;
     try {
-      const r = await git(['ls-files', '--error-unmatch', '--', target.rel], {
-        cwd: target.worktree,
-        okCodes: [0, 1],
-      });
-      if (r.code === 0) tracked.push(file);
+      if (await isTracked(target.worktree, target.rel)) tracked.push(file);
     } catch (error) {
       debug(`ls-files failed: ${(error as Error).message}`);
     }

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
+import { blobsAt, changedSinceMergeBaseAmong, newFilesAmong } from '../git/peerPaths.js';
 import { RefReader } from '../git/refReader.js';
 import type { Config } from '../project/configSchema.js';
 import type { Project } from '../project/findProject.js';
@@ -58,12 +59,10 @@ function dirPeer(project: Project, other: Session, rels: string[]): string[] {
   );
 }
 
-/** Paths git lists with `args` in a worktree (NUL-separated output); undefined on failure. */
-async function listed(cwd: string, args: string[], who: string): Promise<Set<string> | undefined> {
+/** Git's answer, or undefined (logged) when git could not tell. */
+async function answered<T>(answer: Promise<T>, who: string): Promise<T | undefined> {
   try {
-    const { git, splitZ } = await import('../git/exec.js');
-    const { stdout } = await git(['--literal-pathspecs', ...args], { cwd });
-    return new Set(splitZ(stdout));
+    return await answer;
   } catch (error) {
     debug(`peer ${who}: ${(error as Error).message}`);
     return undefined;
@@ -82,10 +81,8 @@ async function gitPeer(
   rels: string[],
   notInBase: Set<string>,
 ): Promise<Set<string> | undefined> {
-  const diff = ['diff', '--name-only', '-z', '--no-renames', '--no-ext-diff'];
-  const changed = await listed(
-    other.path,
-    [...diff, '--merge-base', other.base, '--', ...rels],
+  const changed = await answered(
+    changedSinceMergeBaseAmong(other.path, other.base, rels),
     other.name,
   );
   if (!changed) return undefined;
@@ -94,11 +91,7 @@ async function gitPeer(
     (rel) => !hits.has(rel) && notInBase.has(rel) && fs.existsSync(path.join(other.path, rel)),
   );
   if (fresh.length) {
-    const untracked = await listed(
-      other.path,
-      ['ls-files', '--others', '--exclude-standard', '-z', '--', ...fresh],
-      other.name,
-    );
+    const untracked = await answered(newFilesAmong(other.path, fresh), other.name);
     for (const rel of fresh) if (untracked && covered(rel, untracked)) hits.add(rel);
   }
   return hits;
@@ -110,36 +103,12 @@ async function baseContents(
   tip: string,
   files: string[],
 ): Promise<Map<string, Buffer | null> | undefined> {
-  let out: Buffer;
   try {
-    const { gitBuffer } = await import('../git/exec.js');
-    out = (
-      await gitBuffer(['cat-file', '--batch'], {
-        cwd,
-        input: files.map((r) => `${tip}:${r}`).join('\n') + '\n',
-      })
-    ).stdout;
+    return await blobsAt(cwd, tip, files);
   } catch (error) {
     debug(`cat-file: ${(error as Error).message}`);
     return undefined;
   }
-  const contents = new Map<string, Buffer | null>();
-  let at = 0;
-  for (const rel of files) {
-    const eol = out.indexOf(0x0a, at);
-    if (eol < 0) return undefined;
-    const header = out.subarray(at, eol).toString('utf8');
-    at = eol + 1;
-    const match = / (blob|tree|commit|tag) (\d+)$/.exec(header);
-    if (!match) {
-      contents.set(rel, null); // "<object> missing"
-      continue;
-    }
-    const size = Number(match[2]);
-    contents.set(rel, match[1] === 'blob' ? out.subarray(at, at + size) : null);
-    at += size + 1;
-  }
-  return contents;
 }
 
 export async function peerChanges(options: {

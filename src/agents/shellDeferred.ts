@@ -1,5 +1,6 @@
 import path from 'node:path';
 
+import { listFromTop } from '../git/listFromTop.js';
 import { normalizeLockPath } from '../locks/lockPath.js';
 import { isLockHonoured, locksOverlap } from '../locks/lockTable.js';
 import { findProject } from '../project/findProject.js';
@@ -130,12 +131,8 @@ async function gitList(
   dir: string,
   args: string[],
 ): Promise<{ top: string; names: string[] } | undefined> {
-  const { git, splitZ } = await import('../git/exec.js');
   try {
-    const top = await git(['rev-parse', '--show-toplevel'], { cwd: dir });
-    const listed = await git(args, { cwd: dir });
-    if (top.code !== 0 || listed.code !== 0) return undefined;
-    return { top: top.stdout.trim(), names: splitZ(listed.stdout) };
+    return await listFromTop(dir, args);
   } catch (error) {
     debug(`git ${args.join(' ')} failed: ${(error as Error).message}`);
     return undefined;

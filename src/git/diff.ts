@@ -109,3 +109,23 @@ export async function ignoredAmong(cwd: string, paths: readonly string[]): Promi
   });
   return new Set(splitZ(stdout));
 }
+
+/**
+ * Whether git ignores the one path `rel` (repo-relative) in the worktree `cwd`: `check-ignore -q`
+ * answers by its exit code alone, 0 ignored, 1 not (both answers, so okCodes [0, 1]); any other
+ * exit (no repository, a bad path) throws. `--` so that a path starting with `-` is a path.
+ */
+export async function isIgnored(cwd: string, rel: string): Promise<boolean> {
+  const { code } = await git(['check-ignore', '-q', '--', rel], { cwd, okCodes: [0, 1] });
+  return code === 0;
+}
+
+/**
+ * Whether git tracks the one path `rel` (repo-relative) in the worktree `cwd`, in its index:
+ * `ls-files --error-unmatch` exits 1 for a path the index does not have (okCodes [0, 1], the two
+ * answers); any other exit throws. `--` so that a path starting with `-` is a path.
+ */
+export async function isTracked(cwd: string, rel: string): Promise<boolean> {
+  const { code } = await git(['ls-files', '--error-unmatch', '--', rel], { cwd, okCodes: [0, 1] });
+  return code === 0;
+}

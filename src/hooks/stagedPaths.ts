@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 import type { Context } from '../context.js';
-import { git, splitZ } from '../git/exec.js';
+import { splitZ } from '../git/exec.js';
+import { stagedDiff } from '../git/stagedDiff.js';
 import { STAGED_END } from './hookTypes.js';
 
 /**
@@ -37,9 +38,6 @@ export function parseRawZ(output: string): StagedChange[] {
   return out;
 }
 
-/** The same flags the runner uses (hooks/run.sh), so both routes read the same output. */
-export const STAGED_DIFF = ['diff', '--cached', '--raw', '-z', '--no-renames', '--no-abbrev'];
-
 /**
  * What the index (the hook's GIT_INDEX_FILE) changes against `against`; without it, against HEAD
  * (or against nothing, before the first commit: git diffs an unborn HEAD with the empty tree).
@@ -49,11 +47,7 @@ export async function stagedChanges(ctx: Context, against?: string): Promise<Sta
     const piped = readPipedStaged(ctx.env);
     if (piped !== undefined) return parseRawZ(piped);
   }
-  const { stdout } = await git([...STAGED_DIFF, ...(against ? [against] : []), '--'], {
-    cwd: ctx.cwd,
-    env: hookGitEnv(ctx.env),
-  });
-  return parseRawZ(stdout);
+  return parseRawZ(await stagedDiff(ctx.cwd, hookGitEnv(ctx.env), against));
 }
 
 let pipedRead = false;

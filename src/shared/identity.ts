@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-import { git } from '../git/exec.js';
+import { gitUser } from '../git/gitUser.js';
 import type { Participant } from './remoteDoc.js';
 
 /**
@@ -59,20 +59,8 @@ function placeId(file: string, id: string, stateDir: string, how: 'create' | 're
 
 /** The person as git knows them in this repository (one spawn). */
 export async function gitPerson(cwd: string): Promise<{ user: string; email: string }> {
-  const { stdout } = await git(['config', '--get-regexp', '^user\\.(name|email)$'], {
-    cwd,
-    okCodes: [0, 1],
-  });
-  let user = '';
-  let email = '';
-  for (const line of stdout.split('\n')) {
-    const space = line.indexOf(' ');
-    if (space < 0) continue;
-    const key = line.slice(0, space).toLowerCase();
-    if (key === 'user.name') user = line.slice(space + 1);
-    if (key === 'user.email') email = line.slice(space + 1);
-  }
-  return { user: user || loginName(), email };
+  const { name, email } = await gitUser(cwd);
+  return { user: name || loginName(), email };
 }
 
 function loginName(): string {

@@ -5,11 +5,15 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 import { GitError } from '../../src/errors.js';
-import { ignoredAmong, untrackedEntries } from '../../src/git/diff.js';
+import { ignoredAmong, isIgnored, isTracked, untrackedEntries } from '../../src/git/diff.js';
 import { cleanGitEnv } from '../../src/git/exec.js';
+import { gitUser } from '../../src/git/gitUser.js';
+import { listFromTop } from '../../src/git/listFromTop.js';
 import { commitTree, emptyTree, makeTree, readObjects, writeBlob } from '../../src/git/objects.js';
+import { blobsAt, changedSinceMergeBaseAmong, newFilesAmong } from '../../src/git/peerPaths.js';
 import { moveRefIfAt } from '../../src/git/refs.js';
 import { fetchRefspec, pushWithLease } from '../../src/git/remote.js';
+import { STAGED_DIFF, stagedDiff } from '../../src/git/stagedDiff.js';
 import { dropStash, stashTop } from '../../src/git/stash.js';
 import { makeRepo, tempDir } from '../helpers/repo.js';
 
@@ -167,6 +171,164 @@ describe('untrackedEntries, ignoredAmong', () => {
     expect([...(await ignoredAmong(repo.root, ['src/a.txt']))]).toEqual([]);
     const gone = tempDir('qlock-gone');
     expect([...(await ignoredAmong(gone, ['x.log']))]).toEqual([]);
+  });
+});
+
+describe('isIgnored, isTracked', () => {
+  it('say whether git ignores one path, and whether it tracks one, both ways; throw outside a repository', async () => {
+    const repo = makeRepo({ files: { '.gitignore': '*.log\n', 'src/a.txt': 'a\n' } });
+    repo.write('src/new.txt', 'x\n');
+    repo.write('x.log', 'x\n');
+    repo.write('-dash.txt', 'x\n');
+    expect(await isIgnored(repo.root, 'x.log')).toBe(true);
+    expect(await isIgnored(repo.root, 'not-there.log')).toBe(true);
+    expect(await isIgnored(repo.root, 'src/new.txt')).toBe(false);
+    expect(await isIgnored(repo.root, 'src/a.txt')).toBe(false);
+    expect(await isIgnored(repo.root, '-dash.txt')).toBe(false);
+    expect(await isTracked(repo.root, 'src/a.txt')).toBe(true);
+    expect(await isTracked(repo.root, 'src/new.txt')).toBe(false);
+    expect(await isTracked(repo.root, 'x.log')).toBe(false);
+    expect(await isTracked(repo.root, '-dash.txt')).toBe(false);
+    repo.git(['add', '--', '-dash.txt']);
+    expect(await isTracked(repo.root, '-dash.txt')).toBe(true);
+    const gone = tempDir('qlock-gone');
+    await expect(isIgnored(gone, 'x.log')).rejects.toThrow(GitError);
+    await expect(isTracked(gone, 'src/a.txt')).rejects.toThrow(GitError);
+  });
+});
+
+describe('gitUser', () => {
+  it("reads user.name and user.email as git would use them, '' for one not set anywhere", async () => {
+    const repo = makeRepo();
+    // The test's global config (test/helpers/setupEnv.ts), then the repository's own, which wins.
+    expect(await gitUser(repo.root)).toEqual({ name: 'qlock test', email: 'test@qlock.invalid' });
+    repo.git(['config', 'user.name', 'Ada Lovelace']);
+    repo.git(['config', 'user.names', 'not a name']);
+    expect(await gitUser(repo.root)).toEqual({
+      name: 'Ada Lovelace',
+      email: 'test@qlock.invalid',
+    });
+
+    const global = process.env.GIT_CONFIG_GLOBAL;
+    process.env.GIT_CONFIG_GLOBAL = path.join(repo.parent, 'empty.gitconfig');
+    try {
+      expect(await gitUser(repo.root)).toEqual({ name: 'Ada Lovelace', email: '' });
+      repo.git(['config', '--unset', 'user.name']);
+      expect(await gitUser(repo.root)).toEqual({ name: '', email: '' });
+    } finally {
+      process.env.GIT_CONFIG_GLOBAL = global;
+    }
+  });
+});
+
+describe('stagedDiff', () => {
+  const names = (raw: string) => raw.split('\0').filter((f, i) => i % 2 === 1);
+
+  it('lists what the index changes (not the unstaged edits), against HEAD or a commit', async () => {
+    const repo = makeRepo();
+    const first = repo.git(['rev-parse', 'HEAD']);
+    repo.write('src/a.txt', 'staged\n');
+    repo.write('src/b.txt', 'not staged\n');
+    repo.git(['add', 'src/a.txt']);
+    expect(names(await stagedDiff(repo.root, cleanGitEnv()))).toEqual(['src/a.txt']);
+    repo.git(['commit', '-q', '-m', 'a']);
+    expect(await stagedDiff(repo.root, cleanGitEnv())).toBe('');
+    const raw = await stagedDiff(repo.root, cleanGitEnv(), first);
+    expect(names(raw)).toEqual(['src/a.txt']);
+    // Full object ids: the old blob is the first commit's.
+    expect(raw.split(' ')[2]).toBe(repo.git(['rev-parse', `${first}:src/a.txt`]));
+  });
+
+  it("reads the index the caller's environment names (a commit's temporary index), and an unborn HEAD", async () => {
+    const repo = makeRepo();
+    const index = path.join(repo.parent, 'next-index.lock');
+    fs.copyFileSync(path.join(repo.root, '.git', 'index'), index);
+    repo.write('README.md', 'changed\n');
+    repo.git(['update-index', '--add', 'README.md'], repo.root);
+    const own = { ...cleanGitEnv(), GIT_INDEX_FILE: index };
+    expect(names(await stagedDiff(repo.root, cleanGitEnv()))).toEqual(['README.md']);
+    expect(await stagedDiff(repo.root, own)).toBe('');
+
+    const fresh = tempDir('qlock-unborn');
+    execFileSync('git', ['init', '-q', fresh], { env: cleanGitEnv() });
+    fs.writeFileSync(path.join(fresh, 'new.txt'), 'x\n');
+    execFileSync('git', ['add', 'new.txt'], { cwd: fresh, env: cleanGitEnv() });
+    expect(names(await stagedDiff(fresh, cleanGitEnv()))).toEqual(['new.txt']);
+  });
+
+  it('uses the flags of the hook runner, which computes the same diff while node starts', () => {
+    const runner = fs.readFileSync(path.join(import.meta.dirname, '../../hooks/run.sh'), 'utf8');
+    expect(runner).toContain(`git ${STAGED_DIFF.join(' ')} 2>/dev/null`);
+  });
+});
+
+describe('listFromTop', () => {
+  it("names what a listing prints relative to the worktree's top, asked from a subdirectory", async () => {
+    const repo = makeRepo();
+    const sub = path.join(repo.root, 'src');
+    const list = ['-c', 'core.quotePath=false', 'diff', '--name-only', 'HEAD', '-z'];
+    expect(await listFromTop(sub, list)).toEqual({
+      top: fs.realpathSync(repo.root),
+      names: [],
+    });
+    repo.write('README.md', 'changed\n');
+    repo.write('src/b.txt', 'changed\n');
+    expect(await listFromTop(sub, list)).toEqual({
+      top: fs.realpathSync(repo.root),
+      names: ['README.md', 'src/b.txt'],
+    });
+    await expect(listFromTop(sub, ['diff', '--name-only', 'no-such-ref', '-z'])).rejects.toThrow(
+      GitError,
+    );
+    await expect(listFromTop(tempDir('qlock-gone'), list)).rejects.toThrow(GitError);
+  });
+});
+
+describe('changedSinceMergeBaseAmong, newFilesAmong, blobsAt', () => {
+  it("name a session's own changes among the paths asked, not base's later ones", async () => {
+    const repo = makeRepo({
+      files: { 'a.txt': 'a\n', 'b.txt': 'b\n', 'c.txt': 'c\n', 'd*.txt': 'd\n' },
+    });
+    const wt = repo.worktree('s1');
+    repo.write('a.txt', 'base moved on\n');
+    repo.commitAll('main moves');
+    repo.write('b.txt', 'committed here\n', wt);
+    repo.commitAll('s1 commits', wt);
+    repo.write('c.txt', 'unstaged here\n', wt);
+    repo.write('dx.txt', 'a file the pattern d*.txt would match\n', wt);
+    repo.git(['add', 'dx.txt'], wt);
+    const asked = ['a.txt', 'b.txt', 'c.txt', 'd*.txt'];
+    expect([...(await changedSinceMergeBaseAmong(wt, 'main', asked))].sort()).toEqual([
+      'b.txt',
+      'c.txt',
+    ]);
+    expect([...(await changedSinceMergeBaseAmong(wt, 'main', ['d*.txt', 'dx.txt']))]).toEqual([
+      'dx.txt',
+    ]);
+    await expect(changedSinceMergeBaseAmong(wt, 'no-such-base', asked)).rejects.toThrow(GitError);
+  });
+
+  it('names new work (untracked, not ignored) among the paths asked', async () => {
+    const repo = makeRepo({ files: { '.gitignore': '*.log\n', 'a.txt': 'a\n' } });
+    repo.write('new.txt', 'x\n');
+    repo.write('out.log', 'x\n');
+    repo.write('new*.txt', 'x\n');
+    repo.write('dir/one.txt', 'x\n');
+    const asked = ['a.txt', 'new.txt', 'out.log', 'missing.txt', 'dir/'];
+    expect([...(await newFilesAmong(repo.root, asked))].sort()).toEqual(['dir/one.txt', 'new.txt']);
+    expect([...(await newFilesAmong(repo.root, ['new*.txt']))]).toEqual(['new*.txt']);
+    await expect(newFilesAmong(tempDir('qlock-gone'), asked)).rejects.toThrow(GitError);
+  });
+
+  it("reads each file's blob at a commit, null where the commit has none", async () => {
+    const repo = makeRepo({ files: { 'a.txt': 'one\n', 'dir/b.txt': 'two\n' } });
+    const tip = repo.git(['rev-parse', 'HEAD']);
+    const blobs = await blobsAt(repo.root, tip, ['a.txt', 'nope.txt', 'dir', 'dir/b.txt']);
+    expect(blobs?.get('a.txt')?.toString('utf8')).toBe('one\n');
+    expect(blobs?.get('nope.txt')).toBeNull();
+    expect(blobs?.get('dir')).toBeNull();
+    expect(blobs?.get('dir/b.txt')?.toString('utf8')).toBe('two\n');
+    await expect(blobsAt(tempDir('qlock-gone'), tip, ['a.txt'])).rejects.toThrow(GitError);
   });
 });
 
