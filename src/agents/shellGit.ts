@@ -58,6 +58,20 @@ export function gitWrites(all: Word[], ctx: CommandContext): Found {
       why: messages.shellUnsureGitState(command),
       exact,
     });
+  /**
+   * The listing for a revision the command names, unless that word starts with `-` (an operand
+   * after `--` may): in qlock's own `git diff`/`stash show` it would be an option (`--output=<file>`
+   * writes a file), so it is never passed on; such a command may touch any file of the worktree.
+   */
+  const listedAt = (command: string, revision: string, args: (rev: string) => string[]) => {
+    if (revision.startsWith('-'))
+      found.deferred.push({
+        kind: 'under',
+        dir: worktreeTop(dir),
+        why: messages.shellUnsureGitRevision(command, revision),
+      });
+    else listed(command, args(revision));
+  };
   switch (sub) {
     case 'checkout':
     case 'restore':
@@ -116,7 +130,7 @@ export function gitWrites(all: Word[], ctx: CommandContext): Found {
       const action = args[0]?.text;
       if (action === 'pop' || action === 'apply') {
         const ref = operands(args.slice(1)).ops[0]?.text ?? 'stash@{0}';
-        listed(`git stash ${action}`, listZ('stash', 'show', '--name-only', ref));
+        listedAt(`git stash ${action}`, ref, (r) => listZ('stash', 'show', '--name-only', r));
       } else if (!action || action === 'push' || action === 'save' || action.startsWith('-'))
         listed('git stash', listZ('diff', '--name-only', 'HEAD'));
       return found;
@@ -125,7 +139,7 @@ export function gitWrites(all: Word[], ctx: CommandContext): Found {
       const { ops, opts } = operands(args);
       if (!['--hard', '--merge', '--keep'].some((o) => opts.has(o))) return found;
       const commit = ops[0]?.text ?? 'HEAD';
-      listed(`git reset --hard`, listZ('diff', '--name-only', commit));
+      listedAt(`git reset --hard`, commit, (c) => listZ('diff', '--name-only', c));
       return found;
     }
     case 'mv':

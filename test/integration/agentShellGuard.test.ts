@@ -249,6 +249,26 @@ describe('the shell guard says when it refused on a guess, and only then', () =>
     }
   });
 
+  it('a revision that reads as an option (after --) is never passed to git: refused as any file, nothing written', async () => {
+    const w = await world({ dirty: false });
+    const target = path.join(path.dirname(w.fa), 'victim.txt');
+    for (const command of [
+      `git reset --hard -- --output=${target}`,
+      `git stash pop -- --output=${target}`,
+    ]) {
+      fs.writeFileSync(target, 'keep\n');
+      const outcome = await hook('claude', claude(command, w.fa), w.fa);
+      // qlock's own listing would have been `git diff --output=<file>`: the file stays as it was.
+      expect(fs.readFileSync(target, 'utf8'), command).toBe('keep\n');
+      expect(outcome.exitCode, command).toBe(2);
+      expect(outcome.stderr, command).toContain('src/cart.ts is locked by session fb');
+      expect(outcome.stderr, command).toContain('which qlock does not pass to git');
+    }
+    // The same command with a revision git reads as one: listed, nothing changed here, allowed.
+    const named = await hook('claude', claude('git reset --hard -- HEAD', w.fa), w.fa);
+    expect(named).toMatchObject({ exitCode: 0, stderr: '' });
+  });
+
   it('Codex: a relative path may be under the workdir its hook never sees; the other agents know their directory', async () => {
     const w = await world({ dirty: false });
     const command = "sed -i 's/total = 1/total = 2/' cart.ts";

@@ -1,3 +1,5 @@
+import { safeText } from '../safeText.js';
+
 /**
  * Messages of the agents' shell write guard (src/agents/shell*.ts): why qlock treats a shell
  * command as one that may write a file it cannot name for sure. They reach the model inside the
@@ -13,6 +15,8 @@ export const shellGuardMessages = {
   shellUnsurePatch: () => `patch's input could not be read, so it may change any file`,
   shellUnsureGitState: (command: string) =>
     `\`${command}\` writes the files it lists, which qlock could not list`,
+  shellUnsureGitRevision: (command: string, revision: string) =>
+    `\`${command}\` names the revision "${safeText(revision)}", which qlock does not pass to git (it reads as an option), so it may change any file`,
   shellUnsureCodexWorkdir: (written: string, cwd: string) =>
     `Codex does not tell its hooks the \`workdir\` a shell command runs in, so "${written}" may be ` +
     `this file under some directory of ${cwd}`,
