@@ -31,20 +31,14 @@ qlock_msg_crash_block=@MSG_CRASH_BLOCK@
 qlock_state=${0%/*}/..
 qlock_hook=${1-}
 
-# `qlock doctor` runs the hook files git would run with QLOCK_PROBE=<file>: qlock answers there,
-# with no other effect, and the hook stops here, so that the project's own hooks do not run.
-# Reaching this line is what a hook file has to prove, so the runner answers itself once the
-# command it would start exists; only the call doctor marks with QLOCK_PROBE_NODE=1 (one per run)
-# starts node to ask qlock (a node start per hook made doctor take over a second).
+# `qlock doctor` runs the hook files git would run with QLOCK_PROBE=<file>: the runner answers
+# there (once the qlock it would start exists), with no other effect, and the hook stops here, so
+# that the project's own hooks do not run. Reaching this line is what a hook file has to prove;
+# doctor asks the recorded node and bin to run qlock itself, once (a node start per hook made
+# doctor take over a second).
 if [ -n "${QLOCK_PROBE-}" ]; then
-  if [ -z "${QLOCK_PROBE_NODE-}" ]; then
-    if { [ -x "$qlock_node" ] && [ -f "$qlock_bin" ]; } || command -v qlock >/dev/null 2>&1; then
-      printf '%s\n' "$qlock_hook" >>"$QLOCK_PROBE"
-    fi
-  elif [ -x "$qlock_node" ] && [ -f "$qlock_bin" ]; then
-    "$qlock_node" "$qlock_bin" hook "$qlock_hook" </dev/null >/dev/null 2>&1
-  else
-    qlock hook "$qlock_hook" </dev/null >/dev/null 2>&1
+  if { [ -x "$qlock_node" ] && [ -f "$qlock_bin" ]; } || command -v qlock >/dev/null 2>&1; then
+    printf '%s\n' "$qlock_hook" >>"$QLOCK_PROBE"
   fi
   exit 1
 fi

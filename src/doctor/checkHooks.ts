@@ -100,14 +100,24 @@ export const checkHooks: Check = async (ws) => {
   if (!findings.length) {
     // Every file looks right: ask git's side for real, by running in each worktree every hook
     // file qlock relies on that git would run, and naming each one that did not reach qlock.
-    const { probeCall, probeHook } = await import('../hooks/probeHooks.js');
+    const { probeCall, probeHook, probeRunner } = await import('../hooks/probeHooks.js');
+    // The node and qlock every hook starts, asked once (the static checks found both present).
+    const { node, bin } = status.runner;
+    if (node && bin && !(await probeRunner(project.worktreeRoot, node, bin))) {
+      return [
+        {
+          check: 'hooks',
+          ok: false,
+          message: hookMessages.problemRunnerNode(node, bin),
+          fix: hookMessages.fixRunnerNode(node, bin),
+        },
+      ];
+    }
     const { hookNames } = await import('../hooks/hookTable.js');
     const baseRef = firstBaseRef(project.commonDir);
     // Worktrees sharing a hooks directory run the same files: pre-commit is run in each (what
     // reaches qlock can depend on the worktree), the other hooks once per directory.
     const probedDirs = new Set<string>();
-    // Whether node runs qlock does not depend on the worktree: asked once, by the first pre-commit.
-    let askNode = true;
     for (const w of status.worktrees) {
       const first = !probedDirs.has(w.gitHooksDir);
       probedDirs.add(w.gitHooksDir);
@@ -117,9 +127,7 @@ export const checkHooks: Check = async (ws) => {
           const call = probeCall(hook, baseRef);
           // A file git would not find is hooks status's to report (it found none missing).
           if (!call || !fs.existsSync(path.join(w.gitHooksDir, hook))) return undefined;
-          const ask = askNode && hook === 'pre-commit';
-          if (ask) askNode = false;
-          const ran = await probeHook(w.path, w.gitHooksDir, hook, { ...call, askNode: ask });
+          const ran = await probeHook(w.path, w.gitHooksDir, hook, call.args, call.input);
           return ran ? undefined : hook;
         }),
       );

@@ -9,36 +9,52 @@ import { cleanGitEnv } from '../git/exec.js';
  * Does git really run qlock's hook in a worktree? Asked by running the hook file git would run
  * (`<hooks dir>/<hook>`, through husky's stub and runner, lefthook's or pre-commit's script...)
  * in that worktree with QLOCK_PROBE set: qlock's block reaches the runner, which records the
- * hook's name in the probe file if the qlock it would start exists (with `askNode`, it asks
- * `qlock hook` to record it: node starts and runs qlock's code), and then stops the hook file, so
- * the project's own hooks are not run. Reading the files cannot tell a hook that git skips (husky
- * turned off in ~/.config/husky/init.sh, a runner that cannot start node, ...). Only called where
- * the file holds qlock's block, so nothing but qlock's code is reached first.
+ * hook's name in the probe file if the qlock it would start exists, and then stops the hook file,
+ * so the project's own hooks are not run. Reading the files cannot tell a hook that git skips
+ * (husky turned off in ~/.config/husky/init.sh, an early `exit` before qlock's block, ...). Only
+ * called where the file holds qlock's block, so nothing but qlock's code is reached first.
+ * Whether that qlock runs is probeRunner's question: the same for every hook and worktree (what a
+ * hook manager's own environment does to node, NODE_OPTIONS set in husky's init.sh for one hook,
+ * is not seen).
  */
 export async function probeHook(
   worktree: string,
   gitHooksDir: string,
   hook: string,
-  {
-    args = [],
-    input = '',
-    askNode = false,
-  }: { args?: string[]; input?: string; askNode?: boolean },
-  timeoutMs = 20_000,
+  args: string[] = [],
+  input = '',
 ): Promise<boolean> {
   const file = path.join(gitHooksDir, hook);
   if (!fs.existsSync(file)) return false;
+  return probed(file, args, worktree, input, hook);
+}
+
+/**
+ * Does the node and qlock the runner starts (recorded in it at install) run qlock's hook code?
+ * `<node> <bin> hook pre-commit` with QLOCK_PROBE set: qlock records the name and does nothing
+ * else (src/hooks/runGitHook.ts). A node that cannot start it (a broken build, a node of another
+ * version, NODE_OPTIONS) fails every hook, which the hook files' probes cannot see.
+ */
+export function probeRunner(worktree: string, node: string, bin: string): Promise<boolean> {
+  return probed(node, [bin, 'hook', 'pre-commit'], worktree, '', 'pre-commit');
+}
+
+/** Runs `command` with QLOCK_PROBE set; whether `name` was recorded in the probe file. */
+async function probed(
+  command: string,
+  args: string[],
+  cwd: string,
+  input: string,
+  name: string,
+  timeoutMs = 20_000,
+): Promise<boolean> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'qlock-probe-'));
   const probe = path.join(dir, 'ran');
   try {
     await new Promise<void>((resolve) => {
-      const child = spawn(file, args, {
-        cwd: worktree,
-        env: {
-          ...cleanGitEnv(),
-          QLOCK_PROBE: probe,
-          ...(askNode ? { QLOCK_PROBE_NODE: '1' } : {}),
-        },
+      const child = spawn(command, args, {
+        cwd,
+        env: { ...cleanGitEnv(), QLOCK_PROBE: probe },
         stdio: ['pipe', 'ignore', 'ignore'],
       });
       const timer = setTimeout(() => child.kill('SIGTERM'), timeoutMs);
@@ -50,7 +66,7 @@ export async function probeHook(
       child.stdin.on('error', () => {}); // a hook that exits without reading its input
       child.stdin.end(input);
     });
-    return fs.existsSync(probe) && fs.readFileSync(probe, 'utf8').split('\n').includes(hook);
+    return fs.existsSync(probe) && fs.readFileSync(probe, 'utf8').split('\n').includes(name);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -28,7 +28,7 @@ function machine() {
   return { shared, env: { GIT_CONFIG_GLOBAL: gitconfig } };
 }
 
-/** Tries a commit in `root` with QLOCK_PROBE set: the file says whether qlock's hook handler ran. */
+/** Tries a commit in `root` with QLOCK_PROBE set: the file says whether git reached qlock's runner. */
 function probeCommit(root: string, env: NodeJS.ProcessEnv) {
   const probe = path.join(tempDir('probe'), 'ran');
   fs.appendFileSync(path.join(root, 'README.md'), 'more\n');

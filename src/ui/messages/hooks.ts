@@ -66,6 +66,10 @@ export const hookMessages = {
     `${list(files, 3)} not executable, so git ignores ${files.length > 1 ? 'them' : 'it'}.`,
   problemRunnerMissing: (file: string) =>
     `the hook blocks are there but the runner ${file} is missing, so they do nothing.`,
+  problemRunnerNode: (node: string, bin: string) =>
+    `the hooks run \`${node} ${bin}\`, which did not run qlock when doctor started it: every hook lets git go ahead unchecked (or blocks, with failClosed).`,
+  fixRunnerNode: (node: string, bin: string) =>
+    `see why with \`${node} ${bin} --version\` (built from source: \`npm run build\`); \`qlock hooks install\` records the node and qlock of this shell`,
   problemRunnerStale: (node?: string, bin?: string, failClosed?: boolean) =>
     [
       node ? `the node the hooks run (${node}) is gone` : '',
