@@ -4,8 +4,8 @@ import path from 'node:path';
 import { listFiles } from '../changes/snapshot.js';
 import type { Context } from '../context.js';
 import { QlockError, UsageError } from '../errors.js';
-import { deleteBranch, isValidBranchName, removeWorktree } from '../git/branches.js';
-import { cleanGitEnv, git } from '../git/exec.js';
+import { addWorktree, deleteBranch, isValidBranchName, removeWorktree } from '../git/branches.js';
+import { cleanGitEnv } from '../git/exec.js';
 import { branchExists, resolveCommit } from '../git/repo.js';
 import { POINTER_FILE, type Project, realpathOrSelf } from '../project/findProject.js';
 import { openWorkspace, resolveBase } from '../project/openWorkspace.js';
@@ -101,9 +101,6 @@ export async function newSession(options: NewOptions, ctx: Context): Promise<New
     if (reuse && !options.branch) throw new QlockError(messages.branchExists(branch));
     // QLOCK=0: our own post-checkout hook must not auto-join this worktree under another name.
     const env = { ...cleanGitEnv(), QLOCK: '0' };
-    const args = reuse
-      ? ['worktree', 'add', dir, branch]
-      : ['worktree', 'add', '-b', branch, dir, base];
     writePendingNew(project.stateDir, {
       name,
       dir,
@@ -114,7 +111,9 @@ export async function newSession(options: NewOptions, ctx: Context): Promise<New
       startedAt: ctx.now().toISOString(),
     });
     try {
-      await withWorktreeMutex(project.stateDir, () => git(args, { cwd: project.root, env }));
+      await withWorktreeMutex(project.stateDir, () =>
+        addWorktree(project.root, dir, branch, { env, ...(reuse ? {} : { from: base }) }),
+      );
     } catch (error) {
       clearPendingNew(project.stateDir, name);
       // `worktree add -b` creates the branch before it fails on the directory: remove it again.

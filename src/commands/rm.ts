@@ -5,8 +5,7 @@ import { tryReadChangeSet } from '../changes/readChangeSet.js';
 import { deleteSnapshot, discardSnapshot } from '../changes/snapshot.js';
 import type { Context } from '../context.js';
 import { QlockError } from '../errors.js';
-import { commitsAhead } from '../git/branches.js';
-import { git } from '../git/exec.js';
+import { commitsAhead, removeWorktree } from '../git/branches.js';
 import { forgetWorktree } from '../git/forgetWorktree.js';
 import { openWorkspace, type Workspace } from '../project/openWorkspace.js';
 import { lostOnRemoveCopy, lostOnRemoveGit, someNames } from '../sessions/lostOnRemove.js';
@@ -92,8 +91,9 @@ export async function rm(options: RmOptions, ctx: Context): Promise<RmResult> {
   let removedDirectory = false;
   if (deletable) {
     if (session.kind === 'worktree' || session.kind === 'clone') {
-      const args = ['worktree', 'remove', ...(options.force ? ['--force'] : []), session.path];
-      await withWorktreeMutex(project.stateDir, () => git(args, { cwd: project.root }));
+      await withWorktreeMutex(project.stateDir, () =>
+        removeWorktree(project.root, session.path, { force: options.force, throwRefusal: true }),
+      );
       if (session.branch)
         notes.push(
           `Branch ${session.branch} is kept; delete it with \`git branch -D ${session.branch}\`.`,

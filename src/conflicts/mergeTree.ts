@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 import { GitError } from '../errors.js';
-import { git } from '../git/exec.js';
+import { mergeTreeOf } from '../git/objects.js';
 import { gitVersion } from '../git/repo.js';
 import type { CacheData } from './conflictCache.js';
 
@@ -50,12 +50,11 @@ export function parseMergeTreeZ(stdout: string): {
 }
 
 export async function mergeTree(cwd: string, a: string, b: string): Promise<MergeTreeResult> {
-  const args = ['merge-tree', '--write-tree', '--name-only', '-z', a, b];
-  const result = await git(args, { cwd, okCodes: [0, 1] });
+  const result = await mergeTreeOf(cwd, a, b);
   const parsed = parseMergeTreeZ(result.stdout);
   if (!OID.test(parsed.tree)) {
     // exit 1 with no tree: "not something we can merge" (an unknown ref), not a conflict
-    throw new GitError(args, result.code, result.stderr || 'merge-tree gave no tree', cwd);
+    throw new GitError(result.args, result.code, result.stderr || 'merge-tree gave no tree', cwd);
   }
   const conflict = result.code === 1;
   const listed = parsed.paths.length ? parsed.paths : parsed.messagePaths;

@@ -4,8 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 
 import { anchoredIgnoreGlobs } from '../changes/ignoreGlobs.js';
-import { cleanGitEnv, gitOut } from '../git/exec.js';
-import { stageAll, writeTree as writeTreeOf } from '../git/objects.js';
+import { cleanGitEnv } from '../git/exec.js';
+import { commitTree, stageAll, writeTree as writeTreeOf } from '../git/objects.js';
 import { gitPath } from '../git/repo.js';
 import { worktreeGitDir } from '../git/worktreeGitDir.js';
 
@@ -123,6 +123,9 @@ export async function snapshotCommit(
   tree: string,
   parent: string | undefined,
 ): Promise<string> {
-  const args = ['commit-tree', tree, ...(parent ? ['-p', parent] : []), '-m', 'qlock snapshot'];
-  return gitOut(args, { cwd, env: { ...cleanGitEnv(), ...SNAPSHOT_IDENTITY } });
+  // "\n": the message `-m 'qlock snapshot'` gave, so the ids (and the caches keyed by them) stay.
+  return commitTree(cwd, tree, parent ? [parent] : [], 'qlock snapshot\n', {
+    ...cleanGitEnv(),
+    ...SNAPSHOT_IDENTITY,
+  });
 }

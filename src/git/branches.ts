@@ -23,16 +23,36 @@ export async function deleteBranch(cwd: string, branch: string): Promise<boolean
 
 /**
  * Removes a worktree through git; without `force`, git refuses one with changes. False when git
- * refused (changes, or not a worktree).
+ * refused (changes, or not a worktree); with `throwRefusal`, git's refusal is thrown instead (a
+ * GitError with git's words, for a command that reports it).
  */
 export async function removeWorktree(
   cwd: string,
   dir: string,
-  { force = false }: { force?: boolean } = {},
+  { force = false, throwRefusal = false }: { force?: boolean; throwRefusal?: boolean } = {},
 ): Promise<boolean> {
   const args = ['worktree', 'remove', ...(force ? ['--force'] : []), dir];
-  const { code } = await git(args, { cwd, okCodes: [0, 128] });
+  const { code } = await git(args, { cwd, okCodes: throwRefusal ? [0] : [0, 128] });
   return code === 0;
+}
+
+/**
+ * `git worktree add`: `dir` checked out on `branch`, which is created at `from` when given
+ * (`-b <branch> <dir> <from>`; git creates the branch before it checks out, and leaves it behind
+ * when the checkout fails). `env` is the caller's: `qlock new` turns its own post-checkout hook
+ * off (QLOCK=0). Throws git's refusal (a GitError).
+ */
+export async function addWorktree(
+  cwd: string,
+  dir: string,
+  branch: string,
+  { from, env }: { from?: string; env: NodeJS.ProcessEnv },
+): Promise<void> {
+  const args =
+    from === undefined
+      ? ['worktree', 'add', dir, branch]
+      : ['worktree', 'add', '-b', branch, dir, from];
+  await git(args, { cwd, env });
 }
 
 /**

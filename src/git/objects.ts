@@ -50,6 +50,21 @@ export async function commitTree(
 }
 
 /**
+ * `git merge-tree --write-tree --name-only -z <a> <b>`: the in-memory merge of two commits, no
+ * index or working tree touched (it writes objects only). Exit 0: merged; 1: conflicts, or
+ * nothing git can merge (then no tree is printed): the caller reads which from the output.
+ */
+export async function mergeTreeOf(
+  cwd: string,
+  a: string,
+  b: string,
+): Promise<{ args: string[]; code: number; stdout: string; stderr: string }> {
+  const args = ['merge-tree', '--write-tree', '--name-only', '-z', a, b];
+  const { code, stdout, stderr } = await git(args, { cwd, okCodes: [0, 1] });
+  return { args, code, stdout, stderr };
+}
+
+/**
  * Whether a stash made on `origHead` re-applies cleanly on `newHead`, decided without touching any
  * tree: a real merge (merge-tree, rename detection included) of the two over a synthetic common
  * ancestor that holds origHead's tree. Returns the conflicting files (empty: it applies), or

@@ -135,7 +135,9 @@ describe('architecture: module boundaries', () => {
   // A method call (`run.git([...])`) is not src/git/exec.ts: the demo's DemoRunner.git runs
   // the commands a user would type, hooks and output shown, as the tour's script (its own
   // spawn and environment); they are steps to show, not questions qlock asks of git.
-  const RAW = /(?<![.\w])(?:git|gitOut|gitSync|gitBuffer)\(\s*\[/g;
+  // A list written in the call (`git([...])`) or first in a variable (`git(args, ...)`); not a
+  // parameter with its type (the demo's `async git(args: string[], ...)` declaration).
+  const RAW = /(?<![.\w])(?:git|gitOut|gitSync|gitBuffer)\(\s*(?:\[|[A-Za-z_$][\w$]*\b(?!\s*:))/g;
   const rawLists = (text: string) => text.match(RAW)?.length ?? 0;
 
   it('writes git argument lists in src/git/ only', () => {
@@ -158,6 +160,9 @@ describe('architecture: module boundaries', () => {
     expect(rawLists("gitBuffer(['cat-file', '--batch'], o); gitSync(['x'], o)")).toBe(2);
     expect(rawLists("await run.git(['commit', '-m', 'step'])")).toBe(0);
     expect(rawLists("await digit(['1'])")).toBe(0);
+    expect(rawLists('const args = [...]; await git(args, { cwd })')).toBe(1);
+    expect(rawLists('await run.git(args, cwd)')).toBe(0);
+    expect(rawLists('async git(args: string[], cwd: string) {')).toBe(0);
   });
 
   it('asks whether shared mode is on in src/shared/ only (sharedMode.ts is its one interface)', () => {
