@@ -13,8 +13,9 @@
  * other module it may need, commander included, in lazily required chunks of the same build),
  * while that bundle is fresh: such a process loads no dist/ module at all. Everything else, and a
  * hot command without a fresh bundle, goes to dist/bin.js (the same way in, as ES modules).
- * Fresh: every dist file the bundle was made from still has its size and is not newer than the
- * bundle, so a plain `tsc` rebuild can never run stale code, only slower code.
+ * Fresh: every dist file the bundle's main chunk was made from still has its size and is not newer
+ * than the bundle, so a plain `tsc` rebuild can never run stale code, only slower code (a lazy
+ * chunk is checked when it is required: checkChunk).
  */
 const fs = require('node:fs');
 const path = require('node:path');
