@@ -5,7 +5,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 import { gitSyncIn, runQlock } from '../helpers/repo.js';
-import { makeSharedWorld, type SharedClone, type SharedWorld } from '../helpers/sharedFixture.js';
+import { joinedClone } from '../helpers/sharedCli.js';
+import { makeSharedWorld, type SharedWorld } from '../helpers/sharedFixture.js';
 
 /**
  * A shared document on the remote that another machine (or a hand edit) damaged: the built CLI
@@ -13,15 +14,6 @@ import { makeSharedWorld, type SharedClone, type SharedWorld } from '../helpers/
  * line naming the ref; a malformed lock makes the ref unusable (it is never overwritten) and the
  * commands that can work locally do, with one line naming the ref and the fix.
  */
-
-async function setUp(world: SharedWorld, name: string, session: string): Promise<SharedClone> {
-  const clone = world.clone(name);
-  const init = await runQlock(['init'], { cwd: clone.root });
-  expect(init.code, init.stderr).toBe(0);
-  const join = await runQlock(['join', session], { cwd: clone.root });
-  expect(join.code, join.stderr).toBe(0);
-  return clone;
-}
 
 const REF = 'refs/qlock/locks';
 
@@ -66,7 +58,7 @@ describe('shared mode: a damaged document on the remote', () => {
     'a malformed presence entry (%s): lock, shared and shared sync go on and name the ref',
     async (_label, entry) => {
       const world = makeSharedWorld();
-      const alice = await setUp(world, 'alice', 'fa');
+      const alice = await joinedClone(world, 'alice', 'fa');
       const first = await runQlock(['lock', 'src/a.txt'], { cwd: alice.root });
       expect(first.code, first.stderr).toBe(0);
       const doc = remoteDoc(world);
@@ -104,7 +96,7 @@ describe('shared mode: a damaged document on the remote', () => {
 
   it('a malformed notice is left out with one line; a well-formed document says nothing', async () => {
     const world = makeSharedWorld();
-    const alice = await setUp(world, 'alice', 'fa');
+    const alice = await joinedClone(world, 'alice', 'fa');
     expect((await runQlock(['lock', 'src/a.txt'], { cwd: alice.root })).code).toBe(0);
     const clean = await runQlock(['shared', 'sync'], { cwd: alice.root });
     expect(clean.stderr).toBe('');
@@ -126,7 +118,7 @@ describe('shared mode: a damaged document on the remote', () => {
 
   it('a malformed lock: the ref is left alone, lock works locally, one line names the ref and the fix', async () => {
     const world = makeSharedWorld();
-    const alice = await setUp(world, 'alice', 'fa');
+    const alice = await joinedClone(world, 'alice', 'fa');
     expect((await runQlock(['lock', 'src/a.txt'], { cwd: alice.root })).code).toBe(0);
     const doc = remoteDoc(world) as { locks: unknown[] };
     const bad = pushDoc(world, { ...doc, locks: [...doc.locks, { path: 7 }] });
